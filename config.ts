@@ -1,0 +1,89 @@
+import { z } from "zod";
+
+/** Empty strings in .env files mean "not set". */
+const optionalString = z
+  .string()
+  .optional()
+  .transform((v) => (v === undefined || v.trim() === "" ? undefined : v.trim()));
+
+const boolFlag = z
+  .enum(["true", "false", "1", "0", ""])
+  .optional()
+  .transform((v) => v === "true" || v === "1");
+
+const ConfigSchema = z.object({
+  NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
+  LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).default("info"),
+  DATABASE_URL: optionalString.pipe(
+    z.url({ protocol: /^postgres(ql)?$/, error: "expected a postgres:// or postgresql:// URL" }).optional(),
+  ),
+  // Tests only: a PostgreSQL server on which integration tests also run (each test file gets a fresh database).
+  TEST_DATABASE_URL: optionalString.pipe(
+    z.url({ protocol: /^postgres(ql)?$/, error: "expected a postgres:// or postgresql:// URL" }).optional(),
+  ),
+  BEACON_DATA_DIR: z.string().min(1).default("./data"),
+  BEACON_TIMEZONE: z
+    .string()
+    .default("Asia/Shanghai")
+    .refine((tz) => isValidTimeZone(tz), { error: "expected an IANA time zone such as Asia/Shanghai" }),
+  BEACON_CURRENCY: z
+    .string()
+    .regex(/^[A-Z]{3}$/, { error: "expected an ISO 4217 code such as CNY" })
+    .default("CNY"),
+  BEACON_FISCAL_YEAR_START_MONTH: z.coerce.number().int().min(1).max(12).default(1),
+  BEACON_DEFAULT_ROLE: z.enum(["marketer", "manager", "support", "admin"]).default("marketer"),
+  BEACON_AUTO_DEMO: boolFlag,
+  OPENAI_API_KEY: optionalString,
+  OPENAI_BASE_URL: optionalString.pipe(z.url({ error: "expected an http(s) URL" }).optional()),
+  OPENAI_MODEL: z.string().min(1).default("gpt-4o-mini"),
+  SLACK_BOT_TOKEN: optionalString.pipe(
+    z.string().startsWith("xoxb-", { error: "expected a bot token starting with xoxb-" }).optional(),
+  ),
+  SLACK_SIGNING_SECRET: optionalString,
+  SLACK_APP_TOKEN: optionalString.pipe(
+    z.string().startsWith("xapp-", { error: "expected an app-level token starting with xapp-" }).optional(),
+  ),
+  SLACK_API_URL: optionalString.pipe(z.url({ error: "expected an http(s) URL ending in /api/" }).optional()),
+  PORT: z.coerce.number().int().min(1).max(65535).default(3000),
+});
+
+export type Config = z.infer<typeof ConfigSchema>;
+
+function isValidTimeZone(tz: string): boolean {
+  try {
+    new Intl.DateTimeFormat("en", { timeZone: tz });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Thrown when the environment is invalid; the message lists every problem. */
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join("\n")}`);
+    this.name = "ConfigError";
+  }
+}
+
+/** Validates an environment object; pure so tests can feed their own. */
+export function parseConfig(env: Record<string, string | undefined>): Config {
+  const result = ConfigSchema.safeParse(env);
+  if (!result.success) {
+    throw new ConfigError(
+      result.error.issues.map((issue) => {
+        const name = issue.path.join(".") || "(environment)";
+        return `${name}: ${issue.message} (got ${JSON.stringify(env[name] ?? null)})`;
+      }),
+    );
+  }
+  return result.data;
+}
+
+let cached: Config | undefined;
+
+/** The process configuration, parsed once from process.env (the only reader of process.env). */
+export function loadConfig(): Config {
+  cached ??= parseConfig(process.env);
+  return cached;
+}

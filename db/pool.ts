@@ -1,0 +1,135 @@
+import { mkdirSync } from "node:fs";
+import { resolve } from "node:path";
+import { Readable } from "node:stream";
+import { pipeline } from "node:stream/promises";
+import { PGlite } from "@electric-sql/pglite";
+import { pg_trgm } from "@electric-sql/pglite/contrib/pg_trgm";
+import { createPgConfig } from "@electric-sql/pglite/node-postgres";
+import { vector } from "@electric-sql/pglite-pgvector";
+import pg from "pg";
+import { from as copyFrom } from "pg-copy-streams";
+
+// NUMERIC and BIGINT come back as strings by default; analytics wants numbers. Values beyond 2^53
+// are not expected for counts or money in this product, and int8 ids stay exact below 2^53.
+pg.types.setTypeParser(pg.types.builtins.NUMERIC, (v) => Number.parseFloat(v));
+pg.types.setTypeParser(pg.types.builtins.INT8, (v) => Number.parseInt(v, 10));
+// Dates stay as 'YYYY-MM-DD' strings: a JS Date would shift them by the process time zone.
+pg.types.setTypeParser(pg.types.builtins.DATE, (v) => v);
+
+/** Anything that can run a parameterised query: a pool or a checked-out client. */
+export type Queryable = Pick<pg.ClientBase, "query">;
+
+export type DatabaseKind = "pglite" | "postgres";
+
+/** The one database handle Beacon uses: a pg.Pool, whatever the engine behind it. */
+export interface Database {
+  readonly pool: pg.Pool;
+  readonly kind: DatabaseKind;
+  /** Human-readable location (data dir or URL without password). */
+  readonly label: string;
+  /**
+   * Bulk-loads rows in COPY text format (tab-separated, `\N` for null, one row per line) into
+   * `table (columns)` on `client`, inside whatever transaction the client has open.
+   */
+  copyText(client: pg.PoolClient, table: string, columns: readonly string[], text: string): Promise<void>;
+  close(): Promise<void>;
+}
+
+export interface OpenOptions {
+  /** postgres:// URL of a server; when absent the embedded PGlite is used. */
+  url?: string;
+  /** PGlite data directory, or "memory://" for a throwaway in-memory database. */
+  dataDir?: string;
+  /** Server pool size. */
+  maxConnections?: number;
+}
+
+/** Opens the server named by `url`, or the embedded PGlite (with pgvector and pg_trgm) otherwise. */
+export async function openDatabase(options: OpenOptions): Promise<Database> {
+  if (options.url) {
+    const pool = new pg.Pool({ connectionString: options.url, max: options.maxConnections ?? 8 });
+    await pool.query("SELECT 1");
+    return {
+      pool,
+      kind: "postgres",
+      label: redactUrl(options.url),
+      copyText: async (client, table, columns, text) => {
+        if (text.length === 0) return;
+        await pipeline(Readable.from([text]), client.query(copyFrom(copyStatement(table, columns, "STDIN"))));
+      },
+      close: () => pool.end(),
+    };
+  }
+  const dataDir = options.dataDir ?? "./data";
+  const location = dataDir.startsWith("memory://") ? dataDir : resolve(dataDir);
+  if (!location.startsWith("memory://")) mkdirSync(location, { recursive: true });
+  const pglite = await PGlite.create({
+    ...(location === "memory://" ? {} : { dataDir: location }),
+    extensions: { vector, pg_trgm },
+  });
+  // PGlite is a single connection: a pool of one serialises access, as the engine requires.
+  const pool = new pg.Pool({ ...createPgConfig(pglite), max: 1 });
+  return {
+    pool,
+    kind: "pglite",
+    label: location,
+    // pg-copy-streams does not work over the PGlite adapter; PGlite's own COPY from a blob does.
+    // The pool has one connection and PGlite one session, so this runs inside the client's transaction.
+    copyText: async (_client, table, columns, text) => {
+      if (text.length === 0) return;
+      await pglite.query(copyStatement(table, columns, "'/dev/blob'"), [], { blob: new Blob([text]) });
+    },
+    close: async () => {
+      await pool.end();
+      await pglite.close();
+    },
+  };
+}
+
+/** Runs `work` inside one transaction on one client; rolls back on any error. */
+export async function withTransaction<T>(
+  pool: pg.Pool,
+  work: (client: pg.PoolClient) => Promise<T>,
+  options: { readOnly?: boolean } = {},
+): Promise<T> {
+  const client = await pool.connect();
+  try {
+    await client.query(options.readOnly ? "BEGIN READ ONLY" : "BEGIN");
+    const result = await work(client);
+    await client.query("COMMIT");
+    return result;
+  } catch (error) {
+    await client.query("ROLLBACK").catch(() => undefined);
+    throw error;
+  } finally {
+    client.release();
+  }
+}
+
+/** Quotes an SQL identifier (table or column names are code constants, but quote anyway). */
+export function quoteIdent(name: string): string {
+  return `"${name.replaceAll('"', '""')}"`;
+}
+
+function copyStatement(table: string, columns: readonly string[], source: string): string {
+  return `COPY ${quoteIdent(table)} (${columns.map(quoteIdent).join(", ")}) FROM ${source}`;
+}
+
+/** Escapes one value for COPY text format; null and undefined become \N. */
+export function copyValue(value: string | number | boolean | null | undefined): string {
+  if (value === null || value === undefined) return "\\N";
+  const text = String(value);
+  return /[\\\t\n\r]/.test(text)
+    ? text.replaceAll("\\", "\\\\").replaceAll("\t", "\\t").replaceAll("\n", "\\n").replaceAll("\r", "\\r")
+    : text;
+}
+
+function redactUrl(url: string): string {
+  try {
+    const parsed = new URL(url);
+    if (parsed.password) parsed.password = "***";
+    return parsed.toString();
+  } catch {
+    return "postgres (unparseable URL)";
+  }
+}

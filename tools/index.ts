@@ -1,0 +1,10 @@
+import { describeDataTool } from "./describe-data/describe-data.tool.ts";
+import type { ToolDefinition } from "./tool.ts";
+
+/** The single registry: every capability the agent, the CLI and Slack commands can call. */
+export const TOOLS: readonly ToolDefinition[] = [describeDataTool];
+
+/** Looks a tool up by the name the model sees. */
+export function findTool(name: string): ToolDefinition | undefined {
+  return TOOLS.find((tool) => tool.name === name);
+}
