@@ -1,8 +1,10 @@
+import { computeAttributionTool } from "./attribution/attribution.tool.ts";
 import { describeDataTool } from "./describe-data/describe-data.tool.ts";
+import { reconcilePlatformsTool } from "./reconcile-platforms/reconcile.tool.ts";
 import type { ToolDefinition } from "./tool.ts";
 
 /** The single registry: every capability the agent, the CLI and Slack commands can call. */
-export const TOOLS: readonly ToolDefinition[] = [describeDataTool];
+export const TOOLS: readonly ToolDefinition[] = [describeDataTool, computeAttributionTool, reconcilePlatformsTool];
 
 /** Looks a tool up by the name the model sees. */
 export function findTool(name: string): ToolDefinition | undefined {

@@ -1,0 +1,41 @@
+import { cpus, totalmem } from "node:os";
+import { BenchFixtures } from "./fixtures.ts";
+import { type BenchRow, formatTable, saveResults } from "./report.ts";
+import { benchAttribution } from "./scenarios/attribution.ts";
+import { benchDemoGeneration } from "./scenarios/demo-generation.ts";
+import type { BenchSettings } from "./settings.ts";
+
+/** Every benchmark scenario by name; `beacon bench --only NAME` runs one. */
+export const SCENARIOS: Record<string, (settings: BenchSettings) => Promise<BenchRow[]>> = {
+  demo: benchDemoGeneration,
+  attribution: benchAttribution,
+};
+
+/** Runs the chosen scenarios, prints the table and saves the JSON. */
+export async function runBenchmarks(
+  names: string[],
+  options: { serverUrl: string | undefined; quick: boolean },
+): Promise<BenchRow[]> {
+  const rows: BenchRow[] = [];
+  const settings: BenchSettings = { fixtures: new BenchFixtures(options.serverUrl), quick: options.quick };
+  try {
+    for (const name of names) {
+      const scenario = SCENARIOS[name];
+      if (!scenario) throw new Error(`unknown scenario ${name}`);
+      process.stderr.write(`bench: ${name}...\n`);
+      rows.push(...(await scenario(settings)));
+    }
+  } finally {
+    await settings.fixtures.closeAll();
+  }
+  process.stdout.write(`${formatTable(rows)}\n`);
+  const machine = {
+    cpus: cpus().length,
+    cpu: cpus()[0]?.model,
+    memory_gib: Math.round(totalmem() / 2 ** 30),
+    node: process.version,
+  };
+  const path = saveResults(rows, { ...machine, server: options.serverUrl ? "yes" : "no", quick: options.quick });
+  process.stderr.write(`bench: saved ${path}\n`);
+  return rows;
+}

@@ -1,0 +1,69 @@
+import {
+  IMPORT_ENTITIES,
+  IMPORT_FORMATS,
+  type ImportEntity,
+  ImportValidationError,
+  importCsv,
+} from "../../db/import/index.ts";
+import { parseCommandArgs, UsageError } from "../args.ts";
+import { log, printJson, withDatabase } from "../context.ts";
+
+const USAGE = `Usage:
+  beacon import <entity> <file.csv> [--dry-run] [--dataset NAME] [--date-order ymd|dmy|mdy]
+                [--channel CODE] [--currency CODE]
+      entity: ${IMPORT_ENTITIES.join(", ")}
+      Validates every row; writes nothing unless the whole file is valid; re-importing updates in place.
+      --channel: the channel of a one-platform ad_spend export that has no channel column.
+      --currency: currency of orders whose file names none (default CNY).
+  beacon import <entity> --help     the columns that entity accepts`;
+
+/** `beacon import`: loads a CSV export all-or-nothing. */
+export async function importCommand(args: string[]): Promise<number> {
+  const { values, positionals } = parseCommandArgs(
+    args,
+    {
+      "dry-run": { type: "boolean" },
+      dataset: { type: "string" },
+      "date-order": { type: "string" },
+      channel: { type: "string" },
+      currency: { type: "string" },
+      help: { type: "boolean" },
+    },
+    USAGE,
+  );
+  const [entity, file, ...extra] = positionals;
+  if (!entity) throw new UsageError("missing the entity", USAGE);
+  if (!(IMPORT_ENTITIES as readonly string[]).includes(entity)) {
+    throw new UsageError(`unknown entity "${entity}"; expected one of ${IMPORT_ENTITIES.join(", ")}`, USAGE);
+  }
+  if (values.help) {
+    printJson(IMPORT_FORMATS[entity as ImportEntity]);
+    return 0;
+  }
+  if (!file) throw new UsageError("missing the CSV file path", USAGE);
+  if (extra.length > 0) throw new UsageError(`unexpected arguments: ${extra.join(" ")}`, USAGE);
+  const dateOrder = values["date-order"];
+  if (dateOrder !== undefined && !["ymd", "dmy", "mdy"].includes(dateOrder)) {
+    throw new UsageError(`--date-order must be ymd, dmy or mdy, got "${dateOrder}"`, USAGE);
+  }
+  return withDatabase(async (db, config) => {
+    try {
+      const report = await importCsv(db, entity as ImportEntity, file, {
+        dryRun: values["dry-run"] === true,
+        timezone: config.BEACON_TIMEZONE,
+        dataset: values.dataset,
+        dateOrder: dateOrder as "ymd" | "dmy" | "mdy" | undefined,
+        channel: values.channel,
+        currency: values.currency,
+      });
+      printJson(report);
+      return 0;
+    } catch (error) {
+      if (error instanceof ImportValidationError) {
+        log(error.message);
+        return 1;
+      }
+      throw error;
+    }
+  });
+}

@@ -1,0 +1,72 @@
+import { runConsole } from "../../bot/console.ts";
+import type { Config } from "../../config.ts";
+import { generateDemo } from "../../db/demo/index.ts";
+import type { Database } from "../../db/pool.ts";
+import { parseCommandArgs, UsageError } from "../args.ts";
+import { log, withDatabase } from "../context.ts";
+import { progressBar } from "../progress.ts";
+import { DEFAULT_DEMO } from "./demo.ts";
+
+/** Which front end `beacon start` runs, and the reason, so the operator is never surprised. */
+export function chooseSurface(config: Config): { surface: "slack" | "console"; reason: string } {
+  const hasBot = config.SLACK_BOT_TOKEN !== undefined;
+  if (hasBot && config.SLACK_APP_TOKEN) {
+    return { surface: "slack", reason: "SLACK_BOT_TOKEN and SLACK_APP_TOKEN are set: Slack in Socket Mode" };
+  }
+  if (hasBot && config.SLACK_SIGNING_SECRET) {
+    return {
+      surface: "slack",
+      reason: `SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET are set: Slack over HTTP on port ${config.PORT}`,
+    };
+  }
+  if (hasBot) {
+    return {
+      surface: "console",
+      reason: "SLACK_BOT_TOKEN is set but neither SLACK_APP_TOKEN (Socket Mode) nor SLACK_SIGNING_SECRET (HTTP) is",
+    };
+  }
+  return { surface: "console", reason: "no Slack credentials are configured (SLACK_BOT_TOKEN is not set)" };
+}
+
+const USAGE = `Usage:
+  beacon start    migrate, load the demo data into an empty embedded database, then run Slack when
+                  SLACK_* credentials are set, otherwise the local console
+  beacon chat     the local console`;
+
+/** `beacon start`: migrate, load demo data into an empty embedded database, then run Slack or the console. */
+export async function startCommand(args: string[]): Promise<number> {
+  const { positionals } = parseCommandArgs(args, {}, USAGE);
+  if (positionals.length > 0) throw new UsageError(`unexpected arguments: ${positionals.join(" ")}`, USAGE);
+  return withDatabase(async (db, config) => {
+    await ensureData(db, config);
+    const { surface, reason } = chooseSurface(config);
+    log(`Beacon on ${db.kind === "pglite" ? "embedded PGlite" : "PostgreSQL"} at ${db.label}`);
+    if (surface === "slack") {
+      log(
+        `Slack mode requested (${reason}), but the Slack app is not part of this build yet; starting the local console.`,
+      );
+    } else {
+      log(`Starting the local console: ${reason}.`);
+    }
+    await runConsole({
+      db,
+      caller: { userId: "console", role: "admin", canSeePii: true },
+      timezone: config.BEACON_TIMEZONE,
+      currency: config.BEACON_CURRENCY,
+    });
+    return 0;
+  });
+}
+
+async function ensureData(db: Database, config: Config): Promise<void> {
+  const { rows } = await db.pool.query<{ n: number }>("SELECT count(*)::int AS n FROM customers");
+  if ((rows[0]?.n ?? 0) > 0) return;
+  if (db.kind === "pglite" || config.BEACON_AUTO_DEMO) {
+    log(
+      `The database is empty: loading the demo data set (${DEFAULT_DEMO.customers.toLocaleString("en-US")} customers).`,
+    );
+    await generateDemo(db, { ...DEFAULT_DEMO, onProgress: progressBar("demo") });
+  } else {
+    log("The database is empty: run `beacon demo` or `beacon import` to load data.");
+  }
+}

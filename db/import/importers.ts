@@ -1,0 +1,22 @@
+// The importer of each entity.
+
+import { adSpendImporter } from "./entities/ad-spend.ts";
+import { customersImporter } from "./entities/customers.ts";
+import { journeysImporter } from "./entities/journeys.ts";
+import { npsImporter } from "./entities/nps.ts";
+import { ordersImporter } from "./entities/orders.ts";
+import { platformConversionsImporter } from "./entities/platform-conversions.ts";
+import { touchpointsImporter } from "./entities/touchpoints.ts";
+import type { AnyImporter } from "./entity.ts";
+import type { ImportEntity } from "./types.ts";
+
+/** Entity name -> importer. */
+export const IMPORTERS = {
+  customers: customersImporter,
+  orders: ordersImporter,
+  touchpoints: touchpointsImporter,
+  ad_spend: adSpendImporter,
+  platform_conversions: platformConversionsImporter,
+  nps: npsImporter,
+  journeys: journeysImporter,
+} satisfies Record<ImportEntity, AnyImporter>;

@@ -1,0 +1,58 @@
+// Public types of the CSV importer (re-exported by index.ts).
+import type { DateOrder } from "./values.ts";
+
+/** The entities `beacon import` accepts, in the order they usually load (customers before their orders). */
+export const IMPORT_ENTITIES = [
+  "customers",
+  "orders",
+  "touchpoints",
+  "ad_spend",
+  "platform_conversions",
+  "nps",
+  "journeys",
+] as const;
+
+export type ImportEntity = (typeof IMPORT_ENTITIES)[number];
+
+export interface ImportOptions {
+  /** Validate and count (inserted vs updated) inside a transaction that is always rolled back. */
+  dryRun?: boolean;
+  /** IANA zone for timestamps written without an offset (and for the business date of instants). */
+  timezone: string;
+  /** journeys only: the data set name; defaults to the file's base name without extension. */
+  dataset?: string;
+  /** How to read DD/MM/YYYY vs MM/DD/YYYY when the file does not decide it. */
+  dateOrder?: DateOrder;
+  /**
+   * Channel (code, name or platform) for every row of a single-platform export that has no channel column
+   * (ad_spend, touchpoints; the platform for platform_conversions).
+   */
+  channel?: string;
+  /** orders: currency for amounts that name none (default CNY, the data model's default). */
+  currency?: string;
+}
+
+export interface ImportReport {
+  entity: ImportEntity;
+  file: string;
+  /** Data rows read (header, blank lines, preamble and "Total" rows not counted). */
+  rows: number;
+  inserted: number;
+  /** Rows that matched an existing row by key (re-imports), whether or not a value changed. */
+  updated: number;
+  /** Of `updated`, rows whose stored values were already identical (nothing rewritten). */
+  unchanged?: number;
+  dryRun: boolean;
+  seconds: number;
+  /** Header texts that matched no column (ignored). */
+  ignoredColumns: string[];
+  /** How the file was read and anything worth a look (created campaigns, summed duplicates, ...). */
+  notes: string[];
+}
+
+/** One problem found in the file: 1-based file line (header = 1, 0 = the file as a whole), header text, reason. */
+export interface ImportProblem {
+  line: number;
+  column?: string;
+  reason: string;
+}
