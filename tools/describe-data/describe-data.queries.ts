@@ -51,7 +51,12 @@ export async function fetchJourneyDatasets(db: Queryable): Promise<{ dataset: st
 
 /** Where the data came from: demo generator facts and the latest imports. */
 export async function fetchProvenance(db: Queryable): Promise<{ demo: unknown; lastImports: unknown[] }> {
-  const demo = await db.query<{ value: unknown }>("SELECT value FROM dataset_facts WHERE key = 'demo'");
+  // Only the headline facts: the planted parameters are for tests, not for answers.
+  const demo = await db.query<{ value: unknown }>(
+    `SELECT jsonb_build_object('seed', value->'seed', 'customers', value->'customers', 'startDate', value->'startDate',
+            'endDate', value->'endDate', 'generatedAt', value->'generatedAt') AS value
+     FROM dataset_facts WHERE key = 'demo'`,
+  );
   const imports = await db.query(
     `SELECT entity, file_name, rows_total, inserted, updated, imported_at
      FROM import_log ORDER BY imported_at DESC, id DESC LIMIT 5`,
