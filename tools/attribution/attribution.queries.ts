@@ -3,14 +3,18 @@ import type { Journey } from "./index.model.ts";
 
 export type Granularity = "channel" | "platform" | "campaign";
 
-/** What a journey is made of: the key each touch is credited to. Constants only, never user text. */
+/**
+ * What each touch is credited to, as an integer so SQL sorts and groups small arrays of ints rather than text;
+ * names are attached in Node (see fetchKeyNames). Constants only, never user text.
+ */
 const TOUCH_KEY: Record<Granularity, string> = {
-  channel: "ch.code",
-  platform: "ch.platform",
-  campaign: "coalesce(cp.external_id, ch.code || ':no_campaign')",
+  channel: "tp.channel_id",
+  platform: "tp.channel_id",
+  // Touches without a campaign are keyed by the negated channel id ("<code>:no_campaign").
+  campaign: "coalesce(tp.campaign_id, -tp.channel_id)",
 };
 
-/** The spend side of the same keys. */
+/** The spend side of the same keys, by name. */
 const SPEND_KEY: Record<Granularity, string> = {
   channel: "ch.code",
   platform: "ch.platform",
@@ -35,38 +39,24 @@ function filterParams(f: JourneyFilter): unknown[] {
   return [f.start, f.end, f.timezone, f.lookbackDays, f.firstOrdersOnly, f.region, f.acquisitionChannelId];
 }
 
-// Orders in the period (with the customer's previous order time, so a journey never reaches back past the
-// previous conversion) and the touches inside the lookback window before each.
-const CONVERTING_TOUCHES = `
-  bounds AS (
-    SELECT ($1::date)::timestamp AT TIME ZONE $3 AS start_ts,
-           ($2::date + 1)::timestamp AT TIME ZONE $3 AS end_ts
-  ),
+// Orders in the period, with the customer's previous order time so a journey never reaches back past the
+// previous conversion.
+const ORDERS_IN_SCOPE = `
   ord AS (
     SELECT o.id, o.customer_id, o.ordered_at, o.amount,
            lag(o.ordered_at) OVER w AS prev_at,
            row_number() OVER w AS nth
-    FROM orders o, bounds b
-    WHERE o.ordered_at < b.end_ts
+    FROM orders o
+    WHERE o.ordered_at < ($2::date + 1)::timestamp AT TIME ZONE $3
     WINDOW w AS (PARTITION BY o.customer_id ORDER BY o.ordered_at, o.id)
   ),
-  target AS (
+  target AS NOT MATERIALIZED (
     SELECT ord.* FROM ord
-    JOIN customers c ON c.id = ord.customer_id, bounds b
-    WHERE ord.ordered_at >= b.start_ts
+    WHERE ord.ordered_at >= ($1::date)::timestamp AT TIME ZONE $3
       AND (NOT $5::boolean OR ord.nth = 1)
-      AND ($6::text IS NULL OR c.region = $6)
-      AND ($7::int IS NULL OR c.acquisition_channel_id = $7)
-  ),
-  touches AS (
-    SELECT t.id AS order_id, t.amount, t.ordered_at, tp.occurred_at, tp.id AS touch_id, %KEY% AS key
-    FROM target t
-    JOIN touchpoints tp ON tp.customer_id = t.customer_id
-     AND tp.occurred_at <= t.ordered_at
-     AND tp.occurred_at > t.ordered_at - make_interval(days => $4::int)
-     AND (t.prev_at IS NULL OR tp.occurred_at > t.prev_at)
-    JOIN channels ch ON ch.id = tp.channel_id
-    LEFT JOIN campaigns cp ON cp.id = tp.campaign_id
+      AND (($6::text IS NULL AND $7::int IS NULL) OR EXISTS (
+            SELECT 1 FROM customers c WHERE c.id = ord.customer_id
+              AND ($6::text IS NULL OR c.region = $6) AND ($7::int IS NULL OR c.acquisition_channel_id = $7)))
   )`;
 
 export interface JourneyAggregate {
@@ -87,60 +77,68 @@ export interface JourneyAggregate {
 export async function fetchJourneys(db: Queryable, f: JourneyFilter): Promise<JourneyAggregate> {
   const key = TOUCH_KEY[f.granularity];
   const sql = `
-  WITH ${CONVERTING_TOUCHES.replace("%KEY%", key)},
+  WITH ${ORDERS_IN_SCOPE},
+  -- One row per order in scope; path is NULL when no touch fell in its window. The touches arrive sorted by
+  -- (order, time) from the subquery, so array_agg appends them in time order without a sort per order (parallel
+  -- aggregation, which could reorder them, is switched off for this transaction below).
   converting AS (
-    SELECT order_id, amount, array_agg(key ORDER BY occurred_at, touch_id) AS path
-    FROM touches GROUP BY order_id, amount
+    SELECT order_id, amount, array_agg(key) FILTER (WHERE key IS NOT NULL) AS path
+    FROM (
+      SELECT t.customer_id, t.ordered_at, t.id AS order_id, t.amount, ${key} AS key
+      FROM target t
+      LEFT JOIN touchpoints tp ON tp.customer_id = t.customer_id
+       AND tp.occurred_at <= t.ordered_at
+       AND tp.occurred_at > t.ordered_at - make_interval(days => $4::int)
+       AND (t.prev_at IS NULL OR tp.occurred_at > t.prev_at)
+      ORDER BY t.customer_id, t.ordered_at, t.id, t.amount, tp.occurred_at, tp.id
+    ) sorted_touches
+    GROUP BY customer_id, ordered_at, order_id, amount
   ),
   last_order AS (
-    SELECT o.customer_id, max(o.ordered_at) AS last_at FROM orders o, bounds b
-    WHERE o.ordered_at < b.end_ts GROUP BY o.customer_id
+    SELECT o.customer_id, max(o.ordered_at) AS last_at FROM orders o
+    WHERE o.ordered_at < ($2::date + 1)::timestamp AT TIME ZONE $3 GROUP BY o.customer_id
   ),
   non_converting AS (
     SELECT array_agg(${key} ORDER BY tp.occurred_at, tp.id) AS path
     FROM touchpoints tp
-    JOIN customers c ON c.id = tp.customer_id
-    JOIN channels ch ON ch.id = tp.channel_id
-    LEFT JOIN campaigns cp ON cp.id = tp.campaign_id
-    LEFT JOIN last_order lo ON lo.customer_id = tp.customer_id, bounds b
-    WHERE tp.occurred_at >= b.start_ts AND tp.occurred_at < b.end_ts
+    LEFT JOIN last_order lo ON lo.customer_id = tp.customer_id
+    WHERE tp.occurred_at >= ($1::date)::timestamp AT TIME ZONE $3
+      AND tp.occurred_at < ($2::date + 1)::timestamp AT TIME ZONE $3
       AND (lo.last_at IS NULL OR tp.occurred_at > lo.last_at)
-      AND ($6::text IS NULL OR c.region = $6)
-      AND ($7::int IS NULL OR c.acquisition_channel_id = $7)
+      AND (($6::text IS NULL AND $7::int IS NULL) OR EXISTS (
+            SELECT 1 FROM customers c WHERE c.id = tp.customer_id
+              AND ($6::text IS NULL OR c.region = $6) AND ($7::int IS NULL OR c.acquisition_channel_id = $7)))
     GROUP BY tp.customer_id
   ),
+  -- The NULL path collects the orders that had no touch: kept as a group so the totals need no second scan.
   paths AS (
     SELECT path, count(*)::float8 AS conversions, sum(amount)::float8 AS value, 0::float8 AS nulls
     FROM converting GROUP BY path
     UNION ALL
     SELECT path, 0, 0, count(*)::float8 FROM non_converting GROUP BY path
   )
-  SELECT 'path' AS kind, path, sum(conversions) AS conversions, sum(value) AS value, sum(nulls) AS nulls
-  FROM paths GROUP BY path
-  UNION ALL
-  -- Totals row: orders and revenue in scope; the nulls column carries orders without any touch (every
-  -- converting row is one order with at least one touch).
-  SELECT 'orders', NULL, count(*)::float8, coalesce(sum(amount), 0)::float8,
-         (count(*) - (SELECT count(*) FROM converting))::float8
-  FROM target`;
-  const { rows } = await db.query<{
-    kind: string;
-    path: string[] | null;
-    conversions: number;
-    value: number;
-    nulls: number;
-  }>(sql, filterParams(f));
+  SELECT path, sum(conversions) AS conversions, sum(value) AS value, sum(nulls) AS nulls
+  FROM paths GROUP BY path`;
+  // Sorting and hashing millions of touches needs more than the default 4 MB per operation.
+  await db.query("SET LOCAL work_mem = '1GB'");
+  await db.query("SET LOCAL max_parallel_workers_per_gather = 0");
+  const [names, result] = [
+    await fetchKeyNames(db, f.granularity),
+    await db.query<{ path: number[] | null; conversions: number; value: number; nulls: number }>(sql, filterParams(f)),
+  ];
   const journeys: Journey[] = [];
   let orders = 0;
   let revenue = 0;
   let ordersWithoutTouch = 0;
-  for (const row of rows) {
-    if (row.kind === "orders") {
-      orders = row.conversions;
-      revenue = row.value;
-      ordersWithoutTouch = row.nulls;
-    } else if (row.path) {
-      journeys.push({ channels: row.path, conversions: row.conversions, value: row.value, nulls: row.nulls });
+  for (const row of result.rows) {
+    orders += row.conversions;
+    revenue += row.value;
+    if (row.path === null) {
+      // Orders with no touch in their window: counted in the totals, creditable to nobody.
+      ordersWithoutTouch += row.conversions;
+    } else {
+      const channels = row.path.map((k) => names.get(k) ?? `unknown:${k}`);
+      journeys.push({ channels, conversions: row.conversions, value: row.value, nulls: row.nulls });
     }
   }
   const attributedRevenue = journeys.reduce((sum, j) => sum + j.value, 0);
@@ -153,6 +151,17 @@ export async function fetchJourneys(db: Queryable, f: JourneyFilter): Promise<Jo
   };
 }
 
+/** Integer touch keys to the names results show: channel code, platform, or campaign external id. */
+export async function fetchKeyNames(db: Queryable, granularity: Granularity): Promise<Map<number, string>> {
+  const { rows } = await db.query<{ key: number; name: string }>(
+    granularity === "campaign"
+      ? `SELECT id AS key, external_id AS name FROM campaigns
+         UNION ALL SELECT -id, code || ':no_campaign' FROM channels`
+      : `SELECT id AS key, ${granularity === "platform" ? "platform" : "code"} AS name FROM channels`,
+  );
+  return new Map(rows.map((r) => [r.key, r.name]));
+}
+
 /**
  * Time-decay credit computed in SQL, because touch ages make nearly every journey distinct: weight 2^(-age/halfLife)
  * with age in days before the order, normalised per order (the same rule as the pure timeDecay model).
@@ -163,7 +172,15 @@ export async function fetchTimeDecayCredits(
   halfLifeDays: number,
 ): Promise<{ channel: string; conversions: number; value: number }[]> {
   const sql = `
-  WITH ${CONVERTING_TOUCHES.replace("%KEY%", TOUCH_KEY[f.granularity])},
+  WITH ${ORDERS_IN_SCOPE},
+  touches AS (
+    SELECT t.id AS order_id, t.amount, t.ordered_at, tp.occurred_at, ${TOUCH_KEY[f.granularity]} AS key
+    FROM target t
+    JOIN touchpoints tp ON tp.customer_id = t.customer_id
+     AND tp.occurred_at <= t.ordered_at
+     AND tp.occurred_at > t.ordered_at - make_interval(days => $4::int)
+     AND (t.prev_at IS NULL OR tp.occurred_at > t.prev_at)
+  ),
   weighted AS (
     SELECT order_id, amount, key,
            power(0.5, extract(epoch FROM (ordered_at - occurred_at)) / 86400.0 / $8::float8) AS w
@@ -172,13 +189,24 @@ export async function fetchTimeDecayCredits(
   normalised AS (
     SELECT key, amount, w / sum(w) OVER (PARTITION BY order_id) AS share FROM weighted
   )
-  SELECT key AS channel, sum(share)::float8 AS conversions, sum(share * amount)::float8 AS value
+  SELECT key, sum(share)::float8 AS conversions, sum(share * amount)::float8 AS value
   FROM normalised GROUP BY key`;
-  const { rows } = await db.query<{ channel: string; conversions: number; value: number }>(sql, [
+  await db.query("SET LOCAL work_mem = '1GB'");
+  const names = await fetchKeyNames(db, f.granularity);
+  const { rows } = await db.query<{ key: number; conversions: number; value: number }>(sql, [
     ...filterParams(f),
     halfLifeDays,
   ]);
-  return rows;
+  // Platform keys are channel ids: several channels can share one platform, so sum by name.
+  const byName = new Map<string, { channel: string; conversions: number; value: number }>();
+  for (const row of rows) {
+    const channel = names.get(row.key) ?? `unknown:${row.key}`;
+    const entry = byName.get(channel) ?? { channel, conversions: 0, value: 0 };
+    entry.conversions += row.conversions;
+    entry.value += row.value;
+    byName.set(channel, entry);
+  }
+  return [...byName.values()];
 }
 
 /** Ad spend per key over the period (campaign-level spend rolled up to channel or platform). */

@@ -15,9 +15,11 @@ export const ComputeAttributionInput = z
         "Attribution model: first_touch, last_touch, last_non_direct, linear, time_decay, position_based, markov (data-driven, default), shapley.",
       ),
     compare_models: z
-      .boolean()
+      .union([z.boolean(), z.array(z.enum(ATTRIBUTION_MODELS)).min(1)])
       .default(false)
-      .describe("Also return every other model's credits side by side, to see which channels each model favours."),
+      .describe(
+        'Also return other models\' credits side by side: true for every model, or a list such as ["last_touch","linear"].',
+      ),
     lookback_days: z
       .number()
       .int()

@@ -53,7 +53,8 @@ export const computeAttributionTool = defineTool({
     const source = input.journeys_dataset
       ? await loadDataset(context, input.journeys_dataset)
       : await loadTouchpoints(context, input);
-    const models = input.compare_models ? ATTRIBUTION_MODELS : [input.model];
+    const compared = input.compare_models === true ? ATTRIBUTION_MODELS : input.compare_models || [];
+    const models = [input.model, ...compared.filter((m) => m !== input.model)];
     const runs = new Map<string, ChannelCredit[]>();
     let primary: ModelRun | undefined;
     for (const model of models) {
@@ -87,7 +88,7 @@ export const computeAttributionTool = defineTool({
         };
       })
       .sort((a, b) => b.conversions - a.conversions || a.key.localeCompare(b.key));
-    const comparison = input.compare_models ? compareRows(runs) : undefined;
+    const comparison = compared.length > 0 ? compareRows(runs) : undefined;
     const markov =
       primary && primary.model === "markov" && "removalEffects" in primary
         ? {
