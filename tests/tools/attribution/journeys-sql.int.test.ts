@@ -39,7 +39,11 @@ interface Order {
 /** The journey definition, written the obvious way over all rows. */
 function naiveJourneys(orders: Order[], touches: Touch[], start: number, end: number) {
   const byCustomer = new Map<number, { orders: Order[]; touches: Touch[] }>();
-  const entry = (c: number) => byCustomer.get(c) ?? byCustomer.set(c, { orders: [], touches: [] }).get(c)!;
+  const entry = (c: number) => {
+    const found = byCustomer.get(c) ?? { orders: [], touches: [] };
+    byCustomer.set(c, found);
+    return found;
+  };
   for (const o of orders) if (o.at < end) entry(o.customer).orders.push(o);
   for (const t of touches) entry(t.customer).touches.push(t);
   const converting: { path: string[]; ages: number[]; amount: number }[] = [];
@@ -50,7 +54,7 @@ function naiveJourneys(orders: Order[], touches: Touch[], start: number, end: nu
     ts.sort((a, b) => a.at - b.at || a.id - b.id);
     os.forEach((o, i) => {
       if (o.at < start) return;
-      const prev = i > 0 ? os[i - 1]!.at : Number.NEGATIVE_INFINITY;
+      const prev = i > 0 ? (os[i - 1] as Order).at : Number.NEGATIVE_INFINITY;
       const window = ts.filter((t) => t.at <= o.at && t.at > o.at - 30 * DAY && t.at > prev);
       if (window.length === 0) withoutTouch++;
       else
@@ -60,7 +64,7 @@ function naiveJourneys(orders: Order[], touches: Touch[], start: number, end: nu
           amount: o.amount,
         });
     });
-    const last = os.length ? os[os.length - 1]!.at : Number.NEGATIVE_INFINITY;
+    const last = os.length ? (os[os.length - 1] as Order).at : Number.NEGATIVE_INFINITY;
     const tail = ts.filter((t) => t.at >= start && t.at < end && t.at > last).map((t) => t.code);
     if (tail.length) nullPaths.push(tail);
   }
