@@ -3,12 +3,14 @@ import { BenchFixtures } from "./fixtures.ts";
 import { type BenchRow, formatTable, saveResults } from "./report.ts";
 import { benchAttribution } from "./scenarios/attribution.ts";
 import { benchDemoGeneration } from "./scenarios/demo-generation.ts";
+import { benchDirectory } from "./scenarios/directory.ts";
 import type { BenchSettings } from "./settings.ts";
 
 /** Every benchmark scenario by name; `beacon bench --only NAME` runs one. */
 export const SCENARIOS: Record<string, (settings: BenchSettings) => Promise<BenchRow[]>> = {
   demo: benchDemoGeneration,
   attribution: benchAttribution,
+  directory: benchDirectory,
 };
 
 /** Runs the chosen scenarios, prints the table and saves the JSON. */

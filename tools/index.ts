@@ -1,10 +1,22 @@
 import { computeAttributionTool } from "./attribution/attribution.tool.ts";
+import { getCustomerProfileTool } from "./customer-profile/customer-profile.tool.ts";
 import { describeDataTool } from "./describe-data/describe-data.tool.ts";
+import { findCustomersTool } from "./find-customers/find-customers.tool.ts";
+import { listCampaignsTool } from "./list-campaigns/list-campaigns.tool.ts";
+import { listChannelsTool } from "./list-channels/list-channels.tool.ts";
 import { reconcilePlatformsTool } from "./reconcile-platforms/reconcile.tool.ts";
 import type { ToolDefinition } from "./tool.ts";
 
 /** The single registry: every capability the agent, the CLI and Slack commands can call. */
-export const TOOLS: readonly ToolDefinition[] = [describeDataTool, computeAttributionTool, reconcilePlatformsTool];
+export const TOOLS: readonly ToolDefinition[] = [
+  describeDataTool,
+  computeAttributionTool,
+  reconcilePlatformsTool,
+  findCustomersTool,
+  getCustomerProfileTool,
+  listChannelsTool,
+  listCampaignsTool,
+];
 
 /** Looks a tool up by the name the model sees. */
 export function findTool(name: string): ToolDefinition | undefined {
