@@ -2,6 +2,7 @@ import { cpus, totalmem } from "node:os";
 import { BenchFixtures } from "./fixtures.ts";
 import { type BenchRow, formatTable, saveResults } from "./report.ts";
 import { benchAttribution } from "./scenarios/attribution.ts";
+import { benchBudget } from "./scenarios/budget.ts";
 import { benchDemoGeneration } from "./scenarios/demo-generation.ts";
 import { benchDirectory } from "./scenarios/directory.ts";
 import type { BenchSettings } from "./settings.ts";
@@ -11,6 +12,7 @@ export const SCENARIOS: Record<string, (settings: BenchSettings) => Promise<Benc
   demo: benchDemoGeneration,
   attribution: benchAttribution,
   directory: benchDirectory,
+  budget: benchBudget,
 };
 
 /** Runs the chosen scenarios, prints the table and saves the JSON. */

@@ -1,9 +1,12 @@
 import { computeAttributionTool } from "./attribution/attribution.tool.ts";
+import { decideBudgetProposalTool } from "./budget-proposals/decide-proposal.tool.ts";
+import { listBudgetProposalsTool } from "./budget-proposals/list-proposals.tool.ts";
 import { getCustomerProfileTool } from "./customer-profile/customer-profile.tool.ts";
 import { describeDataTool } from "./describe-data/describe-data.tool.ts";
 import { findCustomersTool } from "./find-customers/find-customers.tool.ts";
 import { listCampaignsTool } from "./list-campaigns/list-campaigns.tool.ts";
 import { listChannelsTool } from "./list-channels/list-channels.tool.ts";
+import { recommendBudgetTool } from "./recommend-budget/budget.tool.ts";
 import { reconcilePlatformsTool } from "./reconcile-platforms/reconcile.tool.ts";
 import type { ToolDefinition } from "./tool.ts";
 
@@ -16,6 +19,9 @@ export const TOOLS: readonly ToolDefinition[] = [
   getCustomerProfileTool,
   listChannelsTool,
   listCampaignsTool,
+  recommendBudgetTool,
+  decideBudgetProposalTool,
+  listBudgetProposalsTool,
 ];
 
 /** Looks a tool up by the name the model sees. */

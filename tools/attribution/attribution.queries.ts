@@ -35,15 +35,17 @@ export interface JourneyFilter {
 
 // Parameters shared by every journey query: $1 start, $2 end (inclusive days), $3 time zone, $4 lookback days,
 // $5 first orders only, $6 region, $7 acquisition channel id.
-function filterParams(f: JourneyFilter): unknown[] {
+export function filterParams(f: JourneyFilter): unknown[] {
   return [f.start, f.end, f.timezone, f.lookbackDays, f.firstOrdersOnly, f.region, f.acquisitionChannelId];
 }
 
-// Orders in the period, with the customer's previous order time so a journey never reaches back past the
-// previous conversion.
-const ORDERS_IN_SCOPE = `
+/**
+ * Orders in the period (CTE `target`), with the customer's previous order time so a journey never reaches back past
+ * the previous conversion. Shared with the budget tool so both define "a conversion" the same way.
+ */
+export const ORDERS_IN_SCOPE = `
   ord AS (
-    SELECT o.id, o.customer_id, o.ordered_at, o.amount,
+    SELECT o.id, o.customer_id, o.ordered_at, o.amount, o.margin,
            lag(o.ordered_at) OVER w AS prev_at,
            row_number() OVER w AS nth
     FROM orders o
