@@ -24,6 +24,8 @@ export interface SearchTerms {
   name: string | null;
   /** LIKE pattern for partial names (already escaped). */
   namePattern: string | null;
+  /** Also look for similar names (trigram similarity); the tool turns it on only when few names match otherwise. */
+  fuzzy: boolean;
 }
 
 export interface CustomerFilter {
@@ -81,7 +83,8 @@ function matchesCte(f: CustomerFilter, p: Params): string {
     }
     // pg_trgm's % operator: similarity above pg_trgm.similarity_threshold (0.3 by default), served by the GIN index.
     // Texts under 3 characters share a trigram with every name of the same surname: partial matching covers them.
-    if ([...terms.name].length >= 3) branches.push(`SELECT id, 6 AS rank FROM customers WHERE lower(name) % ${name}`);
+    if (terms.fuzzy && [...terms.name].length >= 3)
+      branches.push(`SELECT id, 6 AS rank FROM customers WHERE lower(name) % ${name}`);
   }
   if (branches.length === 0) branches.push("SELECT id, 0 AS rank FROM customers WHERE false");
   return `m AS (SELECT id, min(rank) AS rank FROM (${branches.join(" UNION ALL ")}) u GROUP BY id),
@@ -112,13 +115,17 @@ export interface CustomerRow {
   rank: MatchRank;
 }
 
-/** One page of matches ordered by (rank, id), strictly after the cursor position. */
+/**
+ * One page of matches ordered by (rank, id), strictly after the cursor position. With a search text the matches are
+ * few enough to count in the same pass (`total`, null when the page is empty); filter-only listings are paged by an
+ * index range scan and counted separately (countCustomers).
+ */
 export async function fetchCustomerPage(
   db: Queryable,
   f: CustomerFilter,
   after: { rank: number; id: number } | null,
   limit: number,
-): Promise<CustomerRow[]> {
+): Promise<{ rows: CustomerRow[]; total: number | null }> {
   const p = new Params();
   const cte = matchesCte(f, p);
   // Without a search text every rank is 0, so the keyset is the primary key alone (an index range scan).
@@ -134,12 +141,15 @@ export async function fetchCustomerPage(
     SELECT pg.id, pg.external_id, pg.name, pg.email, pg.phone, pg.country, pg.region, pg.city, pg.signup_date,
            ch.code AS acquisition_channel, r.revenue AS revenue_12m,
            ${tierSql("r.revenue", p.add(t.highMin), p.add(t.midMin))} AS value_tier, pg.rank
-    FROM (SELECT * FROM f WHERE ${keyset} ORDER BY f.rank, f.id LIMIT ${p.add(limit)}) pg
+           ${f.terms === null ? "" : ", pg.total::int AS total"}
+    FROM (SELECT * FROM ${f.terms === null ? "f" : "(SELECT f.*, count(*) OVER () AS total FROM f) f"}
+          WHERE ${keyset} ORDER BY f.rank, f.id LIMIT ${p.add(limit)}) pg
     LEFT JOIN channels ch ON ch.id = pg.acquisition_channel_id
     CROSS JOIN LATERAL (SELECT ${revenue} AS revenue) r
     ORDER BY pg.rank, pg.id`;
-  const { rows } = await db.query<CustomerRow>(sql, p.values);
-  return rows;
+  const { rows } = await db.query<CustomerRow & { total?: number }>(sql, p.values);
+  const total = f.terms === null ? null : (rows[0]?.total ?? null);
+  return { rows: rows.map(({ total: _, ...row }) => row), total };
 }
 
 /** Known regions and cities, for validating filters and listing what exists in errors. */

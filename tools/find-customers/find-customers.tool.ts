@@ -51,16 +51,20 @@ export const FindCustomersInput = z
   .strict();
 type FindCustomersInput = z.output<typeof FindCustomersInput>;
 
+/** Similar names are searched only when exact and partial matching find fewer than this many customers. */
+const FUZZY_BELOW = 10;
+
 const RANKING =
   "Matches ranked: external id exact, email exact, phone exact (digits compared with country code), name exact, name partial " +
-  "(contains the text; starts with it for 1-2 character searches), name similar (pg_trgm similarity >= 0.3, searches of 3+ characters); ties by customer id. " +
+  "(contains the text; starts with it for 1-2 character searches), name similar (pg_trgm similarity >= 0.3, searches of 3+ characters, only looked for when fewer than " +
+  `${FUZZY_BELOW} customers match otherwise: for a typo, not to add thousands of look-alikes to a common name); ties by customer id. ` +
   "Names compare case-insensitively after NFKC normalisation of the search text (full-width letters match half-width).";
 
 /** Splits the search text into what it could be: external id, e-mail, phone, name. */
 export function searchTerms(query: string): SearchTerms {
   const text = query.normalize("NFKC").trim().replace(/\s+/g, " ");
   const lower = text.toLowerCase();
-  const terms: SearchTerms = { externalIds: [], email: null, phones: [], name: null, namePattern: null };
+  const terms: SearchTerms = { externalIds: [], email: null, phones: [], name: null, namePattern: null, fuzzy: false };
   if (/^[A-Za-z0-9_-]+$/.test(text)) terms.externalIds = [text.toUpperCase()];
   if (text.includes("@")) {
     terms.email = lower;
@@ -177,9 +181,16 @@ export const findCustomersTool = defineTool({
     const fingerprint = fingerprintOf(input);
     const after = input.cursor === undefined ? null : decodeCursor(input.cursor, fingerprint);
     const filter = await buildFilter(input, context);
-    const total = await countCustomers(context.db, filter);
     // One row more than asked tells whether another page exists.
-    const fetched = await fetchCustomerPage(context.db, filter, after, input.limit + 1);
+    let page = await fetchCustomerPage(context.db, filter, after, input.limit + 1);
+    let total = page.total ?? (await countCustomers(context.db, filter));
+    // The decision depends only on the search and the data, so every page of one search makes the same one.
+    if (filter.terms?.name && total < FUZZY_BELOW) {
+      filter.terms.fuzzy = true;
+      page = await fetchCustomerPage(context.db, filter, after, input.limit + 1);
+      total = page.total ?? (await countCustomers(context.db, filter));
+    }
+    const fetched = page.rows;
     const rows = fetched.slice(0, input.limit);
     const last = rows.at(-1);
     const nextCursor =
