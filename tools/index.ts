@@ -1,6 +1,7 @@
 import { computeAttributionTool } from "./attribution/attribution.tool.ts";
 import { decideBudgetProposalTool } from "./budget-proposals/decide-proposal.tool.ts";
 import { listBudgetProposalsTool } from "./budget-proposals/list-proposals.tool.ts";
+import { computeKpisTool } from "./compute-kpis/kpis.tool.ts";
 import { getCustomerProfileTool } from "./customer-profile/customer-profile.tool.ts";
 import { describeDataTool } from "./describe-data/describe-data.tool.ts";
 import { findCustomersTool } from "./find-customers/find-customers.tool.ts";
@@ -8,12 +9,14 @@ import { listCampaignsTool } from "./list-campaigns/list-campaigns.tool.ts";
 import { listChannelsTool } from "./list-channels/list-channels.tool.ts";
 import { recommendBudgetTool } from "./recommend-budget/budget.tool.ts";
 import { reconcilePlatformsTool } from "./reconcile-platforms/reconcile.tool.ts";
+import { segmentCustomersTool } from "./segment-customers/segment-customers.tool.ts";
 import type { ToolDefinition } from "./tool.ts";
 
 /** The single registry: every capability the agent, the CLI and Slack commands can call. */
 export const TOOLS: readonly ToolDefinition[] = [
   describeDataTool,
   computeAttributionTool,
+  computeKpisTool,
   reconcilePlatformsTool,
   findCustomersTool,
   getCustomerProfileTool,
@@ -22,6 +25,7 @@ export const TOOLS: readonly ToolDefinition[] = [
   recommendBudgetTool,
   decideBudgetProposalTool,
   listBudgetProposalsTool,
+  segmentCustomersTool,
 ];
 
 /** Looks a tool up by the name the model sees. */

@@ -47,7 +47,8 @@ export const ORDERS_IN_SCOPE = `
   ord AS (
     SELECT o.id, o.customer_id, o.ordered_at, o.amount, o.margin,
            lag(o.ordered_at) OVER w AS prev_at,
-           row_number() OVER w AS nth
+           row_number() OVER w AS nth,
+           count(*) OVER (PARTITION BY o.customer_id) AS orders_to_end
     FROM orders o
     WHERE o.ordered_at < ($2::date + 1)::timestamp AT TIME ZONE $3
     WINDOW w AS (PARTITION BY o.customer_id ORDER BY o.ordered_at, o.id)

@@ -1,0 +1,166 @@
+import type { Queryable } from "../../db/pool.ts";
+import { filterParams, type JourneyFilter, ORDERS_IN_SCOPE } from "../attribution/attribution.queries.ts";
+import { type TierThresholds, tierSql } from "../find-customers/value-tier.queries.ts";
+
+export const DIMENSIONS = ["channel", "platform", "campaign", "region", "segment", "day", "week", "month"] as const;
+export type Dimension = (typeof DIMENSIONS)[number];
+
+/** Order-side key per dimension, over the `attributed` CTE. Constants only, never user text. */
+const ORDER_KEY: Record<Dimension, string> = {
+  channel: "coalesce(a.ch_code, '(no touch)')",
+  platform: "coalesce(a.ch_platform, '(no touch)')",
+  campaign: "coalesce(a.cp_ext, '(no campaign)')",
+  region: "coalesce(a.region, '(unknown)')",
+  segment: "a.tier",
+  day: "a.day::text",
+  week: "date_trunc('week', a.day)::date::text",
+  month: "to_char(a.day, 'YYYY-MM')",
+};
+
+/** Spend-side key per dimension; null where ad spend is not recorded at that grain. */
+const SPEND_KEY: Record<Dimension, string | null> = {
+  channel: "ch.code",
+  platform: "ch.platform",
+  campaign: "cp.external_id",
+  region: null,
+  segment: null,
+  day: "s.day::text",
+  week: "date_trunc('week', s.day)::date::text",
+  month: "to_char(s.day, 'YYYY-MM')",
+};
+
+export interface OrderAggregate {
+  k1: string;
+  k2: string;
+  is_total: boolean;
+  orders: number;
+  revenue: number;
+  new_customers: number;
+  customers: number;
+  repeat_customers: number;
+}
+
+export interface SpendAggregate {
+  k1: string;
+  k2: string;
+  spend: number;
+  impressions: number;
+  clicks: number;
+}
+
+/** Whether ad spend can be broken down by these dimensions. */
+export function spendByDimensions(dims: readonly Dimension[]): boolean {
+  return dims.every((d) => SPEND_KEY[d] !== null);
+}
+
+/**
+ * Orders in the period grouped by up to two dimensions: last-touch attribution (latest touch in the 30-day
+ * window after the previous order, the journey definition of compute_attribution) for channel, platform and campaign.
+ */
+export async function fetchOrderAggregates(
+  db: Queryable,
+  f: JourneyFilter,
+  dims: readonly Dimension[],
+  tiers: TierThresholds | null,
+): Promise<OrderAggregate[]> {
+  const params = filterParams(f);
+  const add = (v: unknown) => `$${params.push(v)}`;
+  const tier =
+    tiers === null ? "NULL::text" : tierSql("coalesce(cr.revenue, 0)", add(tiers.highMin), add(tiers.midMin));
+  const tierJoin =
+    tiers === null
+      ? ""
+      : `LEFT JOIN (SELECT customer_id, sum(amount)::float8 AS revenue FROM orders
+                    WHERE ordered_at >= (${add(tiers.since)}::date)::timestamp AT TIME ZONE $3
+                      AND ordered_at < (${add(tiers.until)}::date)::timestamp AT TIME ZONE $3
+                    GROUP BY customer_id) cr ON cr.customer_id = t.customer_id`;
+  const [k1, k2] = [dims[0] ? ORDER_KEY[dims[0]] : "'all'", dims[1] ? ORDER_KEY[dims[1]] : "''"];
+  // Constants cannot be grouped by, so only the real dimensions go into the grouping set.
+  const groupKeys = dims.map((d) => ORDER_KEY[d]).join(", ");
+  const { rows } = await db.query<OrderAggregate>(
+    `WITH ${ORDERS_IN_SCOPE},
+     attributed AS (
+       SELECT t.id, t.customer_id, t.amount, t.nth, t.orders_to_end, (t.ordered_at AT TIME ZONE $3)::date AS day,
+              ch.code AS ch_code, ch.platform AS ch_platform, cp.external_id AS cp_ext, c.region, ${tier} AS tier
+       FROM target t
+       JOIN customers c ON c.id = t.customer_id
+       ${tierJoin}
+       LEFT JOIN LATERAL (
+         SELECT tp.channel_id, tp.campaign_id FROM touchpoints tp
+         WHERE tp.customer_id = t.customer_id AND tp.occurred_at <= t.ordered_at
+           AND tp.occurred_at > t.ordered_at - make_interval(days => $4::int)
+           AND (t.prev_at IS NULL OR tp.occurred_at > t.prev_at)
+         ORDER BY tp.occurred_at DESC, tp.id DESC LIMIT 1
+       ) lt ON true
+       LEFT JOIN channels ch ON ch.id = lt.channel_id
+       LEFT JOIN campaigns cp ON cp.id = lt.campaign_id
+     )
+     SELECT ${k1} AS k1, ${k2} AS k2, ${dims.length ? `grouping(${groupKeys}) > 0` : "true"} AS is_total,
+            count(*)::int AS orders, coalesce(sum(amount), 0)::float8 AS revenue,
+            count(*) FILTER (WHERE nth = 1)::int AS new_customers, count(DISTINCT customer_id)::int AS customers,
+            count(DISTINCT customer_id) FILTER (WHERE orders_to_end >= 2)::int AS repeat_customers
+     FROM attributed a
+     -- The empty grouping set is the total row: distinct customers cannot be summed across rows.
+     GROUP BY GROUPING SETS (${dims.length ? `(${groupKeys}), ` : ""}())`,
+    params,
+  );
+  return rows;
+}
+
+/** Ad spend, impressions and clicks in the period grouped by up to two spend-capable dimensions. */
+export async function fetchSpendAggregates(
+  db: Queryable,
+  period: { start: string; end: string },
+  dims: readonly Dimension[],
+): Promise<SpendAggregate[]> {
+  const [k1, k2] = [dims[0] ? SPEND_KEY[dims[0]] : "'all'", dims[1] ? SPEND_KEY[dims[1]] : "''"];
+  const { rows } = await db.query<SpendAggregate>(
+    `SELECT ${k1} AS k1, ${k2} AS k2, sum(s.spend)::float8 AS spend, sum(s.impressions)::float8 AS impressions,
+            sum(s.clicks)::float8 AS clicks
+     FROM ad_spend_daily s JOIN campaigns cp ON cp.id = s.campaign_id JOIN channels ch ON ch.id = cp.channel_id
+     WHERE s.day BETWEEN $1::date AND $2::date
+     GROUP BY 1, 2`,
+    [period.start, period.end],
+  );
+  return rows;
+}
+
+/** Customers who ordered in the previous period, and how many of them ordered again in this one. */
+export async function fetchRetention(
+  db: Queryable,
+  current: { start: string; end: string },
+  previous: { start: string; end: string },
+  timezone: string,
+): Promise<{ previous_customers: number; retained: number }> {
+  const { rows } = await db.query<{ previous_customers: number; retained: number }>(
+    `WITH prev AS (
+       SELECT DISTINCT customer_id FROM orders
+       WHERE ordered_at >= ($1::date)::timestamp AT TIME ZONE $5 AND ordered_at < ($2::date + 1)::timestamp AT TIME ZONE $5
+     )
+     SELECT count(*)::int AS previous_customers,
+            count(*) FILTER (WHERE EXISTS (
+              SELECT 1 FROM orders o WHERE o.customer_id = prev.customer_id
+                AND o.ordered_at >= ($3::date)::timestamp AT TIME ZONE $5
+                AND o.ordered_at < ($4::date + 1)::timestamp AT TIME ZONE $5))::int AS retained
+     FROM prev`,
+    [previous.start, previous.end, current.start, current.end, timezone],
+  );
+  return rows[0] ?? { previous_customers: 0, retained: 0 };
+}
+
+/** NPS answers in the period by class (Bain: promoters 9-10, passives 7-8, detractors 0-6). */
+export async function fetchNps(
+  db: Queryable,
+  period: { start: string; end: string },
+  timezone: string,
+): Promise<{ promoters: number; passives: number; detractors: number }> {
+  const { rows } = await db.query<{ promoters: number; passives: number; detractors: number }>(
+    `SELECT count(*) FILTER (WHERE score >= 9)::int AS promoters,
+            count(*) FILTER (WHERE score BETWEEN 7 AND 8)::int AS passives,
+            count(*) FILTER (WHERE score <= 6)::int AS detractors
+     FROM nps_responses
+     WHERE responded_at >= ($1::date)::timestamp AT TIME ZONE $3 AND responded_at < ($2::date + 1)::timestamp AT TIME ZONE $3`,
+    [period.start, period.end, timezone],
+  );
+  return rows[0] ?? { promoters: 0, passives: 0, detractors: 0 };
+}
