@@ -6,6 +6,7 @@ export const ERROR_MESSAGES = {
   timeout: "This took longer than allowed and was stopped.",
   forbidden: "Your role is not allowed to do this.",
   not_found: "That was not found.",
+  stale_data: "Some derived data is out of date: an administrator needs to run `beacon db refresh`.",
   invalid_input: "The input was not valid.",
   internal: "Something went wrong inside Beacon.",
 } as const;

@@ -1,19 +1,21 @@
 import { loadConfig } from "../../config.ts";
 import { migrate, migrationStatus, resetDatabase } from "../../db/migrate.ts";
-import { openDatabase } from "../../db/pool.ts";
+import { refreshOrderAttribution } from "../../db/order-attribution.ts";
+import { openDatabase, withTransaction } from "../../db/pool.ts";
 import { parseCommandArgs, UsageError } from "../args.ts";
 import { log, printJson } from "../context.ts";
 
 const USAGE = `Usage:
   beacon db migrate          apply pending migrations
   beacon db status           list migrations and when each was applied
-  beacon db reset --yes      drop every Beacon table and data, then migrate from scratch`;
+  beacon db reset --yes      drop every Beacon table and data, then migrate from scratch
+  beacon db refresh          rebuild derived tables (each order's last touch) after writing data by other means`;
 
 /** `beacon db migrate|status|reset`. */
 export async function dbCommand(args: string[]): Promise<number> {
   const { values, positionals } = parseCommandArgs(args, { yes: { type: "boolean" } }, USAGE);
   const [action] = positionals;
-  if (!action || !["migrate", "status", "reset"].includes(action)) {
+  if (!action || !["migrate", "status", "reset", "refresh"].includes(action)) {
     throw new UsageError(action ? `unknown db action "${action}"` : "missing the db action", USAGE);
   }
   if (action === "reset" && !values.yes) {
@@ -26,6 +28,10 @@ export async function dbCommand(args: string[]): Promise<number> {
     if (action === "migrate") {
       const applied = await migrate(db.pool);
       log(applied.length ? `Applied ${applied.join(", ")} to ${db.label}` : `Already up to date: ${db.label}`);
+    } else if (action === "refresh") {
+      await migrate(db.pool);
+      const orders = await withTransaction(db.pool, (client) => refreshOrderAttribution(client));
+      log(`Rebuilt order_attribution for ${orders.toLocaleString("en-US")} orders`);
     } else if (action === "reset") {
       const applied = await resetDatabase(db.pool);
       log(`Reset ${db.label}; applied ${applied.join(", ")}`);

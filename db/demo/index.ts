@@ -1,6 +1,7 @@
 // `beacon demo`: replaces all marketing data with a deterministic, realistic demo set in one transaction.
 // Customers stream through in batches (one COPY per table per batch), so memory stays flat at any size.
 import type pg from "pg";
+import { refreshOrderAttribution } from "../order-attribution.ts";
 import { type Database, withTransaction } from "../pool.ts";
 import { signups } from "./acquisition.ts";
 import { suspendConstraints } from "./bulk-load.ts";
@@ -133,6 +134,9 @@ export async function generateDemo(db: Database, options: DemoOptions): Promise<
     progress({ phase: "indexes", done: 0, total: 1 });
     await restoreConstraints();
     progress({ phase: "indexes", done: 1, total: 1 });
+    progress({ phase: "attribution", done: 0, total: 1 });
+    await refreshOrderAttribution(client);
+    progress({ phase: "attribution", done: 1, total: 1 });
 
     for (const u of DEMO_USERS) {
       // Upsert, not truncate: real role assignments made by an admin survive a demo reload.
@@ -155,7 +159,7 @@ export async function generateDemo(db: Database, options: DemoOptions): Promise<
 
   progress({ phase: "analyze", done: 0, total: 1 });
   // Fresh statistics so the first analytics queries get good plans; outside the transaction (it is advisory).
-  await db.pool.query(`ANALYZE ${[...DEMO_TABLES, "app_users"].join(", ")}`);
+  await db.pool.query(`ANALYZE ${[...DEMO_TABLES, "app_users", "order_attribution"].join(", ")}`);
   progress({ phase: "analyze", done: 1, total: 1 });
 
   const { stats } = counts;

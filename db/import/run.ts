@@ -3,6 +3,7 @@
 import { basename, extname } from "node:path";
 import type pg from "pg";
 import { AppError } from "../../errors.ts";
+import { refreshOrderAttribution } from "../order-attribution.ts";
 import type { Database } from "../pool.ts";
 import { CsvFormatError, type CsvRecord } from "./csv-reader.ts";
 import type { EntityImporter, ImportSession, Located, RowProblem } from "./entity.ts";
@@ -59,6 +60,8 @@ export async function importCsv(
     }
     if (options.dryRun) await client.query("ROLLBACK");
     else {
+      // New orders or touches change which touch closed which order: rebuild the derived table in the same transaction.
+      if (entity === "orders" || entity === "touchpoints") await refreshOrderAttribution(client);
       await client.query(
         `INSERT INTO import_log (entity, file_name, file_sha256, rows_total, inserted, updated)
          VALUES ($1, $2, $3, $4, $5, $6)`,

@@ -1,5 +1,4 @@
 import type { Queryable } from "../../db/pool.ts";
-import { filterParams, type JourneyFilter, ORDERS_IN_SCOPE } from "../attribution/attribution.queries.ts";
 import { type TierThresholds, tierSql } from "../find-customers/value-tier.queries.ts";
 
 export const DIMENSIONS = ["channel", "platform", "campaign", "region", "segment", "day", "week", "month"] as const;
@@ -54,16 +53,16 @@ export function spendByDimensions(dims: readonly Dimension[]): boolean {
 }
 
 /**
- * Orders in the period grouped by up to two dimensions: last-touch attribution (latest touch in the 30-day
- * window after the previous order, the journey definition of compute_attribution) for channel, platform and campaign.
+ * Orders in the period grouped by up to two dimensions, read from order_attribution (each order's rank and last
+ * touch, precomputed with the 30-day lookback of compute_attribution) so a KPI table never searches touchpoints.
  */
 export async function fetchOrderAggregates(
   db: Queryable,
-  f: JourneyFilter,
+  f: { start: string; end: string; timezone: string; region: string | null; acquisitionChannelId: number | null },
   dims: readonly Dimension[],
   tiers: TierThresholds | null,
 ): Promise<OrderAggregate[]> {
-  const params = filterParams(f);
+  const params: unknown[] = [f.start, f.end, f.timezone, f.region, f.acquisitionChannelId];
   const add = (v: unknown) => `$${params.push(v)}`;
   const tier =
     tiers === null ? "NULL::text" : tierSql("coalesce(cr.revenue, 0)", add(tiers.highMin), add(tiers.midMin));
@@ -73,38 +72,51 @@ export async function fetchOrderAggregates(
       : `LEFT JOIN (SELECT customer_id, sum(amount)::float8 AS revenue FROM orders
                     WHERE ordered_at >= (${add(tiers.since)}::date)::timestamp AT TIME ZONE $3
                       AND ordered_at < (${add(tiers.until)}::date)::timestamp AT TIME ZONE $3
-                    GROUP BY customer_id) cr ON cr.customer_id = t.customer_id`;
+                    GROUP BY customer_id) cr ON cr.customer_id = oa.customer_id`;
   const [k1, k2] = [dims[0] ? ORDER_KEY[dims[0]] : "'all'", dims[1] ? ORDER_KEY[dims[1]] : "''"];
   // Constants cannot be grouped by, so only the real dimensions go into the grouping set.
   const groupKeys = dims.map((d) => ORDER_KEY[d]).join(", ");
+  // The customers table is joined only when a customer attribute is asked for.
+  const needsCustomer = dims.includes("region") || f.region !== null || f.acquisitionChannelId !== null;
   const { rows } = await db.query<OrderAggregate>(
-    `WITH ${ORDERS_IN_SCOPE},
-     attributed AS (
-       SELECT t.id, t.customer_id, t.amount, t.nth, t.orders_to_end, (t.ordered_at AT TIME ZONE $3)::date AS day,
-              ch.code AS ch_code, ch.platform AS ch_platform, cp.external_id AS cp_ext, c.region, ${tier} AS tier
-       FROM target t
-       JOIN customers c ON c.id = t.customer_id
+    `WITH attributed AS (
+       SELECT oa.customer_id, oa.amount, oa.order_rank, (oa.ordered_at AT TIME ZONE $3)::date AS day,
+              ch.code AS ch_code, ch.platform AS ch_platform, cp.external_id AS cp_ext, ${needsCustomer ? "c.region" : "NULL::text AS region"}, ${tier} AS tier
+       FROM order_attribution oa
+       ${needsCustomer ? "JOIN customers c ON c.id = oa.customer_id" : ""}
        ${tierJoin}
-       LEFT JOIN LATERAL (
-         SELECT tp.channel_id, tp.campaign_id FROM touchpoints tp
-         WHERE tp.customer_id = t.customer_id AND tp.occurred_at <= t.ordered_at
-           AND tp.occurred_at > t.ordered_at - make_interval(days => $4::int)
-           AND (t.prev_at IS NULL OR tp.occurred_at > t.prev_at)
-         ORDER BY tp.occurred_at DESC, tp.id DESC LIMIT 1
-       ) lt ON true
-       LEFT JOIN channels ch ON ch.id = lt.channel_id
-       LEFT JOIN campaigns cp ON cp.id = lt.campaign_id
+       LEFT JOIN channels ch ON ch.id = oa.last_touch_channel_id
+       LEFT JOIN campaigns cp ON cp.id = oa.last_touch_campaign_id
+       WHERE oa.ordered_at >= ($1::date)::timestamp AT TIME ZONE $3
+         AND oa.ordered_at < ($2::date + 1)::timestamp AT TIME ZONE $3
+         ${needsCustomer ? "AND ($4::text IS NULL OR c.region = $4) AND ($5::int IS NULL OR c.acquisition_channel_id = $5)" : "AND $4::text IS NULL AND $5::int IS NULL"}
      )
      SELECT ${k1} AS k1, ${k2} AS k2, ${dims.length ? `grouping(${groupKeys}) > 0` : "true"} AS is_total,
             count(*)::int AS orders, coalesce(sum(amount), 0)::float8 AS revenue,
-            count(*) FILTER (WHERE nth = 1)::int AS new_customers, count(DISTINCT customer_id)::int AS customers,
-            count(DISTINCT customer_id) FILTER (WHERE orders_to_end >= 2)::int AS repeat_customers
+            count(*) FILTER (WHERE order_rank = 1)::int AS new_customers, count(DISTINCT customer_id)::int AS customers,
+            -- A customer with an order of rank 2+ in the period has ordered at least twice by its end.
+            count(DISTINCT customer_id) FILTER (WHERE order_rank >= 2)::int AS repeat_customers
      FROM attributed a
      -- The empty grouping set is the total row: distinct customers cannot be summed across rows.
      GROUP BY GROUPING SETS (${dims.length ? `(${groupKeys}), ` : ""}())`,
     params,
   );
   return rows;
+}
+
+/** Orders in the period minus those in order_attribution: non-zero means it needs `beacon db refresh`. */
+export async function countUnattributedOrders(
+  db: Queryable,
+  f: { start: string; end: string; timezone: string },
+): Promise<number> {
+  const { rows } = await db.query<{ n: number }>(
+    `SELECT (SELECT count(*) FROM orders WHERE ordered_at >= ($1::date)::timestamp AT TIME ZONE $3
+               AND ordered_at < ($2::date + 1)::timestamp AT TIME ZONE $3)
+          - (SELECT count(*) FROM order_attribution WHERE ordered_at >= ($1::date)::timestamp AT TIME ZONE $3
+               AND ordered_at < ($2::date + 1)::timestamp AT TIME ZONE $3) AS n`,
+    [f.start, f.end, f.timezone],
+  );
+  return Number(rows[0]?.n ?? 0);
 }
 
 /** Ad spend, impressions and clicks in the period grouped by up to two spend-capable dimensions. */
@@ -125,7 +137,7 @@ export async function fetchSpendAggregates(
   return rows;
 }
 
-/** Customers who ordered in the previous period, and how many of them ordered again in this one. */
+/** Customers who ordered in the previous period, and how many of them ordered again in this one (one scan). */
 export async function fetchRetention(
   db: Queryable,
   current: { start: string; end: string },
@@ -133,16 +145,17 @@ export async function fetchRetention(
   timezone: string,
 ): Promise<{ previous_customers: number; retained: number }> {
   const { rows } = await db.query<{ previous_customers: number; retained: number }>(
-    `WITH prev AS (
-       SELECT DISTINCT customer_id FROM orders
-       WHERE ordered_at >= ($1::date)::timestamp AT TIME ZONE $5 AND ordered_at < ($2::date + 1)::timestamp AT TIME ZONE $5
+    `WITH per_customer AS (
+       SELECT customer_id,
+              bool_or(ordered_at < ($2::date + 1)::timestamp AT TIME ZONE $5) AS before,
+              bool_or(ordered_at >= ($3::date)::timestamp AT TIME ZONE $5) AS again
+       FROM order_attribution
+       WHERE ordered_at >= ($1::date)::timestamp AT TIME ZONE $5 AND ordered_at < ($4::date + 1)::timestamp AT TIME ZONE $5
+       GROUP BY customer_id
      )
-     SELECT count(*)::int AS previous_customers,
-            count(*) FILTER (WHERE EXISTS (
-              SELECT 1 FROM orders o WHERE o.customer_id = prev.customer_id
-                AND o.ordered_at >= ($3::date)::timestamp AT TIME ZONE $5
-                AND o.ordered_at < ($4::date + 1)::timestamp AT TIME ZONE $5))::int AS retained
-     FROM prev`,
+     SELECT count(*) FILTER (WHERE before)::int AS previous_customers,
+            count(*) FILTER (WHERE before AND again)::int AS retained
+     FROM per_customer`,
     [previous.start, previous.end, current.start, current.end, timezone],
   );
   return rows[0] ?? { previous_customers: 0, retained: 0 };

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { AppError } from "../../errors.ts";
 import { fetchChannelCodes, fetchFreshness, fetchRegions } from "../attribution/attribution.queries.ts";
 import { fetchTierThresholds } from "../find-customers/value-tier.queries.ts";
 import { addDays, IsoDate, resolvePeriod } from "../period.ts";
@@ -14,6 +15,7 @@ import {
   ratio,
 } from "./kpis.model.ts";
 import {
+  countUnattributedOrders,
   DIMENSIONS,
   type Dimension,
   fetchNps,
@@ -104,15 +106,7 @@ export const computeKpisTool = defineTool({
     const load = async (period: { start: string; end: string }) => {
       const orders = await fetchOrderAggregates(
         context.db,
-        {
-          ...period,
-          timezone: context.timezone,
-          lookbackDays: 30,
-          firstOrdersOnly: false,
-          region: input.region ?? null,
-          acquisitionChannelId,
-          granularity: "channel",
-        },
+        { ...period, timezone: context.timezone, region: input.region ?? null, acquisitionChannelId },
         dims,
         tiers,
       );
@@ -122,6 +116,13 @@ export const computeKpisTool = defineTool({
       const total = orders.find((o) => o.is_total);
       return { rows, total: sumRows(rows, total, input.overhead_cost, input.roi_convention, spend !== null) };
     };
+    const unattributed = await countUnattributedOrders(context.db, { start, end, timezone: context.timezone });
+    if (unattributed > 0) {
+      throw new AppError(
+        "stale_data",
+        `${unattributed} orders in the period have no row in order_attribution (data written outside beacon demo/import): run \`beacon db refresh\``,
+      );
+    }
     const current = await load({ start, end });
     const previousPeriod =
       input.compare === "none"
@@ -174,7 +175,7 @@ export const computeKpisTool = defineTool({
       definitions: {
         ...Object.fromEntries(Object.entries(KPI_DEFINITIONS).filter(([k]) => !k.startsWith("roi_") || k === roiName)),
         attribution:
-          "Orders are credited to channel, platform and campaign by last touch: the customer's latest touch in the 30 days before the order, after their previous order; orders without one are '(no touch)'.",
+          "Orders are credited to channel, platform and campaign by last touch: the customer's latest touch in the 30 days before the order, after their previous order (precomputed in order_attribution); orders without one are '(no touch)'.",
         segment: dims.includes("segment")
           ? "Segment = current value tier (trailing-12-month revenue Pareto cut, see find_customers)."
           : undefined,
