@@ -1,7 +1,8 @@
 // compute_kpis through the tool interface: totals checked against SQL written independently in the test.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { generateDemo } from "../../../db/demo/index.ts";
-import type { Database } from "../../../db/pool.ts";
+import { refreshOrderAttribution } from "../../../db/order-attribution.ts";
+import { type Database, withTransaction } from "../../../db/pool.ts";
 import { invokeTool } from "../../../tools/run-tool.ts";
 import { testEngines } from "../../helpers/databases.ts";
 
@@ -94,6 +95,24 @@ describe.each(testEngines())("compute_kpis on $name", (engine) => {
     });
     const bySegment = await kpis(db, { start: "2026-10-01", end: "2026-10-31", group_by: ["segment"] });
     expect(new Set(bySegment.rows.map((r) => r.key.segment))).toEqual(new Set(["high", "mid", "low"]));
+  });
+
+  it("refuses to answer from a stale order_attribution until it is rebuilt", async () => {
+    await db.pool.query(
+      `INSERT INTO orders (external_id, customer_id, ordered_at, amount) VALUES ('ORD-STALE', (SELECT min(id) FROM customers), '2026-10-15T12:00:00+08:00', 99)`,
+    );
+    await expect(
+      invokeTool(db, "compute_kpis", { start: "2026-10-01", end: "2026-10-31" }, context),
+    ).rejects.toMatchObject({
+      code: "stale_data",
+    });
+    await withTransaction(db.pool, (client) => refreshOrderAttribution(client));
+    const fresh = await kpis(db, { start: "2026-10-01", end: "2026-10-31", group_by: [] });
+    const { rows } = await db.pool.query<{ n: number }>(
+      "SELECT count(*)::int AS n FROM orders WHERE ordered_at >= '2026-10-01T00:00:00+08:00' AND ordered_at < '2026-11-01T00:00:00+08:00'",
+    );
+    expect(fresh.totals.orders).toBe(rows[0]?.n);
+    await db.pool.query("DELETE FROM orders WHERE external_id = 'ORD-STALE'");
   });
 
   it("answers empty periods with nulls and reasons, and rejects bad arguments by field", async () => {
