@@ -3,8 +3,10 @@ import { BenchFixtures } from "./fixtures.ts";
 import { type BenchRow, formatTable, saveResults } from "./report.ts";
 import { benchAttribution } from "./scenarios/attribution.ts";
 import { benchBudget } from "./scenarios/budget.ts";
+import { benchClv } from "./scenarios/clv.ts";
 import { benchDemoGeneration } from "./scenarios/demo-generation.ts";
 import { benchDirectory } from "./scenarios/directory.ts";
+import { benchSegments } from "./scenarios/segments.ts";
 import type { BenchSettings } from "./settings.ts";
 
 /** Every benchmark scenario by name; `beacon bench --only NAME` runs one. */
@@ -13,6 +15,8 @@ export const SCENARIOS: Record<string, (settings: BenchSettings) => Promise<Benc
   attribution: benchAttribution,
   directory: benchDirectory,
   budget: benchBudget,
+  clv: benchClv,
+  segments: benchSegments,
 };
 
 /** Runs the chosen scenarios, prints the table and saves the JSON. */

@@ -1,9 +1,11 @@
 import { computeAttributionTool } from "./attribution/attribution.tool.ts";
 import { decideBudgetProposalTool } from "./budget-proposals/decide-proposal.tool.ts";
 import { listBudgetProposalsTool } from "./budget-proposals/list-proposals.tool.ts";
+import { compareAbTestTool } from "./compare-ab-test/compare-ab-test.tool.ts";
 import { computeKpisTool } from "./compute-kpis/kpis.tool.ts";
 import { getCustomerProfileTool } from "./customer-profile/customer-profile.tool.ts";
 import { describeDataTool } from "./describe-data/describe-data.tool.ts";
+import { estimateClvTool } from "./estimate-clv/estimate-clv.tool.ts";
 import { findCustomersTool } from "./find-customers/find-customers.tool.ts";
 import { listCampaignsTool } from "./list-campaigns/list-campaigns.tool.ts";
 import { listChannelsTool } from "./list-channels/list-channels.tool.ts";
@@ -26,6 +28,8 @@ export const TOOLS: readonly ToolDefinition[] = [
   decideBudgetProposalTool,
   listBudgetProposalsTool,
   segmentCustomersTool,
+  estimateClvTool,
+  compareAbTestTool,
 ];
 
 /** Looks a tool up by the name the model sees. */
