@@ -38,14 +38,17 @@ export function formatTable(rows: readonly BenchRow[]): string {
   return [render(header), render(widths.map((w) => "-".repeat(w))), ...lines.map(render)].join("\n");
 }
 
-/** Saves the run as bench/results/latest.json and a dated copy; returns the dated path. */
-export function saveResults(rows: readonly BenchRow[], machine: Record<string, unknown>): string {
+/**
+ * Saves the run as a dated file, and as bench/results/latest.json when it is complete (every scenario, full sizes),
+ * so a partial run never replaces the reference numbers. Returns the dated path.
+ */
+export function saveResults(rows: readonly BenchRow[], machine: Record<string, unknown>, complete: boolean): string {
   mkdirSync(RESULTS_DIR, { recursive: true });
   const stamp = new Date().toISOString().replaceAll(":", "-").slice(0, 19);
   const body = `${JSON.stringify({ ranAt: new Date().toISOString(), machine, rows }, null, 2)}\n`;
   const dated = join(RESULTS_DIR, `bench-${stamp}.json`);
   writeFileSync(dated, body);
-  writeFileSync(join(RESULTS_DIR, "latest.json"), body);
+  if (complete) writeFileSync(join(RESULTS_DIR, "latest.json"), body);
   return dated;
 }
 

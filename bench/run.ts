@@ -6,6 +6,7 @@ import { benchBudget } from "./scenarios/budget.ts";
 import { benchClv } from "./scenarios/clv.ts";
 import { benchDemoGeneration } from "./scenarios/demo-generation.ts";
 import { benchDirectory } from "./scenarios/directory.ts";
+import { benchKpis } from "./scenarios/kpis.ts";
 import { benchSegments } from "./scenarios/segments.ts";
 import type { BenchSettings } from "./settings.ts";
 
@@ -17,6 +18,7 @@ export const SCENARIOS: Record<string, (settings: BenchSettings) => Promise<Benc
   budget: benchBudget,
   clv: benchClv,
   segments: benchSegments,
+  kpis: benchKpis,
 };
 
 /** Runs the chosen scenarios, prints the table and saves the JSON. */
@@ -43,7 +45,12 @@ export async function runBenchmarks(
     memory_gib: Math.round(totalmem() / 2 ** 30),
     node: process.version,
   };
-  const path = saveResults(rows, { ...machine, server: options.serverUrl ? "yes" : "no", quick: options.quick });
+  const complete = Object.keys(SCENARIOS).every((name) => names.includes(name)) && !options.quick;
+  const path = saveResults(
+    rows,
+    { ...machine, server: options.serverUrl ? "yes" : "no", quick: options.quick, scenarios: names },
+    complete,
+  );
   process.stderr.write(`bench: saved ${path}\n`);
   return rows;
 }
