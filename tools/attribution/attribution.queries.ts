@@ -250,20 +250,6 @@ export async function fetchDatasetNames(db: Queryable): Promise<string[]> {
   return rows.map((r) => r.dataset);
 }
 
-/** Resolves a channel code to its id; null when unknown. Also returns the known codes for error messages. */
-export async function fetchChannelCodes(db: Queryable): Promise<Map<string, number>> {
-  const { rows } = await db.query<{ code: string; id: number }>("SELECT code, id FROM channels ORDER BY code");
-  return new Map(rows.map((r) => [r.code, r.id]));
-}
-
-/** Distinct customer regions, for validating the region filter. */
-export async function fetchRegions(db: Queryable): Promise<string[]> {
-  const { rows } = await db.query<{ region: string }>(
-    "SELECT DISTINCT region FROM customers WHERE region IS NOT NULL ORDER BY 1",
-  );
-  return rows.map((r) => r.region);
-}
-
 /** Latest order and touch times: the data freshness every answer states. */
 export async function fetchFreshness(
   db: Queryable,

@@ -1,12 +1,11 @@
+import { assertKnownRegion, channelIdFor } from "../known-values.ts";
 import { resolvePeriod } from "../period.ts";
 import { defineTool, ROLES, type ToolContext, ToolInputError } from "../tool.ts";
 import {
-  fetchChannelCodes,
   fetchDatasetJourneys,
   fetchDatasetNames,
   fetchFreshness,
   fetchJourneys,
-  fetchRegions,
   fetchSpend,
   fetchTimeDecayCredits,
   type JourneyFilter,
@@ -176,22 +175,10 @@ async function loadTouchpoints(
   input: ReturnType<typeof ComputeAttributionInput.parse>,
 ): Promise<JourneySource> {
   const { start, end } = resolvePeriod(input.start, input.end, context, 90);
-  let acquisitionChannelId: number | null = null;
-  if (input.acquisition_channel) {
-    const codes = await fetchChannelCodes(context.db);
-    acquisitionChannelId = codes.get(input.acquisition_channel) ?? null;
-    if (acquisitionChannelId === null) {
-      throw new ToolInputError(
-        `acquisition_channel: unknown channel code "${input.acquisition_channel}"; known: ${[...codes.keys()].join(", ")}`,
-      );
-    }
-  }
-  if (input.region) {
-    const regions = await fetchRegions(context.db);
-    if (!regions.includes(input.region)) {
-      throw new ToolInputError(`region: unknown region "${input.region}"; known: ${regions.join(", ")}`);
-    }
-  }
+  const acquisitionChannelId = input.acquisition_channel
+    ? await channelIdFor(context.db, "acquisition_channel", input.acquisition_channel)
+    : null;
+  if (input.region) await assertKnownRegion(context.db, "region", input.region);
   const filter: JourneyFilter = {
     start,
     end,

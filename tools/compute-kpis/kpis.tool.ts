@@ -1,9 +1,10 @@
 import { z } from "zod";
 import { AppError } from "../../errors.ts";
-import { fetchChannelCodes, fetchFreshness, fetchRegions } from "../attribution/attribution.queries.ts";
+import { fetchFreshness } from "../attribution/attribution.queries.ts";
 import { fetchTierThresholds } from "../find-customers/value-tier.queries.ts";
+import { assertKnownRegion, channelIdFor } from "../known-values.ts";
 import { addDays, IsoDate, resolvePeriod } from "../period.ts";
-import { defineTool, ROLES, ToolInputError } from "../tool.ts";
+import { defineTool, ROLES } from "../tool.ts";
 import {
   biggestMovers,
   computeKpis,
@@ -85,21 +86,10 @@ export const computeKpisTool = defineTool({
   async run(input, context) {
     const { start, end } = resolvePeriod(input.start, input.end, context, 30);
     const days = Math.round((Date.parse(end) - Date.parse(start)) / 86_400_000) + 1;
-    let acquisitionChannelId: number | null = null;
-    if (input.acquisition_channel) {
-      const codes = await fetchChannelCodes(context.db);
-      acquisitionChannelId = codes.get(input.acquisition_channel) ?? null;
-      if (acquisitionChannelId === null) {
-        throw new ToolInputError(
-          `acquisition_channel: unknown channel code "${input.acquisition_channel}"; known: ${[...codes.keys()].join(", ")}`,
-        );
-      }
-    }
-    if (input.region) {
-      const regions = await fetchRegions(context.db);
-      if (!regions.includes(input.region))
-        throw new ToolInputError(`region: unknown region "${input.region}"; known: ${regions.join(", ")}`);
-    }
+    const acquisitionChannelId = input.acquisition_channel
+      ? await channelIdFor(context.db, "acquisition_channel", input.acquisition_channel)
+      : null;
+    if (input.region) await assertKnownRegion(context.db, "region", input.region);
     const dims = input.group_by as Dimension[];
     const tiers = dims.includes("segment") ? await fetchTierThresholds(context.db, context) : null;
     const filtered = input.region !== undefined || acquisitionChannelId !== null;

@@ -162,9 +162,3 @@ export async function fetchPlaces(db: Queryable): Promise<{ regions: string[]; c
     cities: [...new Set(rows.map((r) => r.city).filter((c): c is string => c !== null))].sort(),
   };
 }
-
-/** Channel codes to ids, ordered by code. */
-export async function fetchChannelIds(db: Queryable): Promise<Map<string, number>> {
-  const { rows } = await db.query<{ code: string; id: number }>("SELECT code, id FROM channels ORDER BY code");
-  return new Map(rows.map((r) => [r.code, r.id]));
-}

@@ -1,12 +1,12 @@
 import { createHash } from "node:crypto";
 import { z } from "zod";
+import { channelIdFor } from "../known-values.ts";
 import { IsoDate } from "../period.ts";
 import { maskContact, maskingNote } from "../pii.ts";
 import { defineTool, ROLES, type ToolContext, ToolInputError } from "../tool.ts";
 import {
   type CustomerFilter,
   countCustomers,
-  fetchChannelIds,
   fetchCustomerPage,
   fetchPlaces,
   MATCH_REASONS,
@@ -133,16 +133,10 @@ async function buildFilter(input: FindCustomersInput, context: ToolContext): Pro
       `signup_to (${input.signup_to}) is before signup_from (${input.signup_from}); give signup_to on or after signup_from`,
     );
   }
-  let channelId: number | null = null;
-  if (input.acquisition_channel !== undefined) {
-    const codes = await fetchChannelIds(context.db);
-    channelId = codes.get(input.acquisition_channel) ?? null;
-    if (channelId === null) {
-      throw new ToolInputError(
-        `acquisition_channel: unknown channel code "${input.acquisition_channel}"; known: ${[...codes.keys()].join(", ")}`,
-      );
-    }
-  }
+  const channelId =
+    input.acquisition_channel === undefined
+      ? null
+      : await channelIdFor(context.db, "acquisition_channel", input.acquisition_channel);
   if (input.region !== undefined || input.city !== undefined) {
     const places = await fetchPlaces(context.db);
     const known = (list: string[], value: string) => list.some((v) => v.toLowerCase() === value.toLowerCase());

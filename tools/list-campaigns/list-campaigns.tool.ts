@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { fetchChannelIds } from "../find-customers/find-customers.queries.ts";
+import { channelIdFor } from "../known-values.ts";
 import { fetchPlatforms, fetchSpendFreshness } from "../list-channels/list-channels.queries.ts";
 import { IsoDate, todayIn } from "../period.ts";
 import { defineTool, ROLES, ToolInputError } from "../tool.ts";
@@ -56,16 +56,7 @@ export const listCampaignsTool = defineTool({
         `active_to (${input.active_to}) is before active_from (${input.active_from}); give active_to on or after active_from`,
       );
     }
-    let channelId: number | null = null;
-    if (input.channel !== undefined) {
-      const codes = await fetchChannelIds(context.db);
-      channelId = codes.get(input.channel) ?? null;
-      if (channelId === null) {
-        throw new ToolInputError(
-          `channel: unknown channel code "${input.channel}"; known: ${[...codes.keys()].join(", ")}`,
-        );
-      }
-    }
+    const channelId = input.channel === undefined ? null : await channelIdFor(context.db, "channel", input.channel);
     if (input.platform !== undefined) {
       const platforms = await fetchPlatforms(context.db);
       if (!platforms.some((p) => p.toLowerCase() === input.platform?.toLowerCase())) {

@@ -302,20 +302,6 @@ export async function fetchSegments(db: Queryable, q: SegmentQuery): Promise<Seg
   };
 }
 
-/** Channel codes and ids, for validating the acquisition-channel filter. */
-export async function fetchChannelIds(db: Queryable): Promise<Map<string, number>> {
-  const { rows } = await db.query<{ code: string; id: number }>("SELECT code, id FROM channels ORDER BY code");
-  return new Map(rows.map((r) => [r.code, r.id]));
-}
-
-/** Distinct customer regions, for validating the region filter. */
-export async function fetchRegionNames(db: Queryable): Promise<string[]> {
-  const { rows } = await db.query<{ region: string }>(
-    "SELECT DISTINCT region FROM customers WHERE region IS NOT NULL ORDER BY 1",
-  );
-  return rows.map((r) => r.region);
-}
-
 /** A campaign by external id or exact name; null when none matches. */
 export async function fetchCampaign(
   db: Queryable,

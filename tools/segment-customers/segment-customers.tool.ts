@@ -3,6 +3,7 @@ import {
   fetchTierThresholds,
   VALUE_TIER_DEFINITION,
 } from "../find-customers/value-tier.queries.ts";
+import { assertKnownRegion, channelIdFor } from "../known-values.ts";
 import { resolvePeriod } from "../period.ts";
 import { maskingNote, maskName } from "../pii.ts";
 import { defineTool, ROLES, type ToolContext, ToolInputError } from "../tool.ts";
@@ -18,8 +19,6 @@ import {
 import {
   fetchCampaign,
   fetchCampaignSample,
-  fetchChannelIds,
-  fetchRegionNames,
   fetchSegmentFreshness,
   fetchSegments,
   type SegmentExample,
@@ -58,22 +57,10 @@ function resolveRules(input: SegmentCustomersInput["rfm_segments"]): RfmSegmentR
 }
 
 async function resolveFilters(input: SegmentCustomersInput, context: ToolContext) {
-  let acquisitionChannelId: number | null = null;
-  if (input.acquisition_channel) {
-    const codes = await fetchChannelIds(context.db);
-    acquisitionChannelId = codes.get(input.acquisition_channel) ?? null;
-    if (acquisitionChannelId === null) {
-      throw new ToolInputError(
-        `acquisition_channel: unknown channel code "${input.acquisition_channel}"; known: ${[...codes.keys()].join(", ") || "none"}`,
-      );
-    }
-  }
-  if (input.region) {
-    const regions = await fetchRegionNames(context.db);
-    if (!regions.includes(input.region)) {
-      throw new ToolInputError(`region: unknown region "${input.region}"; known: ${regions.join(", ") || "none"}`);
-    }
-  }
+  const acquisitionChannelId = input.acquisition_channel
+    ? await channelIdFor(context.db, "acquisition_channel", input.acquisition_channel)
+    : null;
+  if (input.region) await assertKnownRegion(context.db, "region", input.region);
   let campaign: { id: number; external_id: string; name: string } | null = null;
   if (input.campaign) {
     campaign = await fetchCampaign(context.db, input.campaign);
