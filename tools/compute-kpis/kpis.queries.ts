@@ -104,19 +104,15 @@ export async function fetchOrderAggregates(
   return rows;
 }
 
-/** Orders in the period minus those in order_attribution: non-zero means it needs `beacon db refresh`. */
-export async function countUnattributedOrders(
-  db: Queryable,
-  f: { start: string; end: string; timezone: string },
-): Promise<number> {
-  const { rows } = await db.query<{ n: number }>(
-    `SELECT (SELECT count(*) FROM orders WHERE ordered_at >= ($1::date)::timestamp AT TIME ZONE $3
-               AND ordered_at < ($2::date + 1)::timestamp AT TIME ZONE $3)
-          - (SELECT count(*) FROM order_attribution WHERE ordered_at >= ($1::date)::timestamp AT TIME ZONE $3
-               AND ordered_at < ($2::date + 1)::timestamp AT TIME ZONE $3) AS n`,
-    [f.start, f.end, f.timezone],
+/**
+ * Whether orders were added without rebuilding order_attribution (by SQL outside `beacon demo`/`beacon import`):
+ * the newest order must be there. Deleted orders leave with ON DELETE CASCADE.
+ */
+export async function orderAttributionIsStale(db: Queryable): Promise<boolean> {
+  const { rows } = await db.query<{ stale: boolean }>(
+    `SELECT (SELECT max(id) FROM orders) IS DISTINCT FROM (SELECT max(order_id) FROM order_attribution) AS stale`,
   );
-  return Number(rows[0]?.n ?? 0);
+  return rows[0]?.stale ?? false;
 }
 
 /** Ad spend, impressions and clicks in the period grouped by up to two spend-capable dimensions. */
@@ -146,15 +142,15 @@ export async function fetchRetention(
 ): Promise<{ previous_customers: number; retained: number }> {
   const { rows } = await db.query<{ previous_customers: number; retained: number }>(
     `WITH per_customer AS (
-       SELECT customer_id,
-              bool_or(ordered_at < ($2::date + 1)::timestamp AT TIME ZONE $5) AS before,
-              bool_or(ordered_at >= ($3::date)::timestamp AT TIME ZONE $5) AS again
+       -- First and last order per customer across both periods: cheaper than testing each row against both.
+       SELECT min(ordered_at) AS first_at, max(ordered_at) AS last_at
        FROM order_attribution
        WHERE ordered_at >= ($1::date)::timestamp AT TIME ZONE $5 AND ordered_at < ($4::date + 1)::timestamp AT TIME ZONE $5
        GROUP BY customer_id
      )
-     SELECT count(*) FILTER (WHERE before)::int AS previous_customers,
-            count(*) FILTER (WHERE before AND again)::int AS retained
+     SELECT count(*) FILTER (WHERE first_at < ($2::date + 1)::timestamp AT TIME ZONE $5)::int AS previous_customers,
+            count(*) FILTER (WHERE first_at < ($2::date + 1)::timestamp AT TIME ZONE $5
+                               AND last_at >= ($3::date)::timestamp AT TIME ZONE $5)::int AS retained
      FROM per_customer`,
     [previous.start, previous.end, current.start, current.end, timezone],
   );

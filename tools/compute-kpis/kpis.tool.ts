@@ -16,13 +16,13 @@ import {
   ratio,
 } from "./kpis.model.ts";
 import {
-  countUnattributedOrders,
   DIMENSIONS,
   type Dimension,
   fetchNps,
   fetchOrderAggregates,
   fetchRetention,
   fetchSpendAggregates,
+  orderAttributionIsStale,
   spendByDimensions,
 } from "./kpis.queries.ts";
 
@@ -106,11 +106,10 @@ export const computeKpisTool = defineTool({
       const total = orders.find((o) => o.is_total);
       return { rows, total: sumRows(rows, total, input.overhead_cost, input.roi_convention, spend !== null) };
     };
-    const unattributed = await countUnattributedOrders(context.db, { start, end, timezone: context.timezone });
-    if (unattributed > 0) {
+    if (await orderAttributionIsStale(context.db)) {
       throw new AppError(
         "stale_data",
-        `${unattributed} orders in the period have no row in order_attribution (data written outside beacon demo/import): run \`beacon db refresh\``,
+        "orders were added without rebuilding order_attribution: run `beacon db refresh`",
       );
     }
     const current = await load({ start, end });
@@ -121,12 +120,16 @@ export const computeKpisTool = defineTool({
           ? { start: shiftYear(start), end: shiftYear(end) }
           : { start: addDays(start, -days), end: addDays(start, -1) };
     const previous = previousPeriod ? await load(previousPeriod) : null;
-    const retention = await fetchRetention(
-      context.db,
-      { start, end },
-      { start: addDays(start, -days), end: addDays(start, -1) },
-      context.timezone,
-    );
+    // Retention is itself a comparison with the preceding period, so compare "none" skips it (and its scan).
+    const retention =
+      input.compare === "none"
+        ? null
+        : await fetchRetention(
+            context.db,
+            { start, end },
+            { start: addDays(start, -days), end: addDays(start, -1) },
+            context.timezone,
+          );
     const npsCounts = await fetchNps(context.db, { start, end }, context.timezone);
     const total = current.total;
     const previousTotal = previous?.total ?? null;
@@ -142,11 +145,9 @@ export const computeKpisTool = defineTool({
           KEY_KPIS,
         )
       : [];
-    const retentionKpi = ratio(
-      retention.retained,
-      retention.previous_customers,
-      "nobody ordered in the previous period",
-    );
+    const retentionKpi: Kpi = retention
+      ? ratio(retention.retained, retention.previous_customers, "nobody ordered in the previous period")
+      : { value: null, reason: "retention compares with the preceding period: ask with compare previous_period" };
     const roiName = input.roi_convention === "google_ads" ? "roi_google_ads" : "roi_incremental_ratio";
     const npsKpi = nps(npsCounts.promoters, npsCounts.passives, npsCounts.detractors);
     const top = sorted[0];

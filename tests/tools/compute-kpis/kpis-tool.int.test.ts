@@ -81,6 +81,10 @@ describe.each(testEngines())("compute_kpis on $name", (engine) => {
       group_by: ["channel", "week"],
       compare: "none",
     });
+    expect(byWeek.totals.retention).toEqual({
+      value: null,
+      reason: "retention compares with the preceding period: ask with compare previous_period",
+    });
     const weeks = new Set(byWeek.rows.map((r) => r.key.week));
     expect(weeks).toEqual(new Set(["2026-10-05", "2026-10-12", "2026-10-19"]));
     const row = byWeek.rows.find((r) => r.key.channel === "douyin_ads" && r.key.week === "2026-10-12");
