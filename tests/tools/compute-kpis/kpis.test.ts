@@ -155,3 +155,45 @@ describe("KPI formulas against kpi_examples.json", () => {
     expect(nps(0, 0, 0)).toEqual({ value: null, reason: "no NPS responses" });
   });
 });
+
+describe("KPI totals", () => {
+  it("do not depend on the order rows are added in", () => {
+    const row = fc.record({
+      impressions: fc.nat({ max: 100_000 }),
+      clicks: fc.nat({ max: 5_000 }),
+      spend: fc.nat({ max: 50_000 }),
+      orders: fc.nat({ max: 500 }),
+      revenue: fc.nat({ max: 100_000 }),
+      newCustomers: fc.nat({ max: 100 }),
+    });
+    fc.assert(
+      fc.property(fc.array(row, { maxLength: 30 }), fc.integer(), (rows, seed) => {
+        const total = (list: typeof rows): KpiInputs =>
+          list.reduce<KpiInputs>(
+            (t, r) => ({
+              ...t,
+              impressions: (t.impressions ?? 0) + r.impressions,
+              clicks: (t.clicks ?? 0) + r.clicks,
+              spend: (t.spend ?? 0) + r.spend,
+              orders: t.orders + r.orders,
+              revenue: t.revenue + r.revenue,
+              newCustomers: t.newCustomers + r.newCustomers,
+            }),
+            {
+              impressions: 0,
+              clicks: 0,
+              spend: 0,
+              orders: 0,
+              revenue: 0,
+              newCustomers: 0,
+              customers: 1,
+              repeatCustomers: 0,
+              overhead: 0,
+            },
+          );
+        const shuffled = [...rows].sort((a, b) => ((a.orders * 31 + seed) % 7) - ((b.orders * 31 + seed) % 7));
+        expect(computeKpis(total(shuffled), "google_ads")).toEqual(computeKpis(total(rows), "google_ads"));
+      }),
+    );
+  });
+});
