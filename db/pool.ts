@@ -48,6 +48,9 @@ export interface OpenOptions {
 export async function openDatabase(options: OpenOptions): Promise<Database> {
   if (options.url) {
     const pool = new pg.Pool({ connectionString: options.url, max: options.maxConnections ?? 8 });
+    // An idle client can lose its connection (server restart, a forced DROP DATABASE); without a listener that
+    // error would crash the process. The pool discards the client and connects afresh on the next query.
+    pool.on("error", (error) => process.stderr.write(`beacon: idle database connection closed: ${error.message}\n`));
     await pool.query("SELECT 1");
     return {
       pool,
