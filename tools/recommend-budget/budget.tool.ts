@@ -17,6 +17,8 @@ const CURRENT_WEEKS = 4;
 
 interface Held {
   channel: string;
+  /** Current run rate, and the weekly budget it is held at (the same unless limits move it). */
+  currentWeekly: number;
   weeklySpend: number;
   weeklyOutcome: number;
   reason: string;
@@ -88,13 +90,19 @@ export const recommendBudgetTool = defineTool({
     const fits = new Map<string, FittedChannel>();
     const held: Held[] = [];
     for (const history of scope) {
-      const hold = (reason: string) =>
+      const hold = (reason: string) => {
+        // A held channel keeps its current budget unless the user set limits for it: then the nearest allowed amount.
+        const current = recentAverage(history.spend) * horizon;
+        const limit = input.limits[history.channel];
+        const budget = Math.min(Math.max(current, limit?.min ?? current), limit?.max ?? Number.POSITIVE_INFINITY);
         held.push({
           channel: history.channel,
-          weeklySpend: recentAverage(history.spend),
+          currentWeekly: current / horizon,
+          weeklySpend: budget / horizon,
           weeklyOutcome: recentAverage(history.outcome),
-          reason,
+          reason: budget === current ? reason : `${reason}; set to the nearest amount your limits allow`,
         });
+      };
       if (input.locked.includes(history.channel)) {
         hold("locked by request");
         continue;
@@ -125,7 +133,7 @@ export const recommendBudgetTool = defineTool({
         : { total: money(money(input.total_budget ?? currentWeeklyTotal * horizon) - heldTotal) };
     if (optimiseOptions.total !== undefined && optimiseOptions.total < 0) {
       throw new ToolInputError(
-        `total_budget: ${money(input.total_budget ?? 0).toLocaleString("en-US")} is less than the ${money(heldTotal).toLocaleString("en-US")} held by channels that stay at their current budget (${held.map((h) => h.channel).join(", ")})`,
+        `total_budget: ${money(input.total_budget ?? currentWeeklyTotal * horizon).toLocaleString("en-US")}${input.total_budget === undefined ? " (the current run rate)" : ""} is less than the ${money(heldTotal).toLocaleString("en-US")} held by channels that stay at their current budget (${held.map((h) => h.channel).join(", ")})`,
       );
     }
     let allocation: ReturnType<typeof optimiseBudget>;
@@ -163,10 +171,10 @@ export const recommendBudgetTool = defineTool({
         channel: h.channel,
         status: "held" as const,
         reason: h.reason,
-        current: money(h.weeklySpend * horizon),
+        current: money(h.currentWeekly * horizon),
         recommended: money(h.weeklySpend * horizon),
-        change: 0,
-        change_pct: 0,
+        change: money((h.weeklySpend - h.currentWeekly) * horizon),
+        change_pct: h.currentWeekly > 0 ? r4((h.weeklySpend - h.currentWeekly) / h.currentWeekly) : null,
         expected_outcome_current: money(h.weeklyOutcome * horizon),
         expected_outcome_recommended: money(h.weeklyOutcome * horizon),
       })),

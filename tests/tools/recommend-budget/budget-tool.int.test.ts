@@ -87,6 +87,17 @@ describe.each(testEngines())("recommend_budget on $name", (engine) => {
       status: "held",
       reason: "locked by request",
     });
+    const moved = await call<Recommendation>(db, "recommend_budget", {
+      end: "2026-10-31",
+      include_curves: false,
+      total_budget: 1_200_000,
+      locked: ["meta_ads"],
+      limits: { meta_ads: { min: 1_000_000 } },
+    });
+    // The user's limits override "held at current" for a locked channel or one without a curve.
+    const meta = moved.rows.find((r) => r.channel === "meta_ads");
+    expect(meta).toMatchObject({ status: "held", recommended: 1_000_000 });
+    expect(meta?.reason).toContain("nearest amount your limits allow");
     const free = result.rows.filter((r) => r.status === "fitted" && r.bound === "none");
     for (const row of free)
       expect(row.marginal_roas_recommended).toBeCloseTo(result.optimality.lambda_marginal_roas ?? 0, 3);
