@@ -249,14 +249,3 @@ export async function fetchDatasetNames(db: Queryable): Promise<string[]> {
   const { rows } = await db.query<{ dataset: string }>("SELECT DISTINCT dataset FROM journey_paths ORDER BY 1");
   return rows.map((r) => r.dataset);
 }
-
-/** Latest order and touch times: the data freshness every answer states. */
-export async function fetchFreshness(
-  db: Queryable,
-): Promise<{ last_order_at: string | null; last_touch_at: string | null }> {
-  const { rows } = await db.query<{ last_order_at: string | null; last_touch_at: string | null }>(
-    `SELECT (SELECT max(ordered_at) FROM orders)::text AS last_order_at,
-            (SELECT max(occurred_at) FROM touchpoints)::text AS last_touch_at`,
-  );
-  return rows[0] ?? { last_order_at: null, last_touch_at: null };
-}

@@ -1,10 +1,10 @@
+import { fetchFreshness } from "../freshness.ts";
 import { assertKnownRegion, channelIdFor } from "../known-values.ts";
 import { resolvePeriod } from "../period.ts";
 import { defineTool, ROLES, type ToolContext, ToolInputError } from "../tool.ts";
 import {
   fetchDatasetJourneys,
   fetchDatasetNames,
-  fetchFreshness,
   fetchJourneys,
   fetchSpend,
   fetchTimeDecayCredits,

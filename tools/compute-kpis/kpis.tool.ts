@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { AppError } from "../../errors.ts";
-import { fetchFreshness } from "../attribution/attribution.queries.ts";
 import { fetchTierThresholds } from "../find-customers/value-tier.queries.ts";
+import { fetchFreshness } from "../freshness.ts";
 import { assertKnownRegion, channelIdFor } from "../known-values.ts";
 import { addDays, IsoDate, resolvePeriod } from "../period.ts";
 import { defineTool, ROLES } from "../tool.ts";

@@ -161,11 +161,3 @@ export async function fetchCustomerNames(
   );
   return new Map(rows.map((r) => [r.id, { external_id: r.external_id, name: r.name }]));
 }
-
-/** Latest order time: the data freshness the answer states. */
-export async function fetchOrderFreshness(db: Queryable): Promise<string | null> {
-  const { rows } = await db.query<{ last_order_at: string | null }>(
-    "SELECT max(ordered_at)::text AS last_order_at FROM orders",
-  );
-  return rows[0]?.last_order_at ?? null;
-}

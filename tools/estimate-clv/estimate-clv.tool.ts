@@ -1,5 +1,6 @@
 import type { Queryable } from "../../db/pool.ts";
 import { describeThresholds, fetchTierThresholds, type TierThresholds } from "../find-customers/value-tier.queries.ts";
+import { fetchFreshness } from "../freshness.ts";
 import { addDays, todayIn } from "../period.ts";
 import { maskingNote, maskName } from "../pii.ts";
 import { defineTool, ROLES, ToolInputError } from "../tool.ts";
@@ -9,7 +10,6 @@ import {
   fetchCacInputs,
   fetchCustomerNames,
   fetchHistories,
-  fetchOrderFreshness,
   fetchRetention,
   fetchSpendPairs,
   type HistoryRow,
@@ -262,7 +262,7 @@ export const estimateClvTool = defineTool({
       retention_formula_clv: formula,
       value_tiers: tiers ? describeThresholds(tiers) : undefined,
       pii: input.top_customers > 0 ? maskingNote(context.caller) : undefined,
-      data_freshness: { last_order_at: await fetchOrderFreshness(context.db) },
+      data_freshness: { last_order_at: (await fetchFreshness(context.db)).last_order_at },
     };
   },
 });

@@ -321,14 +321,3 @@ export async function fetchCampaignSample(db: Queryable): Promise<string[]> {
   );
   return rows.map((r) => r.external_id);
 }
-
-/** Latest order and touch: the data freshness every answer states. */
-export async function fetchSegmentFreshness(
-  db: Queryable,
-): Promise<{ last_order_at: string | null; last_touch_at: string | null }> {
-  const { rows } = await db.query<{ last_order_at: string | null; last_touch_at: string | null }>(
-    `SELECT (SELECT max(ordered_at) FROM orders)::text AS last_order_at,
-            (SELECT max(occurred_at) FROM touchpoints)::text AS last_touch_at`,
-  );
-  return rows[0] ?? { last_order_at: null, last_touch_at: null };
-}

@@ -3,6 +3,7 @@ import {
   fetchTierThresholds,
   VALUE_TIER_DEFINITION,
 } from "../find-customers/value-tier.queries.ts";
+import { fetchFreshness } from "../freshness.ts";
 import { assertKnownRegion, channelIdFor } from "../known-values.ts";
 import { resolvePeriod } from "../period.ts";
 import { maskingNote, maskName } from "../pii.ts";
@@ -19,7 +20,6 @@ import {
 import {
   fetchCampaign,
   fetchCampaignSample,
-  fetchSegmentFreshness,
   fetchSegments,
   type SegmentExample,
   type SegmentGroup,
@@ -206,7 +206,7 @@ export const segmentCustomersTool = defineTool({
       totals,
       rows,
       cross_tab: crossTab,
-      data_freshness: await fetchSegmentFreshness(context.db),
+      data_freshness: await fetchFreshness(context.db),
     };
   },
 });

@@ -168,29 +168,18 @@ describe("KPI totals", () => {
     });
     fc.assert(
       fc.property(fc.array(row, { maxLength: 30 }), fc.integer(), (rows, seed) => {
-        const total = (list: typeof rows): KpiInputs =>
-          list.reduce<KpiInputs>(
-            (t, r) => ({
-              ...t,
-              impressions: (t.impressions ?? 0) + r.impressions,
-              clicks: (t.clicks ?? 0) + r.clicks,
-              spend: (t.spend ?? 0) + r.spend,
-              orders: t.orders + r.orders,
-              revenue: t.revenue + r.revenue,
-              newCustomers: t.newCustomers + r.newCustomers,
-            }),
-            {
-              impressions: 0,
-              clicks: 0,
-              spend: 0,
-              orders: 0,
-              revenue: 0,
-              newCustomers: 0,
-              customers: 1,
-              repeatCustomers: 0,
-              overhead: 0,
-            },
-          );
+        const total = (list: typeof rows): KpiInputs => {
+          const t = { impressions: 0, clicks: 0, spend: 0, orders: 0, revenue: 0, newCustomers: 0 };
+          for (const r of list) {
+            t.impressions += r.impressions;
+            t.clicks += r.clicks;
+            t.spend += r.spend;
+            t.orders += r.orders;
+            t.revenue += r.revenue;
+            t.newCustomers += r.newCustomers;
+          }
+          return { ...t, customers: 1, repeatCustomers: 0, overhead: 0 };
+        };
         const shuffled = [...rows].sort((a, b) => ((a.orders * 31 + seed) % 7) - ((b.orders * 31 + seed) % 7));
         expect(computeKpis(total(shuffled), "google_ads")).toEqual(computeKpis(total(rows), "google_ads"));
       }),
