@@ -39,6 +39,21 @@ export const ConfigSchema = z.object({
   OPENAI_API_KEY: optionalString,
   OPENAI_BASE_URL: optionalString.pipe(z.url({ error: "expected an http(s) URL" }).optional()),
   OPENAI_MODEL: z.string().min(1).default("gpt-4o-mini"),
+  OPENAI_EMBEDDING_MODEL: z.string().min(1).default("text-embedding-3-small"),
+  // The SDK's defaults (10 minutes, 2 retries) are far too long for a chat answer.
+  OPENAI_TIMEOUT_MS: z.coerce.number().int().min(1000).max(600_000).default(30_000),
+  OPENAI_MAX_RETRIES: z.coerce.number().int().min(0).max(10).default(2),
+  // Prices in US dollars per million tokens, for the cost estimate in the audit log.
+  OPENAI_PRICE_INPUT_PER_MTOK: z.coerce.number().min(0).default(0.15),
+  OPENAI_PRICE_OUTPUT_PER_MTOK: z.coerce.number().min(0).default(0.6),
+  BEACON_QUESTION_TIME_BUDGET_MS: z.coerce.number().int().min(1000).max(600_000).default(90_000),
+  BEACON_MAX_TOOL_STEPS: z.coerce.number().int().min(1).max(50).default(8),
+  BEACON_QUESTION_TOKEN_BUDGET: z.coerce.number().int().min(1000).default(60_000),
+  BEACON_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(6),
+  BEACON_DAILY_TOKEN_QUOTA: z.coerce.number().int().min(1000).default(300_000),
+  BEACON_SUPPORT_CHANNEL: optionalString,
+  BEACON_FOLLOW_UP_DAYS: z.coerce.number().int().min(1).max(90).default(3),
+  BEACON_P1_UNTOUCHED_HOURS: z.coerce.number().int().min(1).max(720).default(4),
   SLACK_BOT_TOKEN: optionalString.pipe(
     z.string().startsWith("xoxb-", { error: "expected a bot token starting with xoxb-" }).optional(),
   ),

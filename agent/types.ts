@@ -1,0 +1,76 @@
+import type { ErrorCode } from "../errors.ts";
+import type { Caller } from "../tools/tool.ts";
+
+/** Where a question came from; stored in the audit row. */
+export type Surface = "slack" | "console" | "cli" | "eval";
+
+/** One question to the analyst. */
+export interface AskRequest {
+  question: string;
+  /** Slack user id, or a local name for the console and CLI. */
+  userId: string;
+  surface: Surface;
+  /** Conversation key for thread memory: Slack `${channel}:${thread_ts}`, or a console session id. */
+  threadKey: string;
+  channelId?: string;
+  threadTs?: string;
+  /** Resolved caller; when absent the analyst looks the user up in app_users (default role otherwise). */
+  caller?: Caller;
+  /** Progress text while tools run, e.g. "Computing Markov attribution…" (Slack status, console spinner). */
+  onProgress?: (status: string) => void;
+  /** Fixed "today" for tests and evaluations. */
+  now?: Date;
+}
+
+/** One tool call made while answering: the "how I got this" trail. */
+export interface ToolStep {
+  tool: string;
+  args: unknown;
+  ok: boolean;
+  /** Rows in the largest list of the result, when it has one. */
+  rows: number | null;
+  elapsedMs: number;
+  error?: string;
+}
+
+/** A tool result kept for rendering tables and charts. */
+export interface ToolResultRecord {
+  tool: string;
+  args: unknown;
+  result: unknown;
+}
+
+export type AnswerOutcome = "ok" | "partial" | "error" | "refused";
+
+/** What the analyst answers; the bot renders it, the console prints it. */
+export interface AgentAnswer {
+  /** agent_runs.id, for feedback buttons. */
+  runId: number;
+  /** The answer in the language of the question (plain Markdown: **bold**, lists, tables). */
+  text: string;
+  outcome: AnswerOutcome;
+  /** Set when the answer is a failure message (model down, database down, timeout, quota, forbidden). */
+  failure?: { code: ErrorCode | "rate_limited" | "quota_exceeded" | "no_model" | "budget_exhausted"; message: string };
+  language: "en" | "zh";
+  steps: ToolStep[];
+  results: ToolResultRecord[];
+  /** Numbers in the text that no tool result supports (marked in the text as well). */
+  untraceableNumbers: string[];
+  /** Data freshness line, e.g. "orders up to 2026-11-22". */
+  freshness: string | null;
+  model: string | null;
+  tokens: { input: number; output: number };
+  costUsd: number;
+  latencyMs: number;
+  /** Follow-up questions worth offering as buttons. */
+  suggestions: string[];
+}
+
+/** The answer pipeline the bot and the console call. */
+export interface Analyst {
+  /** True when a chat model is configured; without one, ask() explains how to configure it. */
+  readonly modelConfigured: boolean;
+  ask(request: AskRequest): Promise<AgentAnswer>;
+  /** Stores 👍 (1) / 👎 (-1) and an optional comment on a run. */
+  rate(runId: number, rating: 1 | -1, comment?: string): Promise<void>;
+}
