@@ -10,6 +10,7 @@ import { findCustomersTool } from "./find-customers/find-customers.tool.ts";
 import { listCampaignsTool } from "./list-campaigns/list-campaigns.tool.ts";
 import { listChannelsTool } from "./list-channels/list-channels.tool.ts";
 import { recommendBudgetTool } from "./recommend-budget/budget.tool.ts";
+import { queryDatabaseTool } from "./query-database/query-database.tool.ts";
 import { reconcilePlatformsTool } from "./reconcile-platforms/reconcile.tool.ts";
 import { segmentCustomersTool } from "./segment-customers/segment-customers.tool.ts";
 import type { ToolDefinition } from "./tool.ts";
@@ -30,6 +31,7 @@ export const TOOLS: readonly ToolDefinition[] = [
   segmentCustomersTool,
   estimateClvTool,
   compareAbTestTool,
+  queryDatabaseTool,
 ];
 
 /** Looks a tool up by the name the model sees. */
