@@ -1,0 +1,75 @@
+import type { Queryable } from "../db/pool.ts";
+import type { AgentAnswer, AskRequest } from "./types.ts";
+
+/** Writes the audit row of one run and returns its id (agent_runs.id). */
+export async function recordRun(
+  db: Queryable,
+  request: AskRequest,
+  role: string,
+  answer: Omit<AgentAnswer, "runId">,
+): Promise<number> {
+  const { rows } = await db.query<{ id: number }>(
+    `INSERT INTO agent_runs (user_id, role, surface, channel_id, thread_ts, thread_key, question, answer, tool_calls,
+                             latency_ms, tokens_in, tokens_out, cost_usd, outcome, model, language, failure_code, untraceable)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9::jsonb, $10, $11, $12, $13, $14, $15, $16, $17, $18::jsonb)
+     RETURNING id`,
+    [
+      request.userId,
+      role,
+      request.surface,
+      request.channelId ?? null,
+      request.threadTs ?? null,
+      request.threadKey,
+      request.question,
+      answer.text,
+      JSON.stringify(answer.steps),
+      answer.latencyMs,
+      answer.tokens.input,
+      answer.tokens.output,
+      answer.costUsd,
+      answer.outcome,
+      answer.model,
+      answer.language,
+      answer.failure?.code ?? null,
+      JSON.stringify(answer.untraceableNumbers),
+    ],
+  );
+  return Number(rows[0]?.id);
+}
+
+/** Stores a 👍/👎 rating (and what was wrong) on a run; false when the run does not exist. */
+export async function rateRun(db: Queryable, runId: number, rating: 1 | -1, comment?: string): Promise<boolean> {
+  const { rowCount } = await db.query(
+    "UPDATE agent_runs SET rating = $2, rating_comment = COALESCE($3, rating_comment) WHERE id = $1",
+    [runId, rating, comment ?? null],
+  );
+  return (rowCount ?? 0) > 0;
+}
+
+/** Limits per user: questions per minute and model tokens per day. */
+export interface UsageLimits {
+  perMinute: number;
+  dailyTokens: number;
+  timezone: string;
+}
+
+/** Which limit, if any, the user has reached; counted from the audit rows. */
+export async function checkUsage(
+  db: Queryable,
+  userId: string,
+  now: Date,
+  limits: UsageLimits,
+): Promise<"rate_limited" | "quota_exceeded" | null> {
+  const { rows } = await db.query<{ last_minute: number; tokens_today: number }>(
+    `SELECT count(*) FILTER (WHERE created_at > $2::timestamptz - interval '1 minute')::int AS last_minute,
+            COALESCE(sum(tokens_in + tokens_out) FILTER (
+              WHERE created_at >= date_trunc('day', $2::timestamptz AT TIME ZONE $3) AT TIME ZONE $3), 0)::int AS tokens_today
+     FROM agent_runs
+     WHERE user_id = $1 AND outcome <> 'refused' AND created_at > $2::timestamptz - interval '1 day'`,
+    [userId, now.toISOString(), limits.timezone],
+  );
+  const usage = rows[0] ?? { last_minute: 0, tokens_today: 0 };
+  if (usage.last_minute >= limits.perMinute) return "rate_limited";
+  if (usage.tokens_today >= limits.dailyTokens) return "quota_exceeded";
+  return null;
+}
