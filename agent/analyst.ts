@@ -1,5 +1,5 @@
 import type { BaseChatModel } from "@langchain/core/language_models/chat_models";
-import { AIMessage, type BaseMessage, HumanMessage } from "@langchain/core/messages";
+import { AIMessage, type BaseMessage, HumanMessage, SystemMessage } from "@langchain/core/messages";
 import { createAgent } from "langchain";
 import type { Config } from "../config.ts";
 import type { Database } from "../db/pool.ts";
@@ -7,7 +7,7 @@ import { AppError } from "../errors.ts";
 import { fetchFreshness } from "../tools/freshness.ts";
 import { TOOLS } from "../tools/index.ts";
 import { todayIn } from "../tools/period.ts";
-import type { ToolDefinition } from "../tools/tool.ts";
+import type { Role, ToolDefinition } from "../tools/tool.ts";
 import { checkUsage, rateRun, recordRun } from "./audit.ts";
 import { resolveCaller } from "./callers.ts";
 import { collectFacts, findUntraceable, markUntraceable } from "./grounding.ts";
@@ -36,6 +36,18 @@ export function createAnalyst(options: AnalystOptions): Analyst {
   const registry = options.registry ?? TOOLS;
   const model = options.model ?? (config.OPENAI_API_KEY ? createChatModel(config) : undefined);
 
+  // One agent per role (its tool list); the per-question system prompt goes in as the first message.
+  const agents = new Map<Role, ReturnType<typeof createAgent>>();
+  const agentFor = (role: Role) => {
+    let agent = agents.get(role);
+    if (!agent && model) {
+      agent = createAgent({ model, tools: describeTools(registry, role), middleware: [toolExecutor(registry)] });
+      agents.set(role, agent);
+    }
+    if (!agent) throw new AppError("model_unavailable", "no chat model configured");
+    return agent;
+  };
+
   async function ask(request: AskRequest): Promise<AgentAnswer> {
     const started = performance.now();
     const language = detectLanguage(request.question);
@@ -52,12 +64,14 @@ export function createAnalyst(options: AnalystOptions): Analyst {
       tokens: { input: 0, output: 0 },
       costUsd: 0,
       latencyMs: 0,
+      modelMs: 0,
       suggestions: [],
     };
-    const finish = async (answer: Draft): Promise<AgentAnswer> => {
+    const finish = async (answer: Draft, memory?: Promise<void>): Promise<AgentAnswer> => {
       answer.latencyMs = Math.round(performance.now() - started);
+      answer.modelMs = Math.round(answer.modelMs ?? 0);
       answer.costUsd = estimateCost(config, answer.tokens);
-      const runId = await recordRun(db.pool, request, caller.role, answer);
+      const [runId] = await Promise.all([recordRun(db.pool, request, caller.role, answer), memory]);
       return { ...answer, runId };
     };
     const refuse = (code: "no_model" | "rate_limited" | "quota_exceeded") =>
@@ -69,17 +83,19 @@ export function createAnalyst(options: AnalystOptions): Analyst {
       });
 
     if (!model) return refuse("no_model");
-    const limit = await checkUsage(db.pool, request.userId, new Date(), {
-      perMinute: config.BEACON_RATE_LIMIT_PER_MINUTE,
-      dailyTokens: config.BEACON_DAILY_TOKEN_QUOTA,
-      timezone: config.BEACON_TIMEZONE,
-    });
+    // Independent reads run concurrently on a server pool (PGlite serialises them anyway).
+    const [limit, freshness, history] = await Promise.all([
+      checkUsage(db.pool, request.userId, new Date(), {
+        perMinute: config.BEACON_RATE_LIMIT_PER_MINUTE,
+        dailyTokens: config.BEACON_DAILY_TOKEN_QUOTA,
+        timezone: config.BEACON_TIMEZONE,
+      }),
+      fetchFreshness(db.pool),
+      loadThread(db.pool, request.threadKey),
+    ]);
     if (limit) return refuse(limit);
-
     const now = request.now ?? new Date();
-    const freshness = await fetchFreshness(db.pool);
     draft.freshness = `orders up to ${freshness.last_order_at?.slice(0, 10) ?? "none"}, touchpoints up to ${freshness.last_touch_at?.slice(0, 10) ?? "none"}`;
-    const history = await loadThread(db.pool, request.threadKey);
     const run: RunContext = {
       db,
       caller,
@@ -94,10 +110,9 @@ export function createAnalyst(options: AnalystOptions): Analyst {
       abort: new AbortController(),
       onProgress: request.onProgress,
     };
-    const agent = createAgent({
-      model,
-      tools: describeTools(registry, caller),
-      systemPrompt: buildSystemPrompt({
+    const agent = agentFor(caller.role);
+    const systemPrompt = new SystemMessage(
+      buildSystemPrompt({
         today: todayIn({ now, timezone: config.BEACON_TIMEZONE }),
         timezone: config.BEACON_TIMEZONE,
         currency: config.BEACON_CURRENCY,
@@ -106,20 +121,33 @@ export function createAnalyst(options: AnalystOptions): Analyst {
         language,
         freshness,
       }),
-      middleware: [toolExecutor(registry)],
-    });
+    );
     const budgetMs = config.BEACON_QUESTION_TIME_BUDGET_MS;
     const timer = setTimeout(() => run.abort.abort(new AppError("timeout", `time budget of ${budgetMs} ms`)), budgetMs);
+
+    // Model time is measured from LangChain's callbacks so benchmarks can separate it from pipeline overhead.
+    const modelStarts = new Map<string, number>();
+    const timing = {
+      handleChatModelStart: (_llm: unknown, _messages: unknown, runId: string) => {
+        modelStarts.set(runId, performance.now());
+      },
+      handleLLMEnd: (_output: unknown, runId: string) => {
+        const start = modelStarts.get(runId);
+        if (start !== undefined) draft.modelMs = (draft.modelMs ?? 0) + (performance.now() - start);
+        modelStarts.delete(runId);
+      },
+    };
 
     /** Streams one agent pass, collecting its new messages and token usage; stops on the token budget. */
     const pass = async (input: BaseMessage[]): Promise<BaseMessage[]> => {
       const produced: BaseMessage[] = [];
       const stream = await agent.stream(
-        { messages: input },
+        { messages: [systemPrompt, ...input] },
         {
           context: { run },
           signal: run.abort.signal,
           streamMode: "updates",
+          callbacks: [timing],
           recursionLimit: 2 * config.BEACON_MAX_TOOL_STEPS + 6,
         },
       );
@@ -179,8 +207,7 @@ export function createAnalyst(options: AnalystOptions): Analyst {
         draft.failure = { code: "budget_exhausted", message: `step budget of ${run.maxSteps} tool calls` };
       }
       draft.suggestions = suggestFollowUps(draft.steps, language);
-      await saveThread(db.pool, request.threadKey, history, turn);
-      return finish(draft);
+      return finish(draft, saveThread(db.pool, request.threadKey, history, turn));
     } catch (error) {
       return finish(failedDraft(draft, run, error));
     } finally {

@@ -5,7 +5,7 @@ import { z } from "zod";
 import type { Database } from "../db/pool.ts";
 import { AppError } from "../errors.ts";
 import { invokeTool } from "../tools/run-tool.ts";
-import type { Caller, ToolDefinition } from "../tools/tool.ts";
+import type { Caller, Role, ToolDefinition } from "../tools/tool.ts";
 import { progressText } from "./progress.ts";
 import type { ToolResultRecord, ToolStep } from "./types.ts";
 
@@ -30,30 +30,30 @@ export interface RunContext {
 /** Longest tool result text the model receives in one message. */
 const MAX_RESULT_CHARS = 16_000;
 
+// Converting zod schemas to JSON schema takes ~50 ms for the registry, so each tool's is made once.
+const jsonSchemas = new WeakMap<ToolDefinition, Record<string, unknown>>();
+
 /**
  * Tool descriptors the model sees, one per registered tool the role may use. Their JSON schema comes from the
  * tools' zod schemas; execution happens in the middleware below so our own zod validation (with messages that
  * name the field) and role checks apply, not LangChain's generic ones.
  */
-export function describeTools(registry: readonly ToolDefinition[], caller: Caller): DynamicStructuredTool[] {
+export function describeTools(registry: readonly ToolDefinition[], role: Role): DynamicStructuredTool[] {
   return registry
-    .filter((definition) => definition.roles.includes(caller.role))
-    .map(
-      (definition) =>
-        tool(
-          () => {
-            throw new Error(`${definition.name} runs through the Beacon tool executor`);
-          },
-          {
-            name: definition.name,
-            description: definition.description,
-            schema: z.toJSONSchema(definition.input, { io: "input", unrepresentable: "any" }) as Record<
-              string,
-              unknown
-            >,
-          },
-        ) as DynamicStructuredTool,
-    );
+    .filter((definition) => definition.roles.includes(role))
+    .map((definition) => {
+      let schema = jsonSchemas.get(definition);
+      if (!schema) {
+        schema = z.toJSONSchema(definition.input, { io: "input", unrepresentable: "any" }) as Record<string, unknown>;
+        jsonSchemas.set(definition, schema);
+      }
+      return tool(
+        () => {
+          throw new Error(`${definition.name} runs through the Beacon tool executor`);
+        },
+        { name: definition.name, description: definition.description, schema },
+      ) as DynamicStructuredTool;
+    });
 }
 
 /** Runs every tool call through invokeTool, records the "how I got this" trail, and enforces the step budget. */

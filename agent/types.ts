@@ -62,6 +62,8 @@ export interface AgentAnswer {
   tokens: { input: number; output: number };
   costUsd: number;
   latencyMs: number;
+  /** Time spent waiting for the model, inside latencyMs (the rest is tools and Beacon's own pipeline). */
+  modelMs?: number;
   /** Follow-up questions worth offering as buttons. */
   suggestions: string[];
 }

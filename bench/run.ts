@@ -1,13 +1,16 @@
 import { cpus, totalmem } from "node:os";
 import { BenchFixtures } from "./fixtures.ts";
 import { type BenchRow, formatTable, saveResults } from "./report.ts";
+import { benchAgent } from "./scenarios/agent.ts";
 import { benchAttribution } from "./scenarios/attribution.ts";
 import { benchBudget } from "./scenarios/budget.ts";
 import { benchClv } from "./scenarios/clv.ts";
 import { benchDemoGeneration } from "./scenarios/demo-generation.ts";
 import { benchDirectory } from "./scenarios/directory.ts";
+import { benchKnowledge } from "./scenarios/knowledge.ts";
 import { benchKpis } from "./scenarios/kpis.ts";
 import { benchSegments } from "./scenarios/segments.ts";
+import { benchTickets } from "./scenarios/tickets.ts";
 import type { BenchSettings } from "./settings.ts";
 
 /** Every benchmark scenario by name; `beacon bench --only NAME` runs one. */
@@ -19,6 +22,9 @@ export const SCENARIOS: Record<string, (settings: BenchSettings) => Promise<Benc
   clv: benchClv,
   segments: benchSegments,
   kpis: benchKpis,
+  knowledge: benchKnowledge,
+  tickets: benchTickets,
+  agent: benchAgent,
 };
 
 /** Runs the chosen scenarios, prints the table and saves the JSON. */
