@@ -103,6 +103,7 @@ export function createAnalyst(options: AnalystOptions): Analyst {
       timezone: config.BEACON_TIMEZONE,
       currency: config.BEACON_CURRENCY,
       language,
+      question: request.question,
       maxSteps: config.BEACON_MAX_TOOL_STEPS,
       steps: draft.steps,
       results: draft.results,

@@ -34,6 +34,12 @@ export interface ToolDefinition<Input extends z.ZodType = z.ZodType> {
   roles: readonly Role[];
   /** Read tools run in a READ ONLY transaction; write tools in a normal one. */
   access: "read" | "write";
+  /**
+   * For write tools that change an existing record: the argument naming it (e.g. proposal_id). Through the agent
+   * the call only runs when the user's own message in this turn names that value, so text inside tool results
+   * (a ticket, a document) can never steer a write.
+   */
+  subject?: string;
   run(input: z.output<Input>, context: ToolContext): Promise<unknown>;
 }
 

@@ -564,13 +564,13 @@ export const GOLDEN_SET: readonly GoldenCase[] = [
     numbers: ["test.p_value", "difference.relative_lift"],
   },
   {
-    id: "ab-campaigns-618",
+    id: "ab-campaigns-last-month",
     language: "en",
     role: "manager",
     question:
-      "Compare campaign CMP-0015 (control) with CMP-0018 (variant) during the 618 sale, May 20 to June 20: which converted better?",
+      "Compare the conversion rates of campaign CMP-0011 (control) and CMP-0017 (variant) last month: which converted better?",
     tool: "compare_ab_test",
-    args: (p) => ({ campaign_a: "CMP-0015", campaign_b: "CMP-0018", ...sale618(p) }),
+    args: (p) => ({ campaign_a: "CMP-0011", campaign_b: "CMP-0017", ...range(p, "last month") }),
     numbers: ["arms.a.rate", "arms.b.rate"],
   },
   {

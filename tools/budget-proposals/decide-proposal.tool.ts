@@ -21,6 +21,7 @@ export const decideBudgetProposalTool = defineTool({
   input: DecideBudgetProposalInput,
   roles: ["manager", "admin"],
   access: "write",
+  subject: "proposal_id",
   async run(input, { db, caller }) {
     const current = await fetchProposal(db, input.proposal_id, true);
     if (!current) throw new ToolInputError(`proposal_id: no budget proposal with id ${input.proposal_id}`);
