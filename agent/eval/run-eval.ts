@@ -1,27 +1,17 @@
 // `beacon eval`: asks the analyst every golden question and scores tool choice, arguments, numbers and grounding
 // against reference numbers computed from the same database at eval time.
 import type { Config } from "../../config.ts";
-import { type Database, withTransaction } from "../../db/pool.ts";
+import type { Database } from "../../db/pool.ts";
 import { AppError } from "../../errors.ts";
-import { findTool } from "../../tools/index.ts";
-import { addDays, todayIn } from "../../tools/period.ts";
-import { invokeTool } from "../../tools/run-tool.ts";
-import type { ToolContext } from "../../tools/tool.ts";
 import { createAnalyst } from "../analyst.ts";
 import { namedPeriods } from "../calendar.ts";
 import { resolveCaller } from "../callers.ts";
 import type { AgentAnswer, Analyst } from "../types.ts";
 import { GOLDEN_SET, type GoldenCase } from "./golden-set.ts";
-import { valueAt } from "./result-path.ts";
+import { computeReference, evaluationDay, instantOn, type Reference } from "./reference.ts";
 import { argumentDifferences, statesNumber } from "./scoring.ts";
 
-/** What the reference call of a case produced: its arguments and the expected numbers. */
-export interface Reference {
-  args: Record<string, unknown>;
-  numbers: { path: string; value: number | null }[];
-  /** Why the reference call or a path failed (the case cannot be scored on numbers). */
-  error?: string;
-}
+export type { Reference };
 
 /** The scores of one case. */
 export interface CaseResult {
@@ -122,14 +112,16 @@ export async function runEvaluation(options: EvalOptions): Promise<EvalRun> {
       currency: config.BEACON_CURRENCY,
     });
     options.onAsk?.(golden, reference, index);
-    const answer = await analyst.ask({
-      question: golden.question,
-      userId: caller.userId,
-      caller,
-      surface: "eval",
-      threadKey: `eval:${runKey}:${golden.id}`,
-      now,
-    });
+    const answer = await analyst
+      .ask({
+        question: golden.question,
+        userId: caller.userId,
+        caller,
+        surface: "eval",
+        threadKey: `eval:${runKey}:${golden.id}`,
+        now,
+      })
+      .catch((error: unknown) => crashed(golden, error));
     const result = scoreCase(golden, reference, answer);
     results.push(result);
     options.onCase?.(result, index);
@@ -144,78 +136,25 @@ export async function runEvaluation(options: EvalOptions): Promise<EvalRun> {
   };
 }
 
-/** The day after the latest order (business time zone). */
-export async function evaluationDay(db: Database, timezone: string): Promise<string> {
-  const { rows } = await db.pool.query<{ day: string | null }>(
-    "SELECT (max(ordered_at) AT TIME ZONE $1)::date::text AS day FROM orders",
-    [timezone],
-  );
-  const last = rows[0]?.day;
-  if (!last) throw new AppError("not_found", "the database has no orders: load the demo (beacon demo) or import data");
-  return addDays(last, 1);
-}
-
-/** An instant that is `day` in the time zone (midday, then nudged across the date line if needed). */
-export function instantOn(day: string, timezone: string): Date {
-  let at = Date.parse(`${day}T12:00:00Z`);
-  for (let i = 0; i < 3; i++) {
-    const local = todayIn({ now: new Date(at), timezone });
-    if (local === day) break;
-    at += (local < day ? 1 : -1) * 12 * 3_600_000;
-  }
-  return new Date(at);
-}
-
-/** Runs the expected tool with the expected arguments; write tools run in a transaction that is rolled back. */
-export async function computeReference(
-  db: Database,
-  golden: GoldenCase,
-  args: Record<string, unknown>,
-  context: Omit<ToolContext, "db">,
-): Promise<Reference> {
-  const outcome = await referenceCall(db, golden.tool, args, context);
-  if (!outcome.ok)
-    return { args, numbers: golden.numbers.map((path) => ({ path, value: null })), error: outcome.error };
-  const numbers = golden.numbers.map((path) => {
-    const value = valueAt(outcome.result, path);
-    return { path, value: typeof value === "number" && Number.isFinite(value) ? value : null };
-  });
-  const missing = numbers.filter((n) => n.value === null).map((n) => n.path);
-  return missing.length > 0
-    ? { args, numbers, error: `no number at ${missing.join(", ")} in the ${golden.tool} result` }
-    : { args, numbers };
-}
-
-type ReferenceOutcome = { ok: true; result: unknown } | { ok: false; error: string };
-
-async function referenceCall(
-  db: Database,
-  name: string,
-  args: Record<string, unknown>,
-  context: Omit<ToolContext, "db">,
-): Promise<ReferenceOutcome> {
-  const tool = findTool(name);
-  if (tool?.access !== "write") {
-    const outcome = await invokeTool(db, name, args, context);
-    return outcome.ok ? { ok: true, result: outcome.result } : { ok: false, error: outcome.error };
-  }
-  // A write tool's reference (recommend_budget stores a proposal) must leave no trace in the database.
-  if (!tool.roles.includes(context.caller.role)) {
-    return { ok: false, error: `the ${context.caller.role} role may not use ${name}` };
-  }
-  const parsed = tool.input.safeParse(args);
-  if (!parsed.success) return { ok: false, error: `invalid reference arguments for ${name}: ${parsed.error.message}` };
-  const rollback = new Error("rollback");
-  let result: unknown;
-  try {
-    await withTransaction(db.pool, async (client) => {
-      result = await tool.run(parsed.data, { ...context, db: client });
-      throw rollback;
-    });
-  } catch (error) {
-    if (error !== rollback) return { ok: false, error: error instanceof Error ? error.message : String(error) };
-  }
-  return { ok: true, result };
+/** A failed answer for a run that threw instead of answering, so one broken question does not end the evaluation. */
+function crashed(golden: GoldenCase, error: unknown): AgentAnswer {
+  const message = error instanceof Error ? error.message : String(error);
+  return {
+    runId: 0,
+    text: "",
+    outcome: "error",
+    failure: { code: error instanceof AppError ? error.code : "internal", message },
+    language: golden.language,
+    steps: [],
+    results: [],
+    untraceableNumbers: [],
+    freshness: null,
+    model: null,
+    tokens: { input: 0, output: 0 },
+    costUsd: 0,
+    latencyMs: 0,
+    suggestions: [],
+  };
 }
 
 /** Scores one answer against its case and reference. */

@@ -22,9 +22,9 @@ function asPerson(value: number, language: "en" | "zh"): string {
   return value.toFixed(2);
 }
 
-/** A wrong number, written precisely so it cannot pass for the right one by rounding. */
+/** A wrong number (31% off), written precisely so it cannot pass for the right one, or another fact, by rounding. */
 function wrong(value: number): string {
-  const off = value * 1.3;
+  const off = value * 1.31;
   return Math.abs(off) < 1
     ? off.toFixed(4)
     : off.toLocaleString("en-US", { minimumFractionDigits: 2, maximumFractionDigits: 2 });

@@ -1,0 +1,241 @@
+// The golden set's shape and the eval's scoring rules (paths, argument normalisation, number matching, summary).
+import { describe, expect, it } from "vitest";
+import { namedPeriods } from "../../agent/calendar.ts";
+import { GOLDEN_SET } from "../../agent/eval/golden-set.ts";
+import { instantOn } from "../../agent/eval/reference.ts";
+import { formatEvalReport } from "../../agent/eval/report.ts";
+import { valueAt } from "../../agent/eval/result-path.ts";
+import { type CaseResult, scoreCase, summarise } from "../../agent/eval/run-eval.ts";
+import { argumentDifferences, statesNumber } from "../../agent/eval/scoring.ts";
+import type { AgentAnswer } from "../../agent/types.ts";
+import { findTool, TOOLS } from "../../tools/index.ts";
+import { todayIn } from "../../tools/period.ts";
+
+describe("golden set", () => {
+  const periods = namedPeriods("2026-10-31", 1);
+
+  it("has at least 60 questions, 25 in Chinese, 10 per persona, unique ids and questions", () => {
+    expect(GOLDEN_SET.length).toBeGreaterThanOrEqual(60);
+    expect(GOLDEN_SET.filter((c) => c.language === "zh").length).toBeGreaterThanOrEqual(25);
+    for (const role of ["marketer", "manager", "support"]) {
+      expect(GOLDEN_SET.filter((c) => c.role === role).length).toBeGreaterThanOrEqual(10);
+    }
+    expect(new Set(GOLDEN_SET.map((c) => c.id)).size).toBe(GOLDEN_SET.length);
+    expect(new Set(GOLDEN_SET.map((c) => c.question)).size).toBe(GOLDEN_SET.length);
+    for (const c of GOLDEN_SET) expect(/[\u4e00-\u9fff]/.test(c.question)).toBe(c.language === "zh");
+  });
+
+  it("names registered tools the persona may use, with arguments their schemas accept", () => {
+    for (const c of GOLDEN_SET) {
+      const tool = findTool(c.tool);
+      expect(tool, c.id).toBeDefined();
+      expect(tool?.roles, c.id).toContain(c.role);
+      const parsed = tool?.input.safeParse(c.args(periods));
+      expect(parsed?.success, `${c.id}: ${parsed?.error?.message}`).toBe(true);
+    }
+  });
+
+  it("covers the analytics, directory, ticket and knowledge tools", () => {
+    const covered = new Set(GOLDEN_SET.map((c) => c.tool));
+    const wanted = [
+      "compute_kpis",
+      "compute_attribution",
+      "reconcile_platform_conversions",
+      "segment_customers",
+      "estimate_clv",
+      "recommend_budget",
+      "list_channels",
+      "list_campaigns",
+      "find_customers",
+      "get_customer_profile",
+      "compare_ab_test",
+      "describe_data",
+      "list_budget_proposals",
+      "query_database",
+      "list_tickets",
+      "feedback_insights",
+      "search_knowledge",
+    ];
+    expect(wanted.filter((name) => !covered.has(name))).toEqual([]);
+    expect(wanted.filter((name) => !TOOLS.some((t) => t.name === name))).toEqual([]);
+  });
+
+  it("resolves relative periods from the evaluation day", () => {
+    const lastMonth = GOLDEN_SET.find((c) => c.id === "kpi-revenue-last-month");
+    expect(lastMonth?.args(periods)).toEqual({ start: "2026-09-01", end: "2026-09-30" });
+    const sale = GOLDEN_SET.find((c) => c.id === "campaigns-618");
+    expect(sale?.args(periods)).toEqual({ active_from: "2026-05-20", active_to: "2026-06-20" });
+    expect(sale?.args(namedPeriods("2026-03-10", 1))).toEqual({ active_from: "2025-05-20", active_to: "2025-06-20" });
+  });
+});
+
+describe("result paths", () => {
+  const result = {
+    totals: { revenue: 12.5 },
+    rows: [
+      { key: { channel: "douyin_ads" }, spend: 3 },
+      { key: { channel: "wechat.ads" }, spend: 4 },
+    ],
+  };
+
+  it("reads fields, indexes, selectors (also with dots in the value) and array lengths", () => {
+    expect(valueAt(result, "totals.revenue")).toBe(12.5);
+    expect(valueAt(result, "rows[1].spend")).toBe(4);
+    expect(valueAt(result, "rows[key.channel=douyin_ads].spend")).toBe(3);
+    expect(valueAt(result, "rows[key.channel=wechat.ads].spend")).toBe(4);
+    expect(valueAt(result, "rows.length")).toBe(2);
+  });
+
+  it("gives undefined for anything missing", () => {
+    expect(valueAt(result, "totals.orders")).toBeUndefined();
+    expect(valueAt(result, "rows[key.channel=meta].spend")).toBeUndefined();
+    expect(valueAt(result, "rows[9].spend")).toBeUndefined();
+    expect(valueAt(result, "totals[0]")).toBeUndefined();
+    expect(valueAt(null, "a.b")).toBeUndefined();
+  });
+});
+
+describe("scoring", () => {
+  it("compares key arguments after zod defaults, ignoring case and list order", () => {
+    const expected = { start: "2026-09-01", end: "2026-09-30", group_by: ["channel"] };
+    expect(
+      argumentDifferences("compute_kpis", expected, { start: "2026-09-01", end: "2026-09-30" }, [
+        "start",
+        "end",
+        "group_by",
+      ]),
+    ).toEqual([]);
+    expect(
+      argumentDifferences(
+        "compute_kpis",
+        { ...expected, group_by: ["platform", "month"], acquisition_channel: "douyin_ads" },
+        { ...expected, group_by: ["month", "platform"], acquisition_channel: "DOUYIN_ADS" },
+        ["group_by", "acquisition_channel"],
+      ),
+    ).toEqual([]);
+    expect(
+      argumentDifferences("compute_kpis", expected, { start: "2026-09-02", end: "2026-09-30" }, ["start", "end"]),
+    ).toEqual(['start: expected "2026-09-01", got "2026-09-02"']);
+  });
+
+  it("finds a number as people write it, and not a different one", () => {
+    expect(statesNumber("Revenue was ¥12,946 last month.", 12945.67)).toBe(true);
+    expect(statesNumber("收入 1.29万", 12945.67)).toBe(true);
+    expect(statesNumber("CVR 4.4%", 0.0444)).toBe(true);
+    expect(statesNumber("ROAS 3.03", 3.0253)).toBe(true);
+    expect(statesNumber("Revenue was ¥13,500.", 12945.67)).toBe(false);
+    expect(statesNumber("CVR 5.8%", 0.0444)).toBe(false);
+  });
+
+  const answer = (over: Partial<AgentAnswer>): AgentAnswer => ({
+    runId: 1,
+    text: "",
+    outcome: "ok",
+    language: "en",
+    steps: [],
+    results: [],
+    untraceableNumbers: [],
+    freshness: null,
+    model: "m",
+    tokens: { input: 100, output: 20 },
+    costUsd: 0.001,
+    latencyMs: 1200,
+    suggestions: [],
+    ...over,
+  });
+  const golden = GOLDEN_SET.find((c) => c.id === "kpi-revenue-last-month");
+  if (!golden) throw new Error("missing case");
+  const reference = {
+    args: { start: "2026-09-01", end: "2026-09-30" },
+    numbers: [
+      { path: "totals.revenue", value: 12945.67 },
+      { path: "totals.orders", value: 62 },
+    ],
+  };
+
+  it("scores the first successful call of the expected tool, the numbers in the text and grounding", () => {
+    const good = scoreCase(
+      golden,
+      reference,
+      answer({
+        text: "Revenue ¥12,946 from 62 orders.",
+        steps: [
+          { tool: "compute_kpis", args: { start: "last month" }, ok: false, rows: null, elapsedMs: 1 },
+          { tool: "compute_kpis", args: reference.args, ok: true, rows: 16, elapsedMs: 5 },
+        ],
+      }),
+    );
+    expect(good).toMatchObject({ toolCorrect: true, argsCorrect: true, numbersCorrect: true, grounded: true });
+    expect(good.calls).toEqual(["compute_kpis!", "compute_kpis"]);
+
+    const bad = scoreCase(
+      golden,
+      reference,
+      answer({
+        text: "Revenue ¥12,946 from 70 [unverified] orders.",
+        untraceableNumbers: ["70"],
+        steps: [
+          { tool: "compute_kpis", args: { start: "2026-09-01", end: "2026-09-29" }, ok: true, rows: 1, elapsedMs: 5 },
+        ],
+      }),
+    );
+    expect(bad).toMatchObject({ toolCorrect: true, argsCorrect: false, numbersCorrect: false, grounded: false });
+    expect(bad.numbers.map((n) => n.found)).toEqual([true, false]);
+
+    const failed = scoreCase(golden, reference, answer({ outcome: "error", text: "The model is down." }));
+    expect(failed).toMatchObject({ toolCorrect: false, argsCorrect: false, grounded: false });
+  });
+
+  it("summarises rates over the cases they apply to, with latency and cost", () => {
+    const row = (over: Partial<CaseResult>): CaseResult => ({
+      id: "x",
+      language: "en",
+      role: "marketer",
+      question: "q",
+      expectedTool: "compute_kpis",
+      calls: ["compute_kpis"],
+      toolCorrect: true,
+      argsCorrect: true,
+      argDifferences: [],
+      numbers: [],
+      numbersCorrect: true,
+      grounded: true,
+      untraceable: [],
+      outcome: "ok",
+      latencyMs: 1000,
+      costUsd: 0.002,
+      tokens: { input: 10, output: 5 },
+      answer: "",
+      ...over,
+    });
+    const s = summarise([
+      row({}),
+      row({ id: "y", language: "zh", toolCorrect: false, argsCorrect: false, latencyMs: 3000 }),
+      row({ id: "z", argsCorrect: null, numbersCorrect: null, grounded: false, outcome: "error", latencyMs: 2000 }),
+    ]);
+    expect(s.toolSelection).toEqual({ passed: 2, of: 3, rate: 0.666667 });
+    expect(s.argumentAccuracy).toEqual({ passed: 1, of: 2, rate: 0.5 });
+    expect(s.numericCorrectness).toEqual({ passed: 2, of: 2, rate: 1 });
+    expect(s.grounding).toEqual({ passed: 2, of: 3, rate: 0.666667 });
+    expect(s.latencyMs).toEqual({ median: 2000, p95: 3000, mean: 2000 });
+    expect(s.costUsd).toEqual({ total: 0.006, mean: 0.002 });
+    expect(s.failedRuns).toBe(1);
+    expect(s.byLanguage.zh?.toolSelection.rate).toBe(0);
+    const table = formatEvalReport({
+      ranAt: "",
+      model: "m",
+      baseUrl: null,
+      today: "2026-10-31",
+      summary: s,
+      cases: [],
+    });
+    expect(table).toContain("tool selection      66.7% (2/3)");
+    expect(table).toContain("latency             median 2.0 s, p95 3.0 s");
+  });
+
+  it("picks an instant that is the evaluation day in the business time zone", () => {
+    for (const timezone of ["Asia/Shanghai", "America/Los_Angeles", "Pacific/Kiritimati", "UTC"]) {
+      expect(todayIn({ now: instantOn("2026-10-31", timezone), timezone })).toBe("2026-10-31");
+    }
+  });
+});
