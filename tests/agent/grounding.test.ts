@@ -49,3 +49,17 @@ describe("findUntraceable", () => {
     expect(markUntraceable("ROAS 2.5 and 2.5 again", ["2.5"])).toBe("ROAS 2.5 [unverified] and 2.5 [unverified] again");
   });
 });
+
+describe("fitForModel", () => {
+  it("shortens long lists instead of cutting JSON, keeping totals", async () => {
+    const { fitForModel } = await import("../../agent/tool-executor.ts");
+    const result = { total: 5000, rows: Array.from({ length: 5000 }, (_, i) => ({ id: i, name: `customer ${i}` })) };
+    const text = fitForModel(result);
+    expect(text.length).toBeLessThanOrEqual(16_000);
+    const parsed = JSON.parse(text);
+    expect(parsed.total).toBe(5000);
+    expect(parsed.rows).toHaveLength(51);
+    expect(parsed.rows[50]).toBe("… 4950 more rows not shown (ask for fewer or filter)");
+    expect(fitForModel({ a: 1 })).toBe('{"a":1}');
+  });
+});
