@@ -5,7 +5,7 @@ import { fetchPaidChannels } from "./budget.queries.ts";
 import { RecommendBudgetInput } from "./budget.schema.ts";
 import { type ChannelHistory, fullWeeks, loadHistories } from "./budget-data.ts";
 import { type Curve, curveMarginal, curveValue } from "./curves.model.ts";
-import { type FittedChannel, fitResponseCurve } from "./fit.model.ts";
+import { type FittedChannel, fitResponseCurve, TRUST_MULTIPLE } from "./fit.model.ts";
 import { quantile } from "./minimise.model.ts";
 import { type BudgetChannel, optimiseBudget } from "./optimise.model.ts";
 import { whatIfMove } from "./whatif.model.ts";
@@ -113,24 +113,27 @@ export const recommendBudgetTool = defineTool({
     }
     const currentWeeklyTotal = scope.reduce((s, h) => s + recentAverage(h.spend), 0);
     // The optimiser works on horizon totals, in cents: the weekly curve f becomes horizon x f(x / horizon).
-    const channels: BudgetChannel[] = scope
-      .filter((h) => fits.has(h.channel))
-      .map((h) => {
-        const limit = input.limits[h.channel];
-        return {
-          name: h.channel,
-          curve: overHorizon((fits.get(h.channel) as FittedChannel).curve, horizon),
-          current: recentAverage(h.spend) * horizon,
-          min: limit?.min,
-          max: limit?.max,
-        };
-      });
     // Held channels keep their current budget to the cent, so the free channels share exactly what is left.
     const heldTotal = money(held.reduce((sum, h) => sum + money(h.weeklySpend * horizon), 0));
     const optimiseOptions =
       input.target_marginal_roas !== undefined
         ? { targetMarginal: input.target_marginal_roas }
         : { total: money(money(input.total_budget ?? currentWeeklyTotal * horizon) - heldTotal) };
+    const fitted = scope.filter((h) => fits.has(h.channel));
+    const trustCaps = trustRegionCaps(fitted, horizon, optimiseOptions.total);
+    const channelsWith = (caps: Map<string, number>): BudgetChannel[] =>
+      fitted.map((h) => {
+        const limit = input.limits[h.channel];
+        return {
+          name: h.channel,
+          curve: overHorizon((fits.get(h.channel) as FittedChannel).curve, horizon),
+          current: recentAverage(h.spend) * horizon,
+          min: limit?.min,
+          // The user's own limits win over the trust region.
+          max: limit?.max ?? (caps.has(h.channel) ? Math.max(caps.get(h.channel) ?? 0, limit?.min ?? 0) : undefined),
+        };
+      });
+    const channels = channelsWith(trustCaps);
     if (optimiseOptions.total !== undefined && optimiseOptions.total < 0) {
       throw new ToolInputError(
         `total_budget: ${money(input.total_budget ?? currentWeeklyTotal * horizon).toLocaleString("en-US")}${input.total_budget === undefined ? " (the current run rate)" : ""} is less than the ${money(heldTotal).toLocaleString("en-US")} held by channels that stay at their current budget (${held.map((h) => h.channel).join(", ")})`,
@@ -138,10 +141,17 @@ export const recommendBudgetTool = defineTool({
     }
     let allocation: ReturnType<typeof optimiseBudget>;
     try {
-      allocation = optimiseBudget(channels, {
+      const settings = {
         ...optimiseOptions,
         maxChange: input.max_change_pct === undefined ? undefined : input.max_change_pct / 100,
-      });
+      };
+      try {
+        allocation = optimiseBudget(channels, settings);
+      } catch (error) {
+        // The trust region is a default, not a user constraint: when it makes the user's constraints infeasible, drop it.
+        if (!(error instanceof RangeError)) throw error;
+        allocation = optimiseBudget(channelsWith(new Map()), settings);
+      }
     } catch (error) {
       if (error instanceof RangeError) throw new ToolInputError(`constraints: ${error.message}`);
       throw error;
@@ -354,4 +364,20 @@ async function checkRevision(db: Parameters<typeof insertProposal>[0], id: numbe
       `revises_proposal_id: proposal ${id} is ${rows[0].status}; only open proposals can be adjusted`,
     );
   return id;
+}
+
+/**
+ * Per-channel caps (horizon totals) that keep the optimiser where the curves were fitted: a curve fitted on
+ * weekly spend up to X says little about 30X, and extrapolating a steep fit there promised absurd returns.
+ * When the budget to place exceeds the caps' sum, they grow in proportion so the budget still fits.
+ */
+function trustRegionCaps(
+  fitted: { channel: string; spend: number[] }[],
+  horizon: number,
+  total: number | undefined,
+): Map<string, number> {
+  const caps = new Map(fitted.map((h) => [h.channel, TRUST_MULTIPLE * Math.max(0, ...h.spend) * horizon]));
+  const sum = [...caps.values()].reduce((s, v) => s + v, 0);
+  const scale = total !== undefined && sum > 0 && total > sum ? total / sum : 1;
+  return new Map([...caps].map(([channel, cap]) => [channel, cap * scale]));
 }

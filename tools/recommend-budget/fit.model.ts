@@ -108,7 +108,13 @@ interface ShapeFit {
 
 const DEFAULT_THETAS = [0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9];
 
+/** How far beyond its history a channel's curve is trusted: this multiple of its highest weekly spend. */
+export const TRUST_MULTIPLE = 2;
+/** A fit promising more than this multiple of the best week seen, within the trusted range, is rejected. */
+const PLAUSIBLE_OUTCOME_MULTIPLE = 4;
+
 /** Fits the best response curve to weekly spend and outcome, or says why the data cannot support one. */
+
 export function fitResponseCurve(
   spend: readonly number[],
   outcome: readonly number[],
@@ -175,6 +181,18 @@ export function fitResponseCurve(
   }
   const x = adstocked.get(chosen.theta) as Float64Array;
   const responseCurve = toCurve(chosen.form, chosen.fit);
+  // The optimiser may move a channel up to TRUST_MULTIPLE x its highest weekly spend; a curve that promises far
+  // more than anything seen there is an artefact of a steep fit on noisy weeks, not a response to trust.
+  const steady = steadyStateCurve(responseCurve, chosen.theta);
+  const highestSpend = Math.max(...spend);
+  const highestOutcome = Math.max(...outcome);
+  const promised = curveValue(steady, TRUST_MULTIPLE * highestSpend);
+  if (highestOutcome > 0 && promised > PLAUSIBLE_OUTCOME_MULTIPLE * highestOutcome) {
+    return {
+      status: "insufficient_data",
+      reason: `the best curve (${chosen.form}) extrapolates implausibly: at ${TRUST_MULTIPLE}x the highest weekly spend it predicts ${promised.toPrecision(3)} a week, more than ${PLAUSIBLE_OUTCOME_MULTIPLE}x the highest weekly outcome seen (${highestOutcome.toPrecision(3)})`,
+    };
+  }
   let sae = 0;
   let counted = 0;
   for (let t = 0; t < n; t++) {
@@ -188,7 +206,7 @@ export function fitResponseCurve(
     form: chosen.form,
     theta: chosen.theta,
     responseCurve,
-    curve: steadyStateCurve(responseCurve, chosen.theta),
+    curve: steady,
     baseline: chosen.fit.c,
     quality: { r2: chosen.r2, mape: counted ? sae / counted : Number.NaN, cvRmse: chosen.cvRmse },
     candidates: candidates.map(({ form, theta, r2, cvRmse }) => ({ form, theta, r2, cvRmse })),
