@@ -1,13 +1,15 @@
+import { DEFAULT_SCORES_TIMEZONE, refreshCustomerScores } from "./customer-scores.ts";
 import type { Queryable } from "./pool.ts";
 
 /** The lookback that defines an order's last touch, the same as compute_attribution's default. */
 export const LAST_TOUCH_LOOKBACK_DAYS = 30;
 
 /**
- * Rebuilds order_attribution from orders and touchpoints, inside the caller's transaction. The last touch of an
- * order is the customer's latest touch at or before it, within the lookback, after their previous order.
+ * Rebuilds the derived data inside the caller's transaction: order_attribution from orders and touchpoints (the last
+ * touch of an order is the customer's latest touch at or before it, within the lookback, after their previous
+ * order), then the stored CLV model and RFM thresholds (db/customer-scores.ts) in the business time zone.
  */
-export async function refreshOrderAttribution(db: Queryable): Promise<number> {
+export async function refreshOrderAttribution(db: Queryable, timezone = DEFAULT_SCORES_TIMEZONE): Promise<number> {
   await db.query("DELETE FROM order_attribution");
   const result = await db.query(
     `INSERT INTO order_attribution (order_id, customer_id, ordered_at, order_rank, amount, last_touch_channel_id, last_touch_campaign_id)
@@ -28,5 +30,6 @@ export async function refreshOrderAttribution(db: Queryable): Promise<number> {
      ) lt ON true`,
     [LAST_TOUCH_LOOKBACK_DAYS],
   );
+  await refreshCustomerScores(db, timezone);
   return result.rowCount ?? 0;
 }

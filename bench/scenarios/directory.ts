@@ -62,7 +62,12 @@ function percentile(sorted: number[], p: number): number {
   return Number((sorted[index] ?? 0).toFixed(1));
 }
 
-async function timeCalls(db: Database, tool: string, calls: Record<string, unknown>[]): Promise<number[]> {
+async function timeCalls(
+  db: Database,
+  tool: string,
+  calls: Record<string, unknown>[],
+  results: unknown[] = [],
+): Promise<number[]> {
   // One warm-up call (connection, JIT and the value-tier thresholds, cached per database state).
   await invokeTool(db, tool, calls[0], OPTIONS);
   const times: number[] = [];
@@ -71,6 +76,7 @@ async function timeCalls(db: Database, tool: string, calls: Record<string, unkno
     const outcome = await invokeTool(db, tool, args, OPTIONS);
     times.push(performance.now() - started);
     if (!outcome.ok) throw new Error(`${tool} ${JSON.stringify(args)}: ${outcome.error}`);
+    results.push(outcome.result);
   }
   return times.sort((a, b) => a - b);
 }
@@ -80,11 +86,19 @@ export async function benchDirectoryOn(db: Database, engine: "pglite" | "postgre
   const samples = await sampleCustomers(db, LOOKUPS);
   const find = await timeCalls(db, "find_customers", searches(samples));
   const profileOrder = samples.map((s, i) => samples[(i * 7919) % samples.length] ?? s);
+  const profiles: { rfm: { segment: string | null }; clv: { predicted_clv: number | null; note?: string } }[] = [];
   const profile = await timeCalls(
     db,
     "get_customer_profile",
     profileOrder.map((s, i) => ({ customer: i % 2 === 0 ? s.external_id : s.id })),
+    profiles,
   );
+  // The stored RFM thresholds and CLV model are part of the measured path: a run without them measures too little.
+  const withClv = profiles.filter((p) => p.clv.predicted_clv !== null).length;
+  const withRfm = profiles.filter((p) => p.rfm.segment !== null).length;
+  if (withClv === 0 || withRfm === 0) {
+    throw new Error(`get_customer_profile scored no customer: ${profiles[0]?.clv.note ?? "no profiles"}`);
+  }
   const findP95 = percentile(find, 95);
   const profileP95 = percentile(profile, 95);
   return [
@@ -100,7 +114,13 @@ export async function benchDirectoryOn(db: Database, engine: "pglite" | "postgre
       scenario: `get_customer_profile, ${profile.length} customers`,
       engine,
       size,
-      metrics: { p50_ms: percentile(profile, 50), p95_ms: profileP95, max_ms: percentile(profile, 100) },
+      metrics: {
+        p50_ms: percentile(profile, 50),
+        p95_ms: profileP95,
+        max_ms: percentile(profile, 100),
+        with_rfm_segment: withRfm,
+        with_predicted_clv: withClv,
+      },
       target: "p95 <= 100 ms",
       met: profileP95 <= 100,
     },

@@ -9,7 +9,7 @@ const USAGE = `Usage:
   beacon db migrate          apply pending migrations
   beacon db status           list migrations and when each was applied
   beacon db reset --yes      drop every Beacon table and data, then migrate from scratch
-  beacon db refresh          rebuild derived tables (each order's last touch) after writing data by other means`;
+  beacon db refresh          rebuild derived data (each order's last touch, the stored CLV model and RFM thresholds) after writing data by other means`;
 
 /** `beacon db migrate|status|reset`. */
 export async function dbCommand(args: string[]): Promise<number> {
@@ -30,8 +30,12 @@ export async function dbCommand(args: string[]): Promise<number> {
       log(applied.length ? `Applied ${applied.join(", ")} to ${db.label}` : `Already up to date: ${db.label}`);
     } else if (action === "refresh") {
       await migrate(db.pool);
-      const orders = await withTransaction(db.pool, (client) => refreshOrderAttribution(client));
-      log(`Rebuilt order_attribution for ${orders.toLocaleString("en-US")} orders`);
+      const orders = await withTransaction(db.pool, (client) =>
+        refreshOrderAttribution(client, config.BEACON_TIMEZONE),
+      );
+      log(
+        `Rebuilt order_attribution for ${orders.toLocaleString("en-US")} orders, the stored CLV model and RFM thresholds`,
+      );
     } else if (action === "reset") {
       const applied = await resetDatabase(db.pool);
       log(`Reset ${db.label}; applied ${applied.join(", ")}`);

@@ -61,7 +61,7 @@ export async function importCsv(
     if (options.dryRun) await client.query("ROLLBACK");
     else {
       // New orders or touches change which touch closed which order: rebuild the derived table in the same transaction.
-      if (entity === "orders" || entity === "touchpoints") await refreshOrderAttribution(client);
+      if (entity === "orders" || entity === "touchpoints") await refreshOrderAttribution(client, options.timezone);
       await client.query(
         `INSERT INTO import_log (entity, file_name, file_sha256, rows_total, inserted, updated)
          VALUES ($1, $2, $3, $4, $5, $6)`,

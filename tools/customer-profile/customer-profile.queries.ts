@@ -1,3 +1,9 @@
+import {
+  CLV_MODEL_KEY,
+  RFM_THRESHOLDS_KEY,
+  type StoredClvModel,
+  type StoredRfmThresholds,
+} from "../../db/customer-scores.ts";
 import type { Queryable } from "../../db/pool.ts";
 import { revenueSql, type TierThresholds, tierSql } from "../find-customers/value-tier.queries.ts";
 
@@ -154,4 +160,32 @@ export async function fetchTickets(
   );
   const fresh = await db.query<{ at: string | null }>("SELECT max(updated_at)::text AS at FROM feedback_tickets");
   return { rows, fresh: fresh.rows[0]?.at ?? null };
+}
+
+export interface StoredScores {
+  clv: StoredClvModel | null;
+  rfm: StoredRfmThresholds | null;
+  /** The latest order day in each score's time zone: later than its observation end means orders since the refresh. */
+  lastOrderDay: { clv: string | null; rfm: string | null };
+}
+
+/** The stored CLV model and RFM thresholds (null when never refreshed), with today's latest order day. */
+export async function fetchStoredScores(db: Queryable): Promise<StoredScores> {
+  const { rows } = await db.query<{
+    key: string;
+    value: StoredClvModel | StoredRfmThresholds;
+    last_day: string | null;
+  }>(
+    `SELECT f.key, f.value,
+            (SELECT (max(o.ordered_at) AT TIME ZONE (f.value->>'timezone'))::date::text FROM orders o) AS last_day
+     FROM dataset_facts f WHERE f.key IN ($1, $2)`,
+    [CLV_MODEL_KEY, RFM_THRESHOLDS_KEY],
+  );
+  const clv = rows.find((r) => r.key === CLV_MODEL_KEY);
+  const rfm = rows.find((r) => r.key === RFM_THRESHOLDS_KEY);
+  return {
+    clv: (clv?.value as StoredClvModel | undefined) ?? null,
+    rfm: (rfm?.value as StoredRfmThresholds | undefined) ?? null,
+    lastOrderDay: { clv: clv?.last_day ?? null, rfm: rfm?.last_day ?? null },
+  };
 }

@@ -7,9 +7,11 @@ import {
   fetchIdentity,
   fetchNps,
   fetchOrderStats,
+  fetchStoredScores,
   fetchTickets,
   fetchTouches,
 } from "./customer-profile.queries.ts";
+import { clvSection, rfmSection } from "./profile-scores.ts";
 
 export const GetCustomerProfileInput = z
   .object({
@@ -38,7 +40,8 @@ export const getCustomerProfileTool = defineTool({
   name: "get_customer_profile",
   description:
     "Customer 360 for one customer (numeric id or external id from find_customers): identity (masked without personal-data " +
-    "access), region, signup and acquisition channel, value tier, orders / revenue / AOV, touches by channel in the last 90 days " +
+    "access), region, signup and acquisition channel, value tier, RFM segment, predicted CLV and P(alive) (from the models " +
+    "stored at the last data refresh), orders / revenue / AOV, touches by channel in the last 90 days " +
     "and the last 10 touches, platforms that claimed their orders, NPS answers, open and past tickets, and a summary. " +
     "Each section states its data freshness.",
   input: GetCustomerProfileInput,
@@ -66,6 +69,9 @@ export const getCustomerProfileTool = defineTool({
     const claims = await fetchClaims(db, identity.id);
     const nps = await fetchNps(db, identity.id);
     const tickets = await fetchTickets(db, identity.id);
+    const stored = await fetchStoredScores(db);
+    const rfm = await rfmSection(db, identity.id, stored);
+    const clv = await clvSection(db, identity.id, stored, context.currency);
     const visible = maskContact(identity, caller);
     const text = (t: string | null) => (caller.canSeePii ? t : maskFreeText(t));
     const ticketRows = tickets.rows.map((t) => ({
@@ -86,8 +92,12 @@ export const getCustomerProfileTool = defineTool({
           `(AOV ${money(aov ?? 0)}), last on ${orders.last_order_at?.slice(0, 10)}; `
         : "no orders yet; ") +
       `${orders.value_tier} value tier (12-month revenue ${money(orders.revenue_12m)}). ` +
+      (rfm.segment ? `RFM segment ${rfm.segment} (data up to ${rfm.data_up_to}). ` : "") +
+      (clv.predicted_clv !== null && "expected_purchases" in clv
+        ? `Predicted ${clv.horizon_weeks}-week CLV ${money(clv.predicted_clv)} ${context.currency}, P(alive) ${clv.p_alive.toFixed(2)}. `
+        : "") +
       (touches90 > 0
-        ? `${touches90} marketing touches in the last ${TOUCH_DAYS} days, most via ${topChannel?.channel}. `
+        ? `${touches90} marketing touch${touches90 === 1 ? "" : "es"} in the last ${TOUCH_DAYS} days, most via ${topChannel?.channel}. `
         : `No marketing touches in the last ${TOUCH_DAYS} days. `) +
       (claims.by_platform.length > 0 ? `Claimed by ${claims.by_platform.map((p) => p.platform).join(", ")}. ` : "") +
       (latestNps ? `Latest NPS ${latestNps.score} on ${latestNps.responded_at.slice(0, 10)}. ` : "No NPS answers. ") +
@@ -115,10 +125,10 @@ export const getCustomerProfileTool = defineTool({
         value_tier: orders.value_tier,
         revenue_12m: orders.revenue_12m,
         tier_definition: describeThresholds(thresholds),
-        predicted_clv: null,
-        rfm_segment: null,
-        note: "Predicted CLV and RFM segment: not available yet.",
+        fresh_as_of: orders.source_fresh_at,
       },
+      rfm,
+      clv,
       orders: {
         orders: orders.orders,
         revenue: orders.revenue,

@@ -16,13 +16,14 @@ const GROUP_SQL: Record<GroupBy, string> = {
 /**
  * Purchase days per customer up to the observation end ($1, inclusive, business time zone $2): orders on one day
  * are one purchase (as lifetimes' summary_data_from_transaction_data does), x = purchase days - 1, zbar = mean
- * value of the repeat purchase days.
+ * value of the repeat purchase days. `filter` is a constant fragment restricting the orders (one customer, a sample).
  */
-const PER_CUSTOMER = `
+function perCustomerSql(filter = ""): string {
+  return `
   daily AS (
     SELECT o.customer_id, (o.ordered_at AT TIME ZONE $2)::date AS day, sum(o.amount)::float8 AS value
     FROM orders o
-    WHERE o.ordered_at < ($1::date + 1)::timestamp AT TIME ZONE $2
+    WHERE o.ordered_at < ($1::date + 1)::timestamp AT TIME ZONE $2${filter}
     GROUP BY 1, 2
   ),
   numbered AS (
@@ -34,6 +35,9 @@ const PER_CUSTOMER = `
            coalesce(sum(value) FILTER (WHERE k > 1) / nullif(count(*) - 1, 0), 0)::float8 AS zbar
     FROM numbered GROUP BY customer_id
   )`;
+}
+/** Keeps the customers whose id is a multiple of the parameter: a deterministic 1-in-k sample. */
+const sampleFilter = (placeholder: string) => ` AND o.customer_id % ${placeholder}::bigint = 0`;
 
 /** Customers with one purchase history (x, recency, age in days) within one group, with the top spenders. */
 export interface HistoryRow {
@@ -49,19 +53,34 @@ export interface HistoryRow {
   top_revenue: number[] | null;
 }
 
-/** Distinct (group, x, t_x, T) histories with counts: what the models need, without one row per customer. */
+/**
+ * Distinct (group, x, t_x, T) histories with counts: what the models need, without one row per customer.
+ * `sampleEvery` k > 1 keeps only customers whose id is a multiple of k.
+ */
 export async function fetchHistories(
   db: Queryable,
-  args: { end: string; timezone: string; groupBy: GroupBy; topN: number; tiers: TierThresholds | null },
+  args: {
+    end: string;
+    timezone: string;
+    groupBy: GroupBy;
+    topN: number;
+    tiers: TierThresholds | null;
+    sampleEvery?: number;
+  },
 ): Promise<HistoryRow[]> {
   const params: unknown[] = [args.end, args.timezone, Math.max(1, args.topN)];
   if (args.groupBy === "value_tier") {
     const t = args.tiers;
     params.push(t?.since, t?.until, t?.highMin ?? Number.MAX_VALUE, t?.midMin ?? Number.MAX_VALUE);
   }
+  let filter = "";
+  if ((args.sampleEvery ?? 1) > 1) {
+    params.push(args.sampleEvery);
+    filter = sampleFilter(`$${params.length}`);
+  }
   await db.query("SET LOCAL work_mem = '256MB'");
   const { rows } = await db.query<HistoryRow>(
-    `WITH ${PER_CUSTOMER}
+    `WITH ${perCustomerSql(filter)}
      SELECT ${GROUP_SQL[args.groupBy]} AS grp, pc.x, (pc.last_day - pc.first_day)::int AS recency_days,
             ($1::date - pc.first_day)::int AS age_days, count(*)::int AS customers,
             sum(pc.zbar)::float8 AS sum_zbar, sum(pc.revenue)::float8 AS revenue,
@@ -77,17 +96,22 @@ export async function fetchHistories(
   return rows;
 }
 
-/** Repeat buyers' (x, mean repeat value) pairs, values to the cent, with counts: the Gamma-Gamma data. */
+/**
+ * Repeat buyers' (x, mean repeat value) pairs, values to the cent, with counts: the Gamma-Gamma data; `sampleEvery`
+ * as in fetchHistories.
+ */
 export async function fetchSpendPairs(
   db: Queryable,
   end: string,
   timezone: string,
+  sampleEvery = 1,
 ): Promise<{ x: number; m: number; customers: number }[]> {
+  const sampled = sampleEvery > 1;
   const { rows } = await db.query<{ x: number; m: number; customers: number }>(
-    `WITH ${PER_CUSTOMER}
+    `WITH ${perCustomerSql(sampled ? sampleFilter("$3") : "")}
      SELECT x, round(zbar::numeric, 2)::float8 AS m, count(*)::int AS customers
      FROM per_customer WHERE x > 0 AND zbar > 0 GROUP BY 1, 2`,
-    [end, timezone],
+    sampled ? [end, timezone, sampleEvery] : [end, timezone],
   );
   return rows;
 }
@@ -160,4 +184,21 @@ export async function fetchCustomerNames(
     [ids],
   );
   return new Map(rows.map((r) => [r.id, { external_id: r.external_id, name: r.name }]));
+}
+
+/** One customer's purchase history up to the observation end, as fetchHistories summarises it; null without orders. */
+export async function fetchCustomerHistory(
+  db: Queryable,
+  customerId: number,
+  end: string,
+  timezone: string,
+): Promise<{ x: number; recency_days: number; age_days: number; zbar: number; revenue: number } | null> {
+  const { rows } = await db.query<{ x: number; recency_days: number; age_days: number; zbar: number; revenue: number }>(
+    `WITH ${perCustomerSql(" AND o.customer_id = $3::bigint")}
+     SELECT x, (last_day - first_day)::int AS recency_days, ($1::date - first_day)::int AS age_days, zbar,
+            revenue::float8 AS revenue
+     FROM per_customer`,
+    [end, timezone, customerId],
+  );
+  return rows[0] ?? null;
 }

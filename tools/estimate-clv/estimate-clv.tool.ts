@@ -4,8 +4,18 @@ import { fetchFreshness } from "../freshness.ts";
 import { addDays, todayIn } from "../period.ts";
 import { maskingNote, maskName } from "../pii.ts";
 import { defineTool, ROLES, ToolInputError } from "../tool.ts";
-import { bgNbdConditionalExpected, bgNbdProbabilityAlive, fitBgNbd } from "./bg-nbd.model.ts";
-import { type DiscountOptions, discountedPurchases, simpleClv } from "./clv.model.ts";
+import { simpleClv } from "./clv.model.ts";
+import {
+  clvSettings,
+  DAYS_PER_MONTH,
+  fitPurchaseModel,
+  fitSpendModel,
+  MIN_CUSTOMERS,
+  predictHistory,
+  predictorOf,
+  spendOfHistory,
+  spendPerPurchase,
+} from "./clv-fit.model.ts";
 import {
   fetchCacInputs,
   fetchCustomerNames,
@@ -15,20 +25,9 @@ import {
   type HistoryRow,
 } from "./estimate-clv.queries.ts";
 import { EstimateClvInput } from "./estimate-clv.schema.ts";
-import { fitGammaGamma, type GammaGammaParams } from "./gamma-gamma.model.ts";
-import { fitParetoNbd, paretoNbdConditionalExpected, paretoNbdProbabilityAlive } from "./pareto-nbd.model.ts";
 
 const r6 = (x: number) => Math.round(x * 1e6) / 1e6;
 const r2 = (x: number) => Math.round(x * 100) / 100;
-/** Days in the average Gregorian month: the discounting step. */
-const DAYS_PER_MONTH = 365.25 / 12;
-/** Fewest customers with a purchase before a fit is attempted. */
-const MIN_CUSTOMERS = 20;
-
-interface Predictor {
-  expected(t: number, x: number, tx: number, T: number): number;
-  alive(x: number, tx: number, T: number): number;
-}
 
 export const estimateClvTool = defineTool({
   name: "estimate_clv",
@@ -58,64 +57,22 @@ export const estimateClvTool = defineTool({
         `only ${customers} customers have an order on or before ${end}; CLV models need at least ${MIN_CUSTOMERS} (choose a later end or import orders)`,
       );
     }
-    const summary = {
-      x: histories.map((h) => h.x),
-      tx: histories.map((h) => h.recency_days / unitDays),
-      T: histories.map((h) => h.age_days / unitDays),
-      weight: histories.map((h) => h.customers),
-    };
-    let predictor: Predictor;
-    let parameters: Record<string, number>;
-    let logLikelihood: number;
-    let converged: boolean;
-    if (input.model === "pareto_nbd") {
-      const fit = fitParetoNbd(summary);
-      const p = fit.params;
-      predictor = {
-        expected: (t, x, tx, T) => paretoNbdConditionalExpected(p, t, x, tx, T),
-        alive: (x, tx, T) => paretoNbdProbabilityAlive(p, x, tx, T),
-      };
-      parameters = { r: r6(p.r), alpha: r6(p.alpha), s: r6(p.s), beta: r6(p.beta) };
-      ({ logLikelihood, converged } = fit);
-    } else {
-      const fit = fitBgNbd(summary);
-      const p = fit.params;
-      predictor = {
-        expected: (t, x, tx, T) => bgNbdConditionalExpected(p, t, x, tx, T),
-        alive: (x, tx, T) => bgNbdProbabilityAlive(p, x, tx, T),
-      };
-      parameters = { r: r6(p.r), alpha: r6(p.alpha), a: r6(p.a), b: r6(p.b) };
-      ({ logLikelihood, converged } = fit);
-    }
+    const { fitted, logLikelihood, converged } = fitPurchaseModel(histories, input.model, unitDays);
+    const predictor = predictorOf(fitted);
+    const parameters: Record<string, number> = Object.fromEntries(
+      Object.entries(fitted.params).map(([k, v]) => [k, r6(v)]),
+    );
     const pairs = await fetchSpendPairs(context.db, end, context.timezone);
-    const repeatBuyers = pairs.reduce((s, p) => s + p.customers, 0);
-    const gg = fitGammaGamma({
-      x: pairs.map((p) => p.x),
-      m: pairs.map((p) => p.m),
-      weight: pairs.map((p) => p.customers),
-    });
-    const spendModelOk = repeatBuyers >= MIN_CUSTOMERS && gg.params.q > 1;
-    const spend = spendFunction(gg.params, spendModelOk, histories);
-
-    const horizon = (input.horizon_weeks * 7) / unitDays;
-    const discount: DiscountOptions = {
-      horizon,
-      stepLength: DAYS_PER_MONTH / unitDays,
-      discountRate: input.monthly_discount_rate,
-    };
+    const { spend, gg, logLikelihood: ggLogLikelihood, repeatBuyers } = fitSpendModel(pairs, histories);
+    const spendModelOk = spend.model === "gamma_gamma";
+    const settings = clvSettings(input.horizon_weeks, input.time_unit, input.monthly_discount_rate);
     // Per distinct history (shared by groups): predicted purchases, P(alive), discounted purchases.
     const memo = new Map<string, { purchases: number; alive: number; discounted: number }>();
     const predict = (h: HistoryRow) => {
       const key = `${h.x}|${h.recency_days}|${h.age_days}`;
       let v = memo.get(key);
       if (!v) {
-        const tx = h.recency_days / unitDays;
-        const T = h.age_days / unitDays;
-        v = {
-          purchases: predictor.expected(horizon, h.x, tx, T),
-          alive: predictor.alive(h.x, tx, T),
-          discounted: discountedPurchases((t) => predictor.expected(t, h.x, tx, T), discount),
-        };
+        v = predictHistory(predictor, h, settings);
         memo.set(key, v);
       }
       return v;
@@ -139,13 +96,13 @@ export const estimateClvTool = defineTool({
       if (h.x > 0) g.repeat += h.customers;
       g.purchases += h.customers * v.purchases;
       g.alive += h.customers * v.alive;
-      g.clv += v.discounted * spend.total(h);
+      g.clv += v.discounted * spendOfHistory(spend, h);
       g.revenue += h.revenue;
       groups.set(h.grp, g);
       (h.top_ids ?? []).forEach((id, k) => {
         candidates.push({
           id,
-          clv: v.discounted * spend.one(h.x, h.top_zbar?.[k] ?? 0),
+          clv: v.discounted * spendPerPurchase(spend, h.x, h.top_zbar?.[k] ?? 0),
           alive: v.alive,
           purchases: v.purchases,
           revenue: h.top_revenue?.[k] ?? 0,
@@ -229,10 +186,10 @@ export const estimateClvTool = defineTool({
         purchase_model: { model: modelName, ...parameters, log_likelihood: r6(logLikelihood), converged },
         spend_model: {
           model: "Gamma-Gamma",
-          p: r6(gg.params.p),
-          q: r6(gg.params.q),
-          v: r6(gg.params.v),
-          log_likelihood: r6(gg.logLikelihood),
+          p: r6(gg.p),
+          q: r6(gg.q),
+          v: r6(gg.v),
+          log_likelihood: r6(ggLogLikelihood),
           fitted_on_customers: repeatBuyers,
           used: spendModelOk,
         },
@@ -266,28 +223,6 @@ export const estimateClvTool = defineTool({
     };
   },
 });
-
-/** Expected value per purchase: one customer's, and the total over a history row's customers (linear in zbar). */
-function spendFunction(gg: GammaGammaParams, ok: boolean, histories: HistoryRow[]) {
-  if (ok) {
-    const population = (gg.v * gg.p) / (gg.q - 1);
-    const weight = (x: number) => (gg.p * x) / (gg.p * x + gg.q - 1);
-    return {
-      one: (x: number, m: number) => (1 - weight(x)) * population + weight(x) * (x > 0 ? m : 0),
-      total: (h: HistoryRow) => h.customers * (1 - weight(h.x)) * population + weight(h.x) * h.sum_zbar,
-    };
-  }
-  let sum = 0;
-  let n = 0;
-  for (const h of histories) {
-    if (h.x > 0) {
-      sum += h.sum_zbar;
-      n += h.customers;
-    }
-  }
-  const mean = n > 0 ? sum / n : 0;
-  return { one: () => mean, total: (h: HistoryRow) => h.customers * mean };
-}
 
 /**
  * The retention formula on yearly periods (m = revenue per buyer in the last 12 months, r = share of the previous

@@ -149,26 +149,49 @@ export function rfmSegmentation(
   const summary = new Map(
     segmentNames(rules).map((name) => [name, { segment: name, customers: 0, orders: 0, revenue: 0 }]),
   );
+  const edges = {
+    recency: thresholds.recency.thresholds,
+    frequency: thresholds.frequency.thresholds,
+    monetary: thresholds.monetary.thresholds,
+  };
   const scores = recency.map((rec, i) => {
-    const recencyScore = 6 - binOf(rec, thresholds.recency.thresholds);
-    const frequencyScore = binOf(frequency[i] as number, thresholds.frequency.thresholds);
-    const monetaryScore = binOf(monetary[i] as number, thresholds.monetary.thresholds);
-    const segment = segmentOf(recencyScore, frequencyScore, monetaryScore, rules);
-    const row = summary.get(segment);
+    const score = scoreRfm(rec, frequency[i] as number, monetary[i] as number, edges, rules);
+    const row = summary.get(score.segment);
     if (row) {
       row.customers++;
       row.orders += frequency[i] as number;
       row.revenue += monetary[i] as number;
     }
-    return {
-      recencyScore,
-      frequencyScore,
-      monetaryScore,
-      rfmScore: 100 * recencyScore + 10 * frequencyScore + monetaryScore,
-      segment,
-    };
+    return score;
   });
   return { scores, thresholds, segments: [...summary.values()] };
+}
+
+/** The thresholds t1..t4 (quantile + 1) of each metric: all one customer's scores need. */
+export interface RfmEdges {
+  recency: readonly number[];
+  frequency: readonly number[];
+  monetary: readonly number[];
+}
+
+/** Scores one customer against given thresholds (recency reversed) and names the segment. */
+export function scoreRfm(
+  recency: number,
+  frequency: number,
+  monetary: number,
+  edges: RfmEdges,
+  rules: readonly RfmSegmentRule[] = REFERENCE_RFM_SEGMENTS,
+): RfmCustomerScore {
+  const recencyScore = 6 - binOf(recency, edges.recency);
+  const frequencyScore = binOf(frequency, edges.frequency);
+  const monetaryScore = binOf(monetary, edges.monetary);
+  return {
+    recencyScore,
+    frequencyScore,
+    monetaryScore,
+    rfmScore: 100 * recencyScore + 10 * frequencyScore + monetaryScore,
+    segment: segmentOf(recencyScore, frequencyScore, monetaryScore, rules),
+  };
 }
 
 /** Problems with a rule list, each naming the field (rules are also checked by the zod schema). */

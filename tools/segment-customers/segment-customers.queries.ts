@@ -321,3 +321,24 @@ export async function fetchCampaignSample(db: Queryable): Promise<string[]> {
   );
   return rows.map((r) => r.external_id);
 }
+
+/** One customer's RFM inputs over [start, end] as fetchSegments computes them; null without orders in the period. */
+export async function fetchCustomerRfmMetrics(
+  db: Queryable,
+  customerId: number,
+  period: { start: string; end: string; analysisDate: string; timezone: string },
+): Promise<{ orders: number; revenue: number; recency: number } | null> {
+  const { rows } = await db.query<{ orders: number; revenue: number; recency: number | null }>(
+    `SELECT count(*)::int AS orders, coalesce(sum(o.amount), 0)::float8 AS revenue,
+            ($4::date - (max(o.ordered_at) AT TIME ZONE $5::text)::date)::float8 AS recency
+     FROM orders o
+     WHERE o.customer_id = $1::bigint
+       AND o.ordered_at >= ($2::date)::timestamp AT TIME ZONE $5::text
+       AND o.ordered_at < ($3::date + 1)::timestamp AT TIME ZONE $5::text`,
+    [customerId, period.start, period.end, period.analysisDate, period.timezone],
+  );
+  const row = rows[0];
+  return row && row.orders > 0 && row.recency !== null
+    ? { orders: row.orders, revenue: row.revenue, recency: row.recency }
+    : null;
+}

@@ -28,6 +28,7 @@ import {
 } from "./segment-customers.queries.ts";
 import { SegmentCustomersInput } from "./segment-customers.schema.ts";
 import {
+  DEFAULT_PERIOD_DAYS,
   DIMENSION_DEFINITIONS,
   type Dimension,
   LABEL_ORDER,
@@ -86,7 +87,7 @@ export const segmentCustomersTool = defineTool({
   roles: ROLES,
   access: "read",
   async run(input, context) {
-    const { start, end } = resolvePeriod(input.start, input.end, context, 365);
+    const { start, end } = resolvePeriod(input.start, input.end, context, DEFAULT_PERIOD_DAYS);
     const analysisDate = input.analysis_date ?? end;
     if (analysisDate < end) {
       throw new ToolInputError(

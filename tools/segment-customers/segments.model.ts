@@ -15,6 +15,9 @@ export const DIMENSIONS = [
 ] as const;
 export type Dimension = (typeof DIMENSIONS)[number];
 
+/** Days in the default period (end and the 364 days before it): also the window of the stored RFM thresholds. */
+export const DEFAULT_PERIOD_DAYS = 365;
+
 /** Playbook actions per value tier (DOMAIN.md point 1, customer tiering). */
 export const TIER_ACTIONS: Record<string, string> = {
   high: "Retain the core: tailored service, exclusive offers and personal care (dedicated contact, early access).",

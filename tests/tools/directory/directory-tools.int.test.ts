@@ -239,13 +239,28 @@ describe.each(testEngines())("directory tools on $name", (engine) => {
     const profile = await ok<Loose>("get_customer_profile", { customer: "cus-test-001" });
     expect(profile.ids).toMatchObject({ id: newCustomerId, external_id: "CUS-TEST-001" });
     expect(profile.orders).toMatchObject({ orders: 0, revenue: 0, aov: null, first_order_at: null });
-    expect(profile.value).toMatchObject({ value_tier: "low", predicted_clv: null, rfm_segment: null });
-    expect(profile.value.note).toContain("not available yet");
+    expect(profile.value).toMatchObject({ value_tier: "low" });
+    expect(profile.rfm).toMatchObject({ segment: null, data_up_to: "2026-10-31" });
+    expect(profile.rfm.note).toBe(
+      "No orders from 2025-11-01 to 2026-10-31: RFM scores only customers who bought in the period.",
+    );
+    expect(profile.clv).toMatchObject({ predicted_clv: null, p_alive: null, data_up_to: "2026-10-31" });
+    expect(profile.clv.note).toContain("No order up to 2026-10-31");
     expect(profile.touchpoints.by_channel).toEqual([]);
     expect(profile.tickets).toMatchObject({ open: 0, past: 0, rows: [] });
     expect(profile.nps.answers).toEqual([]);
     expect(profile.summary).toContain("no orders yet");
-    for (const section of ["identity", "orders", "touchpoints", "platform_claims", "nps", "tickets"]) {
+    for (const section of [
+      "identity",
+      "value",
+      "rfm",
+      "clv",
+      "orders",
+      "touchpoints",
+      "platform_claims",
+      "nps",
+      "tickets",
+    ]) {
       expect(profile[section], section).toHaveProperty("fresh_as_of");
     }
     expect(profile.orders.fresh_as_of).toMatch(/^2026-10-31/);
