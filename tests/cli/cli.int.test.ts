@@ -107,6 +107,6 @@ describe("beacon CLI", () => {
     expect(result.stderr).toContain("Starting the local console: no Slack credentials are configured");
     expect(result.stdout).toContain("describe_data");
     expect(result.stdout).toContain("400 customers");
-    expect(result.stdout).toContain("Free-text questions need the analyst agent");
+    expect(result.stdout).toContain("Free-text questions need a language model");
   });
 });

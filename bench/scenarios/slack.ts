@@ -1,0 +1,174 @@
+import { spawn } from "node:child_process";
+import { monitorEventLoopDelay } from "node:perf_hooks";
+import { fileURLToPath } from "node:url";
+import { createAnalyst } from "../../agent/analyst.ts";
+import type { Analyst } from "../../agent/types.ts";
+import { createSlackBot } from "../../bot/app.ts";
+import { parseConfig } from "../../config.ts";
+import { startFakeSlack } from "../../tests/e2e/fake-slack-server.ts";
+import { startFakeOpenAI } from "../../tests/fakes/fake-openai-server.ts";
+import type { BenchRow } from "../report.ts";
+import type { BenchSettings } from "../settings.ts";
+
+const RATE_PER_S = 50;
+const CHANNELS = 100;
+const USERS = 50;
+const SECRET = "bench-signing-secret";
+// One delivery in ten is repeated as a Slack retry: it must not produce a second answer.
+const RETRY_EVERY = 10;
+
+function percentile(values: number[], p: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return Number((sorted[Math.min(sorted.length - 1, Math.ceil(sorted.length * p) - 1)] ?? 0).toFixed(1));
+}
+
+/**
+ * The real Bolt app over HTTP on the embedded database, signed @mentions at 50 per second (30 s, 5 s quick), the
+ * real analyst with the model stubbed by the local fake (instant text answer), the fake Slack Web API counting posts.
+ */
+export async function benchSlack(settings: BenchSettings): Promise<BenchRow[]> {
+  return [await runOnce(settings, "pipeline"), await runOnce(settings, "slack_only")];
+}
+
+/** An analyst that answers at once without model or database: isolates the Slack layer (ack, dedupe, posting). */
+const STUB_ANALYST: Analyst = {
+  modelConfigured: true,
+  async ask() {
+    return {
+      runId: 1,
+      text: "Stubbed answer.",
+      outcome: "ok",
+      language: "en",
+      steps: [],
+      results: [],
+      untraceableNumbers: [],
+      freshness: null,
+      model: null,
+      tokens: { input: 0, output: 0 },
+      costUsd: 0,
+      latencyMs: 0,
+      suggestions: [],
+    };
+  },
+  async rate() {},
+};
+
+async function runOnce(settings: BenchSettings, mode: "pipeline" | "slack_only"): Promise<BenchRow> {
+  const seconds = settings.quick ? 5 : 30;
+  const total = RATE_PER_S * seconds;
+  // The server when there is one (production); PGlite runs queries on the main thread and so competes with acks.
+  const engine = settings.fixtures.hasServer() ? "postgres" : "pglite";
+  const { db } = await settings.fixtures.demo(engine, 10_000);
+  const openai = await startFakeOpenAI();
+  openai.respondWith(() => ({ text: "Stubbed answer." }));
+  const slack = await startFakeSlack();
+  const config = parseConfig({
+    SLACK_BOT_TOKEN: "xoxb-bench",
+    SLACK_SIGNING_SECRET: SECRET,
+    SLACK_API_URL: slack.apiUrl,
+    OPENAI_API_KEY: "sk-bench",
+    OPENAI_BASE_URL: openai.baseURL,
+    BEACON_RATE_LIMIT_PER_MINUTE: "100000",
+    BEACON_DAILY_TOKEN_QUOTA: "1000000000",
+  });
+  const analyst = mode === "pipeline" ? createAnalyst({ db, config }) : STUB_ANALYST;
+  // Reminder jobs stay off: they would post about the demo tickets in the middle of the measurement.
+  const bot = createSlackBot({ db, config, analyst, jobIntervalMs: 24 * 3_600_000 });
+  const loopDelay = monitorEventLoopDelay({ resolution: 10 });
+  loopDelay.enable();
+  const port = await bot.start(0);
+  const url = `http://127.0.0.1:${port}/slack/events`;
+  // Server-side acknowledgement time: request received -> response finished, inside the bot process.
+  const serverAcks: number[] = [];
+  bot.httpServer()?.on("request", (_req, res) => {
+    const received = performance.now();
+    res.on("finish", () => serverAcks.push(performance.now() - received));
+  });
+  let peakRss = process.memoryUsage().rss;
+  const sampler = setInterval(() => {
+    peakRss = Math.max(peakRss, process.memoryUsage().rss);
+  }, 100);
+  try {
+    const started = performance.now();
+    const load = await runLoad({
+      url,
+      secret: SECRET,
+      rate: RATE_PER_S,
+      total,
+      channels: CHANNELS,
+      users: USERS,
+      retryEvery: RETRY_EVERY,
+      runTag: String(Date.now()),
+    });
+    const { acks, statuses, sendSeconds } = load;
+    await slack.waitFor(() => slack.callsOf("chat.postMessage").length >= total, 180_000).catch(() => undefined);
+    await bot.idle();
+    const answerSeconds = (performance.now() - started) / 1000;
+    const perThread = new Map<string, number>();
+    for (const call of slack.callsOf("chat.postMessage")) {
+      const key = String(call.args.thread_ts);
+      perThread.set(key, (perThread.get(key) ?? 0) + 1);
+    }
+    const answered = [...perThread.keys()].filter((k) => k.startsWith("19")).length;
+    const duplicated = [...perThread.values()].filter((n) => n > 1).length;
+    const failures = slack
+      .callsOf("chat.postMessage")
+      .filter((c) => JSON.stringify(c.args.blocks ?? "").includes(":warning:")).length;
+    const p99 = percentile(acks, 0.99);
+    return {
+      scenario:
+        mode === "pipeline"
+          ? `Slack: signed @mentions at ${RATE_PER_S}/s for ${seconds} s (+10% retries), real analyst, model stubbed`
+          : `Slack layer only (analyst stubbed): same load`,
+      engine,
+      size: `${total} events, ${acks.length} deliveries, ${CHANNELS} channels`,
+      metrics: {
+        ack_p50_ms: percentile(acks, 0.5),
+        ack_p99_ms: p99,
+        server_ack_p50_ms: percentile(serverAcks, 0.5),
+        server_ack_p99_ms: percentile(serverAcks, 0.99),
+        non_200: acks.length - (statuses[200] ?? 0),
+        send_rate_per_s: Number((acks.length / sendSeconds).toFixed(1)),
+        answers_per_s: Number((answered / answerSeconds).toFixed(1)),
+        lost: total - answered,
+        duplicated,
+        failure_messages: failures,
+        peak_rss_mib: Math.round(peakRss / 2 ** 20),
+        bot_loop_delay_p99_ms: Number((loopDelay.percentile(99) / 1e6).toFixed(1)),
+      },
+      target: "ack p99 < 200 ms, 0 lost, 0 duplicated",
+      met: p99 < 200 && answered === total && duplicated === 0,
+    };
+  } finally {
+    loopDelay.disable();
+    clearInterval(sampler);
+    await bot.stop();
+    await slack.close();
+    await openai.close();
+  }
+}
+
+interface LoadResult {
+  acks: number[];
+  statuses: Record<string, number>;
+  sendSeconds: number;
+}
+
+/** Runs slack-load.ts in a child process and returns what it measured. */
+function runLoad(plan: Record<string, unknown>): Promise<LoadResult> {
+  const script = fileURLToPath(new URL("./slack-load.ts", import.meta.url));
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ["--import", "tsx", script, JSON.stringify(plan)], {
+      stdio: ["ignore", "pipe", "inherit"],
+    });
+    let out = "";
+    child.stdout.on("data", (chunk: Buffer) => {
+      out += chunk.toString("utf8");
+    });
+    child.on("error", reject);
+    child.on("exit", (code) => {
+      if (code === 0) resolve(JSON.parse(out.trim().split("\n").at(-1) ?? "{}") as LoadResult);
+      else reject(new Error(`slack-load exited with ${code}`));
+    });
+  });
+}

@@ -1,0 +1,138 @@
+import type { Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { App, HTTPReceiver, LogLevel } from "@slack/bolt";
+import type { Analyst } from "../agent/types.ts";
+import type { Config } from "../config.ts";
+import type { Database } from "../db/pool.ts";
+import { registerListeners } from "./listeners/index.ts";
+import { SlackDelivery } from "./slack/delivery.ts";
+import type { BotDeps } from "./slack/deps.ts";
+import { ChannelPacer } from "./slack/pacer.ts";
+import { postDueReminders, retryTicketConfirmations } from "./slack/ticket-jobs.ts";
+
+export interface SlackBotOptions {
+  db: Database;
+  config: Config;
+  analyst: Analyst;
+  /** Minimum gap between messages to one channel (Slack: about 1 per second). */
+  channelGapMs?: number;
+  /** Fixed "today" for tests. */
+  now?: Date;
+  logLevel?: LogLevel;
+  /** How often ticket confirmations are retried and reminders posted. */
+  jobIntervalMs?: number;
+  /** Answers worked on at once; more wait their turn, so a burst cannot starve acknowledgements. */
+  maxConcurrentWork?: number;
+}
+
+/** The running bot: Bolt app, how it listens, and a way to wait for answers still being worked on. */
+export interface SlackBot {
+  app: App;
+  mode: "socket" | "http";
+  /** Starts listening (HTTP: on `port`, 0 = any free port); resolves with the HTTP port, or null in Socket Mode. */
+  start(port?: number): Promise<number | null>;
+  /** Resolves when no acknowledged request is still being answered. */
+  idle(): Promise<void>;
+  /** The HTTP server once started in HTTP mode (benchmarks time acknowledgements on it). */
+  httpServer(): Server | null;
+  /** Retries pending ticket confirmations and posts due reminders (also run every minute once started). */
+  jobs(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+/** Builds the Bolt app: Socket Mode when SLACK_APP_TOKEN is set, else HTTP on /slack/events with signature checks. */
+export function createSlackBot(options: SlackBotOptions): SlackBot {
+  const { config } = options;
+  if (!config.SLACK_BOT_TOKEN) throw new Error("SLACK_BOT_TOKEN is not set");
+  const socket = config.SLACK_APP_TOKEN !== undefined;
+  if (!socket && !config.SLACK_SIGNING_SECRET) throw new Error("HTTP mode needs SLACK_SIGNING_SECRET");
+  const logLevel = options.logLevel ?? LogLevel.WARN;
+  const clientOptions = {
+    ...(config.SLACK_API_URL ? { slackApiUrl: config.SLACK_API_URL } : {}),
+    // The WebClient waits out Retry-After on 429 and then retries; these bound the other retries.
+    retryConfig: { retries: 5, factor: 2, minTimeout: 500, maxTimeout: 10_000 },
+  };
+  const receiver = socket
+    ? undefined
+    : new HTTPReceiver({
+        signingSecret: config.SLACK_SIGNING_SECRET as string,
+        endpoints: "/slack/events",
+        processBeforeResponse: false,
+        logLevel,
+      });
+  const app = socket
+    ? new App({
+        token: config.SLACK_BOT_TOKEN,
+        appToken: config.SLACK_APP_TOKEN,
+        socketMode: true,
+        clientOptions,
+        logLevel,
+      })
+    : new App({ token: config.SLACK_BOT_TOKEN, receiver, clientOptions, logLevel });
+  const inflight = new Set<Promise<void>>();
+  const limit = concurrencyLimit(options.maxConcurrentWork ?? 4);
+  const logger = app.logger;
+  const deps: BotDeps = {
+    db: options.db,
+    config,
+    analyst: options.analyst,
+    delivery: new SlackDelivery(app.client, new ChannelPacer(options.channelGapMs ?? 1000), logger),
+    logger,
+    now: options.now,
+    background(work) {
+      const task = limit(work)
+        .catch((error) => logger.error("background work failed", error))
+        .finally(() => inflight.delete(task));
+      inflight.add(task);
+    },
+  };
+  registerListeners(app, deps);
+  let timer: NodeJS.Timeout | undefined;
+  let server: Server | null = null;
+  const jobs = async () => {
+    await retryTicketConfirmations(deps);
+    await postDueReminders(deps);
+  };
+  app.error(async (error) => {
+    logger.error("Bolt error", error);
+  });
+  return {
+    app,
+    mode: socket ? "socket" : "http",
+    async start(port = config.PORT) {
+      timer = setInterval(() => deps.background(jobs), options.jobIntervalMs ?? 60_000);
+      timer.unref();
+      if (socket) {
+        await app.start();
+        return null;
+      }
+      server = (await app.start(port)) as Server;
+      return (server.address() as AddressInfo).port;
+    },
+    async idle() {
+      while (inflight.size > 0) await Promise.allSettled([...inflight]);
+    },
+    jobs: () => jobs(),
+    httpServer: () => server,
+    async stop() {
+      clearInterval(timer);
+      await app.stop();
+    },
+  };
+}
+
+/** Runs at most `max` tasks at once; the rest wait in arrival order. */
+function concurrencyLimit(max: number): <T>(work: () => Promise<T>) => Promise<T> {
+  let running = 0;
+  const waiting: (() => void)[] = [];
+  return async (work) => {
+    if (running >= max) await new Promise<void>((resolve) => waiting.push(resolve));
+    running += 1;
+    try {
+      return await work();
+    } finally {
+      running -= 1;
+      waiting.shift()?.();
+    }
+  };
+}

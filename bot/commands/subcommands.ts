@@ -1,0 +1,160 @@
+import type { Database } from "../../db/pool.ts";
+import { findTool } from "../../tools/index.ts";
+import { todayIn } from "../../tools/period.ts";
+import { type InvokeOptions, invokeTool } from "../../tools/run-tool.ts";
+import type { AnswerView } from "../render/answer-view.ts";
+import { freshnessOf } from "../render/answer-view.ts";
+import { argumentList, parseToolArgs } from "./parse-args.ts";
+
+/** A deterministic command: runs tools directly, without the model. */
+interface Subcommand {
+  tool: string;
+  summary: string;
+  example: string;
+  /** Arguments applied before the user's (the user's win). */
+  defaults?: (options: InvokeOptions) => Record<string, unknown>;
+}
+
+export const SUBCOMMANDS: Record<string, Subcommand> = {
+  kpi: {
+    tool: "compute_kpis",
+    summary: "KPI table (spend, revenue, ROAS, CVR, CAC …) by channel or any grouping",
+    example: "kpi start=2026-10-01 end=2026-10-31 group_by=channel,week compare=none",
+  },
+  segment: {
+    tool: "segment_customers",
+    summary: "customer segments (value tier, RFM, region, lifecycle …)",
+    example: "segment dimension=rfm",
+  },
+  attribution: {
+    tool: "compute_attribution",
+    summary: "channel credit by attribution model",
+    example: "attribution model=markov compare_models=last_touch,linear",
+  },
+  budget: {
+    tool: "recommend_budget",
+    summary: "budget reallocation proposal (managers approve it); `budget list` shows past proposals",
+    example: "budget total_budget=50000 max_change_pct=30",
+  },
+  ticket: {
+    tool: "log_feedback_ticket",
+    summary: "file customer feedback as a ticket",
+    example:
+      'ticket customer=CUS-0000702 source_channel=chat category=delivery severity=high sentiment=negative body="Parcel arrived broken"',
+  },
+  summary: {
+    tool: "compute_kpis",
+    summary: "the last 7 days by channel vs the week before, and open budget proposals",
+    example: "summary end=2026-11-22",
+    defaults: (options) => {
+      const end = todayIn({ now: options.now ?? new Date(), timezone: options.timezone });
+      const start = new Date(Date.parse(`${end}T00:00:00Z`) - 7 * 86_400_000).toISOString().slice(0, 10);
+      const yesterday = new Date(Date.parse(`${end}T00:00:00Z`) - 86_400_000).toISOString().slice(0, 10);
+      return { start, end: yesterday, group_by: ["channel"], compare: "previous_period", limit: 20 };
+    },
+  },
+};
+
+/** The command word, for example `kpi` in `kpi group_by=week`; null for free text. */
+export function subcommandOf(text: string): string | null {
+  const word = text.trim().split(/\s+/)[0]?.toLowerCase() ?? "";
+  return word in SUBCOMMANDS ? word : null;
+}
+
+/** Usage of one subcommand: example and its arguments (from the tool's schema). */
+export function usageOf(name: string, prefix: string): string {
+  const sub = SUBCOMMANDS[name];
+  const tool = sub ? findTool(sub.tool) : undefined;
+  if (!sub || !tool) return `Unknown command "${name}".`;
+  const skip = name === "ticket" ? ["idempotency_key", "slack_permalink"] : [];
+  return `Usage: ${prefix}${name} key=value …  (${sub.summary})\nExample: ${prefix}${sub.example}\nArguments:\n${argumentList(tool, skip)}`;
+}
+
+/** Help for every surface: ask, the deterministic commands, and the example. */
+export function helpText(prefix: string, modelConfigured: boolean): string {
+  const lines = Object.entries(SUBCOMMANDS).map(([name, s]) => `  ${prefix}${name.padEnd(12)} ${s.summary}`);
+  const ask = modelConfigured
+    ? `  ${prefix}ask <question>   ask in plain English or 中文, e.g. ${prefix}ask ROAS by channel last month`
+    : `  ${prefix}ask <question>   free-text questions (needs OPENAI_API_KEY; not configured)`;
+  return [
+    "Beacon: your marketing analyst.",
+    ask,
+    ...lines,
+    `  ${prefix}help <command>   the arguments of a command`,
+    "Deterministic commands run the tools directly (no model) with key=value arguments.",
+  ].join("\n");
+}
+
+/** Outcome of a deterministic command: an answer to render, or an error that names the argument and shows usage. */
+export type SubcommandOutcome = { ok: true; view: AnswerView } | { ok: false; message: string };
+
+/** Runs `name argText` through the tools (validation, roles and transactions as for the agent). */
+export async function runSubcommand(
+  db: Database,
+  name: string,
+  argText: string,
+  options: InvokeOptions,
+  prefix: string,
+  extra: Record<string, unknown> = {},
+): Promise<SubcommandOutcome> {
+  const sub = SUBCOMMANDS[name];
+  if (!sub) return { ok: false, message: `Unknown command "${name}".` };
+  const listing = name === "budget" && /^\s*list\b/.test(argText);
+  const toolName = listing ? "list_budget_proposals" : sub.tool;
+  const tool = findTool(toolName);
+  if (!tool) return { ok: false, message: `The ${toolName} tool is not available in this build.` };
+  const parsed = parseToolArgs(tool, listing ? argText.replace(/^\s*list\b/, "") : argText);
+  if (!parsed.ok) return { ok: false, message: `${parsed.error}\n${usageOf(name, prefix)}` };
+  const args = { ...(sub.defaults?.(options) ?? {}), ...parsed.args, ...extra };
+  const started = performance.now();
+  const outcome = await invokeTool(db, toolName, args, options);
+  if (!outcome.ok) {
+    const usage = outcome.reason === "forbidden" ? "" : `\n${usageOf(name, prefix)}`;
+    return { ok: false, message: `${outcome.error}${usage}` };
+  }
+  const results = [{ tool: toolName, args, result: outcome.result }];
+  const steps = [
+    {
+      tool: toolName,
+      args,
+      ok: true,
+      rows: rowsOf(outcome.result),
+      elapsedMs: Math.round(performance.now() - started),
+    },
+  ];
+  if (name === "summary") {
+    const open = await invokeTool(db, "list_budget_proposals", { status: "proposed", limit: 10 }, options);
+    if (open.ok) {
+      results.push({ tool: "list_budget_proposals", args: { status: "proposed", limit: 10 }, result: open.result });
+      steps.push({
+        tool: "list_budget_proposals",
+        args: {},
+        ok: true,
+        rows: rowsOf(open.result),
+        elapsedMs: open.elapsedMs,
+      });
+    }
+  }
+  const text = results
+    .map((r) => (r.result as { summary?: unknown }).summary)
+    .filter((s): s is string => typeof s === "string")
+    .join("\n");
+  return {
+    ok: true,
+    view: {
+      runId: null,
+      text: text || `${toolName} finished.`,
+      outcome: "ok",
+      steps,
+      results,
+      freshness: freshnessOf(outcome.result),
+      model: null,
+      suggestions: [],
+    },
+  };
+}
+
+function rowsOf(result: unknown): number | null {
+  const rows = (result as { rows?: unknown } | null)?.rows;
+  return Array.isArray(rows) ? rows.length : null;
+}

@@ -1,0 +1,27 @@
+import type { App } from "@slack/bolt";
+import { dedupeMiddleware } from "../slack/dedupe.ts";
+import type { BotDeps } from "../slack/deps.ts";
+import { registerAppMention } from "./app-mention.ts";
+import { createAssistant } from "./assistant.ts";
+import { registerBudgetDecision } from "./budget-decision.ts";
+import { registerDirectMessage } from "./direct-message.ts";
+import { registerFeedbackShortcut } from "./feedback-shortcut.ts";
+import { registerFeedbackSubmit } from "./feedback-submit.ts";
+import { registerFollowUp } from "./follow-up.ts";
+import { registerRating } from "./rating.ts";
+import { registerSlashCommand } from "./slash-command.ts";
+
+/** Wires every listener, in one place. The dedupe middleware runs first and acknowledges commands and actions. */
+export function registerListeners(app: App, deps: BotDeps): void {
+  app.use(dedupeMiddleware(deps.db.pool));
+  // The assistant middleware claims messages in assistant threads before the plain DM listener sees them.
+  app.assistant(createAssistant(deps));
+  registerAppMention(app, deps);
+  registerDirectMessage(app, deps);
+  registerSlashCommand(app, deps);
+  registerFeedbackShortcut(app, deps);
+  registerFeedbackSubmit(app, deps);
+  registerRating(app, deps);
+  registerBudgetDecision(app, deps);
+  registerFollowUp(app, deps);
+}

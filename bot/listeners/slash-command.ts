@@ -1,0 +1,76 @@
+import type { App } from "@slack/bolt";
+import { resolveCaller } from "../../agent/callers.ts";
+import { helpText, runSubcommand, SUBCOMMANDS, usageOf } from "../commands/subcommands.ts";
+import { escapeControl } from "../render/escape.ts";
+import { answerQuestion } from "../slack/answer-question.ts";
+import { type BotDeps, friendlyError, invokeOptions } from "../slack/deps.ts";
+
+const PREFIX = "/beacon ";
+const code = (text: string) => `\`\`\`${escapeControl(text)}\`\`\``;
+
+/** `/beacon help | ask <question> | kpi | segment | attribution | budget | ticket | summary` (acked by the middleware). */
+export function registerSlashCommand(app: App, deps: BotDeps): void {
+  app.command("/beacon", async ({ command }) => {
+    const text = command.text.trim();
+    const [word = "help", ...restWords] = text.split(/\s+/);
+    const rest = text.slice(word.length).trim();
+    const { channel_id: channel, user_id: user } = command;
+    const tell = (message: string) => deps.delivery.ephemeral(channel, user, message);
+    deps.background(async () => {
+      try {
+        const name = word.toLowerCase();
+        if (name === "help" || name === "") {
+          const topic = restWords[0]?.toLowerCase();
+          await tell(
+            code(
+              topic && topic in SUBCOMMANDS ? usageOf(topic, PREFIX) : helpText(PREFIX, deps.analyst.modelConfigured),
+            ),
+          );
+          return;
+        }
+        if (name === "ask") {
+          if (rest === "") {
+            await tell(`Usage: \`/beacon ask <question>\`, e.g. \`/beacon ask ROAS by channel last month\``);
+            return;
+          }
+          const ts = await deps.delivery.postText(channel, undefined, `<@${user}> asked: ${escapeControl(rest)}`);
+          if (ts) await answerQuestion(deps, { question: rest, userId: user, channel, threadTs: ts });
+          return;
+        }
+        if (!(name in SUBCOMMANDS)) {
+          await tell(
+            `Unknown command \`${escapeControl(word)}\`.\n${code(helpText(PREFIX, deps.analyst.modelConfigured))}`,
+          );
+          return;
+        }
+        const caller = await resolveCaller(deps.db.pool, user, deps.config.BEACON_DEFAULT_ROLE);
+        const outcome = await runSubcommand(
+          deps.db,
+          name,
+          rest,
+          invokeOptions(deps, caller),
+          PREFIX,
+          extraArgs(name, command.trigger_id),
+        );
+        if (!outcome.ok) {
+          await tell(code(outcome.message));
+          return;
+        }
+        await deps.delivery.postAnswer(
+          channel,
+          undefined,
+          outcome.view,
+          `<@${user}> ran \`/beacon ${escapeControl(text).slice(0, 200)}\``,
+        );
+      } catch (error) {
+        deps.logger.error("/beacon failed", error);
+        await tell(`:warning: ${friendlyError(error)}`).catch(() => undefined);
+      }
+    });
+  });
+}
+
+// Filing a ticket from the command is idempotent per command invocation.
+function extraArgs(name: string, triggerId: string): Record<string, unknown> {
+  return name === "ticket" ? { idempotency_key: `slash:${triggerId}` } : {};
+}

@@ -1,0 +1,39 @@
+import type { AgentAnswer } from "../../agent/types.ts";
+
+/** What the renderers need from an answer; deterministic commands build one without a run id. */
+export type AnswerView = Pick<
+  AgentAnswer,
+  "text" | "steps" | "results" | "freshness" | "model" | "suggestions" | "failure" | "outcome"
+> & { runId: number | null };
+
+/** The "How I got this" facts: tools, period, model / convention, data freshness. */
+export function provenance(view: AnswerView): string[] {
+  const parts: string[] = [];
+  if (view.steps.length > 0) {
+    const tools = view.steps.map(
+      (s) => `${s.tool}${s.ok ? (s.rows === null ? "" : ` (${s.rows} rows)`) : " (failed)"}`,
+    );
+    parts.push(`Tools: ${[...new Set(tools)].join(", ")}`);
+  }
+  const periods = new Set<string>();
+  const conventions = new Set<string>();
+  for (const record of view.results) {
+    const result = record.result as Record<string, unknown> | null;
+    const period = result?.period as { start?: string; end?: string } | undefined;
+    if (period?.start && period.end) periods.add(`${period.start} to ${period.end}`);
+    if (typeof result?.model === "string") conventions.add(`${result.model} attribution`);
+    const args = record.args as Record<string, unknown> | null;
+    if (typeof args?.roi_convention === "string") conventions.add(`ROI ${args.roi_convention}`);
+  }
+  if (periods.size > 0) parts.push(`Period: ${[...periods].join("; ")}`);
+  if (conventions.size > 0) parts.push(`Convention: ${[...conventions].join(", ")}`);
+  if (view.model) parts.push(`Model: ${view.model}`);
+  if (view.freshness) parts.push(`Data: ${view.freshness}`);
+  return parts;
+}
+
+/** Freshness from a tool result's data_freshness, when the agent did not give one. */
+export function freshnessOf(result: unknown): string | null {
+  const f = (result as { data_freshness?: { last_order_at?: string | null } } | null)?.data_freshness;
+  return f?.last_order_at ? `orders up to ${f.last_order_at.slice(0, 16)}` : null;
+}

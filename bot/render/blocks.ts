@@ -1,0 +1,279 @@
+import type { types } from "@slack/bolt";
+import { CATEGORIES, LABELS, SENTIMENTS, SEVERITIES, SOURCE_CHANNELS } from "../../tools/tickets/ticket-enums.ts";
+import { type AnswerView, provenance } from "./answer-view.ts";
+import { plainText, toSafeMrkdwn } from "./escape.ts";
+import { renderPlainTable, type Table, tableFromResult } from "./table.ts";
+
+/** Slack's documented limits. */
+export const SLACK_LIMITS = { blocks: 50, sectionChars: 3000, messageChars: 40_000, modalBlocks: 100 } as const;
+/** Tables longer than this go out as a CSV file with a preview. */
+export const INLINE_TABLE_ROWS = 20;
+const PREVIEW_ROWS = 8;
+const ANSWER_CHARS = 30_000;
+const SLACK_TABLE_COLUMNS = 6;
+
+export const ACTIONS = {
+  rateUp: "rate_up",
+  rateDown: "rate_down",
+  followUp: "follow_up",
+  budgetApprove: "budget_approve",
+  budgetAdjust: "budget_adjust",
+  budgetReject: "budget_reject",
+} as const;
+export const CALLBACKS = {
+  feedbackShortcut: "log_customer_feedback",
+  feedbackModal: "feedback_ticket_modal",
+  ratingModal: "rating_comment_modal",
+  adjustModal: "budget_adjust_modal",
+} as const;
+
+type KnownBlock = types.KnownBlock;
+type Button = types.Button;
+type View = types.View;
+type AnyBlock = types.KnownBlock | types.Block;
+
+/** A rendered answer: blocks, notification text, and tables too big to show inline (sent as CSV). */
+export interface RenderedAnswer {
+  blocks: AnyBlock[];
+  text: string;
+  csvTables: Table[];
+}
+
+const section = (text: string): KnownBlock => ({ type: "section", text: { type: "mrkdwn", text } });
+
+/** Splits text into pieces of at most `max` characters, preferring line breaks. */
+export function chunkText(text: string, max: number = SLACK_LIMITS.sectionChars - 100): string[] {
+  const chunks: string[] = [];
+  let rest = text;
+  while (rest.length > max) {
+    const cut = rest.lastIndexOf("\n", max);
+    const at = cut > 0 ? cut : max;
+    chunks.push(rest.slice(0, at));
+    rest = rest.slice(at).replace(/^\n/, "");
+  }
+  if (rest.trim() !== "") chunks.push(rest);
+  return chunks;
+}
+
+/** The answer as Block Kit: answer, key numbers table(s), "How I got this", proposal buttons, follow-ups, 👍/👎. */
+export function answerBlocks(view: AnswerView): RenderedAnswer {
+  const head: AnyBlock[] = [];
+  const csvTables: Table[] = [];
+  const body = toSafeMrkdwn(view.text);
+  const failure = view.failure ? toSafeMrkdwn(view.failure.message) : "";
+  // The agent usually puts its failure sentence in the text already; show it once, flagged.
+  const answerText = !failure
+    ? body
+    : body.includes(failure)
+      ? `:warning: ${body}`
+      : `:warning: ${failure}\n\n${body}`.trim();
+  // Slack refuses messages over 40,000 characters; leave room for tables and the context line.
+  const fitted =
+    answerText.length > ANSWER_CHARS
+      ? `${answerText.slice(0, ANSWER_CHARS)}\n_… cut here: the full answer is longer than a Slack message allows._`
+      : answerText;
+  for (const chunk of chunkText(fitted || "(no answer text)")) head.push(section(chunk));
+
+  for (const record of view.results.slice(0, 3)) {
+    const table = tableFromResult(record.tool, record.result);
+    if (!table || table.rows.length === 0) continue;
+    const inline = table.rows.length <= INLINE_TABLE_ROWS;
+    const rendered = renderPlainTable(table, {
+      maxColumns: SLACK_TABLE_COLUMNS,
+      maxRows: inline ? INLINE_TABLE_ROWS : PREVIEW_ROWS,
+    });
+    const fits = rendered.length <= SLACK_LIMITS.sectionChars - 200;
+    if (!inline || !fits) csvTables.push(table);
+    const note = !inline || !fits ? `\n_${table.rows.length} rows: the full table is attached as a CSV file._` : "";
+    const shown = fits ? rendered : renderPlainTable(table, { maxColumns: 4, maxRows: PREVIEW_ROWS });
+    head.push(section(`*${table.title}*\n\`\`\`${toSafeCode(shown)}\`\`\`${note}`));
+  }
+
+  const tail: AnyBlock[] = [];
+  const proposal = proposalOf(view);
+  if (proposal !== null) {
+    tail.push({
+      type: "actions",
+      block_id: `budget_${proposal}`,
+      elements: [
+        button(`Approve #${proposal}`, ACTIONS.budgetApprove, String(proposal), "primary"),
+        button("Adjust", ACTIONS.budgetAdjust, String(proposal)),
+        button("Reject", ACTIONS.budgetReject, String(proposal), "danger"),
+      ],
+    });
+  }
+  const how = provenance(view);
+  if (how.length > 0) {
+    tail.push({
+      type: "context",
+      elements: [{ type: "mrkdwn", text: toSafeMrkdwn(`How I got this: ${how.join(" · ")}`).slice(0, 2900) }],
+    });
+  }
+  const suggestions = view.suggestions.slice(0, 3);
+  if (suggestions.length > 0) {
+    tail.push({
+      type: "actions",
+      block_id: "follow_ups",
+      elements: suggestions.map((q, i) => ({
+        type: "button",
+        action_id: `${ACTIONS.followUp}_${i}`,
+        text: { type: "plain_text", text: plainText(q, 75) },
+        value: q.slice(0, 2000),
+      })),
+    });
+  }
+  if (view.runId !== null) {
+    tail.push({
+      type: "actions",
+      block_id: "rating",
+      elements: [button("👍", ACTIONS.rateUp, String(view.runId)), button("👎", ACTIONS.rateDown, String(view.runId))],
+    });
+  }
+  const room = SLACK_LIMITS.blocks - tail.length;
+  const blocks = [...head.slice(0, room), ...tail];
+  return { blocks, text: plainText(view.failure?.message ?? view.text, 2900), csvTables };
+}
+
+// Backticks inside a code block would end it early.
+const toSafeCode = (text: string) => toSafeMrkdwn(text).replace(/```/g, "ʼʼʼ");
+
+function proposalOf(view: AnswerView): number | null {
+  for (const record of view.results) {
+    if (record.tool !== "recommend_budget") continue;
+    const id = (record.result as { proposal_id?: unknown } | null)?.proposal_id;
+    if (typeof id === "number" && id > 0) return id;
+  }
+  return null;
+}
+
+function button(text: string, actionId: string, value: string, style?: "primary" | "danger"): Button {
+  const base: Button = { type: "button", action_id: actionId, text: { type: "plain_text", text, emoji: true }, value };
+  return style ? { ...base, style } : base;
+}
+
+/** A short failure message: what happened and what to do. */
+export function failureBlocks(message: string): RenderedAnswer {
+  return { blocks: [section(`:warning: ${toSafeMrkdwn(message)}`)], text: plainText(message, 2900), csvTables: [] };
+}
+
+const option = (value: string, label: string) => ({ text: { type: "plain_text" as const, text: label }, value });
+function select(
+  blockId: string,
+  label: string,
+  values: readonly string[],
+  labels: Record<string, string>,
+  initial: string,
+) {
+  return {
+    type: "input",
+    block_id: blockId,
+    label: { type: "plain_text", text: label },
+    element: {
+      type: "static_select",
+      action_id: "value",
+      options: values.map((v) => option(v, labels[v] ?? v)),
+      initial_option: option(initial, labels[initial] ?? initial),
+    },
+  } as KnownBlock;
+}
+
+/** What the feedback modal starts with, guessed from the message. */
+export interface FeedbackPrefill {
+  customer: string;
+  category: (typeof CATEGORIES)[number];
+  severity: (typeof SEVERITIES)[number];
+  sentiment: (typeof SENTIMENTS)[number];
+  sourceChannel: (typeof SOURCE_CHANNELS)[number];
+  body: string;
+}
+
+/** The "Log as customer feedback" modal, prefilled from the message. */
+export function feedbackModal(prefill: FeedbackPrefill, privateMetadata: string): View {
+  return {
+    type: "modal",
+    callback_id: CALLBACKS.feedbackModal,
+    private_metadata: privateMetadata,
+    title: { type: "plain_text", text: "Customer feedback" },
+    submit: { type: "plain_text", text: "File ticket" },
+    close: { type: "plain_text", text: "Cancel" },
+    blocks: [
+      {
+        type: "input",
+        block_id: "customer",
+        optional: true,
+        label: { type: "plain_text", text: "Customer" },
+        hint: {
+          type: "plain_text",
+          text: "Customer id, e-mail, phone or name; leave empty for someone not in the CRM.",
+        },
+        element: { type: "plain_text_input", action_id: "value", initial_value: prefill.customer.slice(0, 200) },
+      },
+      select("source_channel", "Came in via", SOURCE_CHANNELS, LABELS.source_channel, prefill.sourceChannel),
+      select("category", "Category", CATEGORIES, LABELS.category, prefill.category),
+      select(
+        "severity",
+        "Severity (sets the priority with the customer's value)",
+        SEVERITIES,
+        LABELS.severity,
+        prefill.severity,
+      ),
+      select("sentiment", "Sentiment", SENTIMENTS, LABELS.sentiment, prefill.sentiment),
+      {
+        type: "input",
+        block_id: "body",
+        label: { type: "plain_text", text: "Description (the customer's words, stored verbatim)" },
+        element: {
+          type: "plain_text_input",
+          action_id: "value",
+          multiline: true,
+          max_length: 3000,
+          initial_value: prefill.body.slice(0, 3000),
+        },
+      },
+    ] as KnownBlock[],
+  };
+}
+
+/** The 👎 follow-up: what was wrong. */
+export function ratingModal(privateMetadata: string): View {
+  return {
+    type: "modal",
+    callback_id: CALLBACKS.ratingModal,
+    private_metadata: privateMetadata,
+    title: { type: "plain_text", text: "What was wrong?" },
+    submit: { type: "plain_text", text: "Send" },
+    blocks: [
+      {
+        type: "input",
+        block_id: "comment",
+        optional: true,
+        label: { type: "plain_text", text: "What was wrong with this answer?" },
+        element: { type: "plain_text_input", action_id: "value", multiline: true, max_length: 2000 },
+      },
+    ] as KnownBlock[],
+  };
+}
+
+/** Adjust a budget proposal: a new total and/or a per-channel change cap; the result revises the proposal. */
+export function adjustBudgetModal(proposalId: number, privateMetadata: string): View {
+  const number = (blockId: string, label: string, hint: string) =>
+    ({
+      type: "input",
+      block_id: blockId,
+      optional: true,
+      label: { type: "plain_text", text: label },
+      hint: { type: "plain_text", text: hint },
+      element: { type: "number_input", is_decimal_allowed: true, action_id: "value", min_value: "0" },
+    }) as KnownBlock;
+  return {
+    type: "modal",
+    callback_id: CALLBACKS.adjustModal,
+    private_metadata: privateMetadata,
+    title: { type: "plain_text", text: `Adjust proposal #${proposalId}` },
+    submit: { type: "plain_text", text: "Recompute" },
+    blocks: [
+      number("total_budget", "Total budget over the horizon", "Empty keeps the current run rate."),
+      number("max_change_pct", "Largest change per channel, %", "e.g. 30 for at most ±30% per channel."),
+    ],
+  };
+}

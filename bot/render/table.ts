@@ -1,0 +1,116 @@
+/** A table pulled out of a tool result, ready for Slack, the console or a CSV file. */
+export interface Table {
+  title: string;
+  columns: string[];
+  rows: (string | number | null)[][];
+}
+
+type Scalar = string | number | boolean | null;
+const isScalar = (v: unknown): v is Scalar => v === null || ["string", "number", "boolean"].includes(typeof v);
+
+// Columns shown first per tool (the rest follow when they fit); keeps the compact Slack table to what matters.
+const PREFERRED: Record<string, string[]> = {
+  compute_kpis: ["spend", "revenue", "orders", "roas", "cvr", "cac_paid", "aov"],
+  compute_attribution: ["conversions", "revenue", "share", "spend", "roas", "cpa"],
+  recommend_budget: ["status", "current", "recommended", "change", "change_pct", "marginal_roas_recommended"],
+  segment_customers: ["customers", "orders", "revenue", "customer_share", "revenue_share", "aov"],
+  list_budget_proposals: ["id", "status", "author", "created_at", "decided_by", "total_budget", "expected_outcome"],
+};
+
+const LABELS = ["key", "channel", "segment", "name", "customer"];
+
+const PERCENT = /(^|_)(share|ctr|cvr|rate|pct|churn|retention)$|^change$/;
+
+/** The main list of a tool result as a table: `rows` when present, else its longest list of objects. */
+export function tableFromResult(tool: string, result: unknown): Table | null {
+  if (!result || typeof result !== "object") return null;
+  const record = result as Record<string, unknown>;
+  const candidates = Object.entries(record).filter(
+    ([, v]) => Array.isArray(v) && v.length > 0 && v.every((x) => x && typeof x === "object" && !Array.isArray(x)),
+  ) as [string, Record<string, unknown>[]][];
+  const chosen = candidates.find(([k]) => k === "rows") ?? candidates.sort((a, b) => b[1].length - a[1].length)[0];
+  if (!chosen) return null;
+  const [name, list] = chosen;
+  const flat = list.map(flatten);
+  const all: string[] = [];
+  for (const row of flat) for (const key of Object.keys(row)) if (!all.includes(key)) all.push(key);
+  const preferred = (PREFERRED[tool] ?? []).filter((c) => all.includes(c));
+  // What a row is about comes first: grouping keys, then a label column.
+  const keyCols = [
+    ...all.filter((c) => c.startsWith("key.")),
+    ...LABELS.filter((c) => all.includes(c) && !preferred.includes(c)),
+  ];
+  const rest = all.filter((c) => !keyCols.includes(c) && !preferred.includes(c));
+  const columns = [...keyCols, ...preferred, ...rest];
+  return {
+    title: `${tool}${name === "rows" ? "" : ` ${name}`}`,
+    columns: columns.map((c) => c.replace(/^key\./, "")),
+    rows: flat.map((row) => columns.map((c) => normalise(row[c]))),
+  };
+}
+
+function flatten(row: Record<string, unknown>): Record<string, Scalar> {
+  const out: Record<string, Scalar> = {};
+  for (const [key, value] of Object.entries(row)) {
+    if (isScalar(value)) out[key] = value;
+    else if (key === "key" && value && typeof value === "object") {
+      for (const [k, v] of Object.entries(value)) if (isScalar(v)) out[`key.${k}`] = v;
+    }
+  }
+  return out;
+}
+
+function normalise(value: Scalar | undefined): string | number | null {
+  if (value === undefined || value === null) return null;
+  if (typeof value === "boolean") return value ? "yes" : "no";
+  return value;
+}
+
+/** A number or value as people read it: thousands separators, ratios named like shares as percentages. */
+export function formatCell(column: string, value: string | number | null): string {
+  if (value === null) return "–";
+  if (typeof value === "string") return value;
+  if (PERCENT.test(column)) return `${(value * 100).toFixed(1)}%`;
+  if (Number.isInteger(value)) return value.toLocaleString("en-US");
+  const digits = Math.abs(value) >= 1000 ? 0 : 2;
+  return value.toLocaleString("en-US", { minimumFractionDigits: digits, maximumFractionDigits: digits });
+}
+
+/** Display width: CJK characters take two columns in a monospace font. */
+function width(text: string): number {
+  let w = 0;
+  for (const ch of text)
+    w += /[\u1100-\u115f\u2e80-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6]/.test(ch)
+      ? 2
+      : 1;
+  return w;
+}
+
+/** A monospace table with aligned columns (numbers right-aligned), limited to `maxColumns` and `maxRows`. */
+export function renderPlainTable(table: Table, options: { maxColumns?: number; maxRows?: number } = {}): string {
+  const columnCount = Math.min(table.columns.length, options.maxColumns ?? table.columns.length);
+  const rows = table.rows.slice(0, options.maxRows ?? table.rows.length);
+  const header = table.columns.slice(0, columnCount);
+  const cells = rows.map((row) => header.map((column, i) => formatCell(column, row[i] ?? null)));
+  const widths = header.map((h, i) => Math.max(width(h), ...cells.map((r) => width(r[i] ?? ""))));
+  const numeric = header.map((_, i) => rows.length > 0 && rows.every((r) => typeof r[i] === "number" || r[i] === null));
+  const pad = (text: string, i: number) => {
+    const fill = " ".repeat(Math.max(0, (widths[i] ?? 0) - width(text)));
+    return numeric[i] ? fill + text : text + fill;
+  };
+  const lines = [header.map(pad).join("  "), widths.map((w) => "-".repeat(w)).join("  ")];
+  for (const row of cells) lines.push(row.map(pad).join("  ").trimEnd());
+  const hidden = table.rows.length - rows.length;
+  if (hidden > 0) lines.push(`… ${hidden} more row${hidden === 1 ? "" : "s"}`);
+  return lines.join("\n");
+}
+
+/** RFC 4180 CSV with a UTF-8 BOM so Excel opens 中文 correctly. */
+export function toCsv(table: Table): string {
+  const quote = (v: string | number | null) => {
+    const s = v === null ? "" : String(v);
+    return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+  };
+  const lines = [table.columns.map(quote).join(","), ...table.rows.map((r) => r.map(quote).join(","))];
+  return `\uFEFF${lines.join("\r\n")}\r\n`;
+}

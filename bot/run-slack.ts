@@ -1,0 +1,28 @@
+import type { Analyst } from "../agent/types.ts";
+import type { Config } from "../config.ts";
+import type { Database } from "../db/pool.ts";
+import { createSlackBot } from "./app.ts";
+
+/** Runs the Slack bot until SIGINT / SIGTERM, then finishes answers in progress and stops. */
+export async function runSlackUntilStopped(
+  db: Database,
+  config: Config,
+  analyst: Analyst,
+  log: (message: string) => void,
+): Promise<void> {
+  const bot = createSlackBot({ db, config, analyst });
+  const port = await bot.start();
+  log(
+    bot.mode === "socket"
+      ? "Beacon is connected to Slack in Socket Mode. Press Ctrl+C to stop."
+      : `Beacon listens for Slack on http://0.0.0.0:${port}/slack/events. Press Ctrl+C to stop.`,
+  );
+  if (!analyst.modelConfigured) log("No OPENAI_API_KEY: Slack answers deterministic /beacon commands only.");
+  await new Promise<void>((resolve) => {
+    process.once("SIGINT", resolve);
+    process.once("SIGTERM", resolve);
+  });
+  log("Stopping: finishing answers in progress…");
+  await bot.idle();
+  await bot.stop();
+}

@@ -1,0 +1,41 @@
+import { resolveCaller } from "../../agent/callers.ts";
+import { type BotDeps, friendlyError } from "./deps.ts";
+
+/** One question from Slack: where it came from and where the answer goes. */
+export interface SlackQuestion {
+  question: string;
+  userId: string;
+  channel: string;
+  /** Thread to answer in (and the conversation key for follow-ups). */
+  threadTs: string;
+  onProgress?: (status: string) => void;
+}
+
+/** Asks the analyst and posts the answer (or a clear failure message) in the thread. */
+export async function answerQuestion(deps: BotDeps, q: SlackQuestion): Promise<void> {
+  try {
+    const caller = await resolveCaller(deps.db.pool, q.userId, deps.config.BEACON_DEFAULT_ROLE);
+    const answer = await deps.analyst.ask({
+      question: q.question,
+      userId: q.userId,
+      surface: "slack",
+      threadKey: `${q.channel}:${q.threadTs}`,
+      channelId: q.channel,
+      threadTs: q.threadTs,
+      caller,
+      onProgress: q.onProgress,
+      now: deps.now,
+    });
+    await deps.delivery.postAnswer(q.channel, q.threadTs, answer);
+  } catch (error) {
+    deps.logger.error(`answering in ${q.channel}:${q.threadTs} failed`, error);
+    await deps.delivery.postFailure(q.channel, q.threadTs, friendlyError(error)).catch((postError) => {
+      deps.logger.error("could not post the failure message either", postError);
+    });
+  }
+}
+
+/** The question without the leading bot mention(s). */
+export function stripMentions(text: string): string {
+  return text.replace(/<@[A-Z0-9]+(\|[^>]*)?>/g, "").trim();
+}

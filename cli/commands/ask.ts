@@ -1,0 +1,55 @@
+import { createAnalyst } from "../../agent/analyst.ts";
+import { runSubcommand, subcommandOf } from "../../bot/commands/subcommands.ts";
+import { NO_MODEL_HINT } from "../../bot/console.ts";
+import { renderPlainAnswer } from "../../bot/render/plain-answer.ts";
+import { parseCommandArgs, UsageError } from "../args.ts";
+import { log, printJson, withDatabase } from "../context.ts";
+import { roleOption } from "./chat.ts";
+
+const USAGE = `Usage: beacon ask "<question>" [--role R] [--json]
+  One question, one answer, for scripts. A question that starts with a command word runs it without the model,
+  e.g. beacon ask "kpi group_by=channel"; free text needs OPENAI_API_KEY.
+  --json prints the whole answer (text, tool steps, results) as JSON. Exit code 1 when the answer is a failure.`;
+
+/** `beacon ask "<question>"`: one-shot answer on stdout. */
+export async function askCommand(args: string[]): Promise<number> {
+  const { values, positionals } = parseCommandArgs(
+    args,
+    { role: { type: "string" }, json: { type: "boolean" } },
+    USAGE,
+  );
+  const question = positionals.join(" ").trim();
+  if (question === "") throw new UsageError("give the question, in quotes", USAGE);
+  const role = roleOption(values.role, USAGE) ?? "admin";
+  const caller = { userId: "cli", role, canSeePii: role === "admin" || role === "support" };
+  return withDatabase(async (db, config) => {
+    const options = { caller, timezone: config.BEACON_TIMEZONE, currency: config.BEACON_CURRENCY };
+    const sub = subcommandOf(question);
+    if (sub) {
+      const outcome = await runSubcommand(db, sub, question.slice(sub.length), options, "");
+      if (!outcome.ok) {
+        log(outcome.message);
+        return 1;
+      }
+      if (values.json) printJson(outcome.view);
+      else process.stdout.write(`${renderPlainAnswer(outcome.view)}\n`);
+      return 0;
+    }
+    const analyst = createAnalyst({ db, config });
+    if (!analyst.modelConfigured) {
+      log(NO_MODEL_HINT.replace("the commands above", "deterministic commands"));
+      return 1;
+    }
+    const answer = await analyst.ask({
+      question,
+      userId: caller.userId,
+      surface: "cli",
+      threadKey: `cli:${Date.now()}`,
+      caller,
+      onProgress: (status) => log(`  … ${status}`),
+    });
+    if (values.json) printJson(answer);
+    else process.stdout.write(`${renderPlainAnswer(answer)}\n`);
+    return answer.outcome === "error" ? 1 : 0;
+  });
+}

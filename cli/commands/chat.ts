@@ -1,0 +1,44 @@
+import { createAnalyst } from "../../agent/analyst.ts";
+import { runConsole } from "../../bot/console.ts";
+import type { Config } from "../../config.ts";
+import type { Database } from "../../db/pool.ts";
+import { ROLES, type Role } from "../../tools/tool.ts";
+import { parseCommandArgs, UsageError } from "../args.ts";
+import { log, withDatabase } from "../context.ts";
+
+const USAGE = `Usage: beacon chat [--role marketer|manager|support|admin]
+  The local console: deterministic commands (kpi, segment, attribution, budget, ticket, summary) always work;
+  free-text questions need OPENAI_API_KEY. Default role: admin (sees everything).`;
+
+/** Opens the local console over the same analyst and tools as Slack. */
+export async function startConsole(db: Database, config: Config, role: Role = "admin"): Promise<void> {
+  const analyst = createAnalyst({ db, config });
+  await runConsole({
+    db,
+    analyst,
+    caller: { userId: "console", role, canSeePii: role === "admin" || role === "support" },
+    timezone: config.BEACON_TIMEZONE,
+    currency: config.BEACON_CURRENCY,
+    onProgress: (status) => log(`  … ${status}`),
+  });
+}
+
+/** Parses `--role`, naming the allowed values when it is wrong. */
+export function roleOption(value: string | undefined, usage: string): Role | undefined {
+  if (value === undefined) return undefined;
+  if (!(ROLES as readonly string[]).includes(value)) {
+    throw new UsageError(`--role must be one of ${ROLES.join(", ")}, got "${value}"`, usage);
+  }
+  return value as Role;
+}
+
+/** `beacon chat`: the local console. */
+export async function chatCommand(args: string[]): Promise<number> {
+  const { values, positionals } = parseCommandArgs(args, { role: { type: "string" } }, USAGE);
+  if (positionals.length > 0) throw new UsageError(`unexpected arguments: ${positionals.join(" ")}`, USAGE);
+  const role = roleOption(values.role, USAGE);
+  return withDatabase(async (db, config) => {
+    await startConsole(db, config, role);
+    return 0;
+  });
+}

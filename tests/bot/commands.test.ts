@@ -1,0 +1,147 @@
+// key=value parsing typed by the tools' schemas, usage text, the per-channel pacer, and the manifest matching the code.
+import { readFileSync } from "node:fs";
+import { describe, expect, it } from "vitest";
+import { parseToolArgs, tokenize } from "../../bot/commands/parse-args.ts";
+import { helpText, SUBCOMMANDS, subcommandOf, usageOf } from "../../bot/commands/subcommands.ts";
+import { SUGGESTED_PROMPTS } from "../../bot/listeners/assistant.ts";
+import { ACTIONS, CALLBACKS } from "../../bot/render/blocks.ts";
+import { deliveryKey } from "../../bot/slack/dedupe.ts";
+import { ChannelPacer } from "../../bot/slack/pacer.ts";
+import { findTool } from "../../tools/index.ts";
+import { ROLES, type ToolDefinition } from "../../tools/tool.ts";
+
+const tool = (name: string) => findTool(name) as ToolDefinition;
+
+describe("key=value arguments", () => {
+  it("tokenizes quoted values and reports stray words", () => {
+    expect(tokenize(`a=1 body="two words" c='x y' d=“全角 引号”`)).toEqual({
+      pairs: [
+        ["a", "1"],
+        ["body", "two words"],
+        ["c", "x y"],
+        ["d", "全角 引号"],
+      ],
+      stray: [],
+    });
+    expect(tokenize("kpi oops a=1").stray).toEqual(["kpi", "oops"]);
+  });
+
+  it("types values by the tool's schema: numbers, booleans, lists, objects, unions", () => {
+    const kpis = parseToolArgs(
+      tool("compute_kpis"),
+      "group_by=channel,week limit=5 overhead_cost=1200.5 start=2026-10-01",
+    );
+    expect(kpis).toEqual({
+      ok: true,
+      args: { group_by: ["channel", "week"], limit: 5, overhead_cost: 1200.5, start: "2026-10-01" },
+    });
+    const attribution = parseToolArgs(
+      tool("compute_attribution"),
+      "compare_models=last_touch,linear include_null_paths=false",
+    );
+    expect(attribution).toEqual({
+      ok: true,
+      args: { compare_models: ["last_touch", "linear"], include_null_paths: false },
+    });
+    expect(parseToolArgs(tool("compute_attribution"), "compare_models=true")).toEqual({
+      ok: true,
+      args: { compare_models: true },
+    });
+    const budget = parseToolArgs(tool("recommend_budget"), `limits={"douyin_ads":{"min":2000}} locked=kol`);
+    expect(budget).toEqual({ ok: true, args: { limits: { douyin_ads: { min: 2000 } }, locked: ["kol"] } });
+    expect(parseToolArgs(tool("log_feedback_ticket"), "customer=702")).toEqual({ ok: true, args: { customer: 702 } });
+    // Left as text so zod names the field: "limit: expected number".
+    expect(parseToolArgs(tool("compute_kpis"), "limit=lots")).toEqual({ ok: true, args: { limit: "lots" } });
+  });
+
+  it("names the problem: a stray word, or an argument given twice", () => {
+    expect(parseToolArgs(tool("compute_kpis"), "channel")).toEqual({
+      ok: false,
+      error: 'expected key=value arguments, got "channel"',
+    });
+    expect(parseToolArgs(tool("compute_kpis"), "limit=1 limit=2")).toEqual({ ok: false, error: "limit: given twice" });
+  });
+
+  it("usage lists every argument of the tool with an example; help lists every command", () => {
+    const usage = usageOf("kpi", "/beacon ");
+    expect(usage).toContain("Usage: /beacon kpi key=value");
+    expect(usage).toContain("Example: /beacon kpi start=");
+    for (const arg of ["start", "end", "group_by", "compare", "roi_convention", "limit"])
+      expect(usage).toMatch(new RegExp(`\\n  ${arg}\\s`));
+    expect(usageOf("ticket", "")).not.toContain("idempotency_key");
+    const help = helpText("/beacon ", false);
+    for (const name of Object.keys(SUBCOMMANDS)) expect(help).toContain(`/beacon ${name}`);
+    expect(help).toContain("needs OPENAI_API_KEY");
+    expect(subcommandOf("KPI group_by=week")).toBe("kpi");
+    expect(subcommandOf("what is ROAS")).toBeNull();
+    for (const sub of Object.values(SUBCOMMANDS)) expect(findTool(sub.tool), sub.tool).toBeDefined();
+  });
+});
+
+describe("delivery keys and pacing", () => {
+  it("keys events by event id, commands and interactions by trigger id, and leaves view submissions to listeners", () => {
+    expect(deliveryKey({ type: "event_callback", event_id: "Ev1" })).toEqual({ key: "Ev1", source: "events_api" });
+    expect(deliveryKey({ command: "/beacon", trigger_id: "t1" })).toEqual({
+      key: "command:t1",
+      source: "slash_command",
+    });
+    expect(deliveryKey({ type: "block_actions", trigger_id: "t2" })).toEqual({
+      key: "block_actions:t2",
+      source: "interaction",
+    });
+    expect(deliveryKey({ type: "view_submission", trigger_id: "t3" })).toBeNull();
+  });
+
+  it("spaces sends to one channel by the gap, keeps order, and does not delay other channels", async () => {
+    const pacer = new ChannelPacer(150);
+    const log: [string, number, number][] = [];
+    const start = Date.now();
+    const send = (channel: string, n: number) =>
+      pacer.run(channel, async () => log.push([channel, n, Date.now() - start]));
+    await Promise.all([send("A", 1), send("A", 2), send("A", 3), send("B", 1)]);
+    const a = log.filter(([c]) => c === "A");
+    expect(a.map(([, n]) => n)).toEqual([1, 2, 3]);
+    expect((a[1]?.[2] ?? 0) - (a[0]?.[2] ?? 0)).toBeGreaterThanOrEqual(145);
+    expect((a[2]?.[2] ?? 0) - (a[1]?.[2] ?? 0)).toBeGreaterThanOrEqual(145);
+    expect(log.find(([c]) => c === "B")?.[2]).toBeLessThan(100);
+    await expect(pacer.run("A", async () => Promise.reject(new Error("boom")))).rejects.toThrow("boom");
+    await expect(pacer.run("A", async () => "after a failure")).resolves.toBe("after a failure");
+  });
+
+  it("has suggested prompts for every role", () => {
+    for (const role of ROLES) expect(SUGGESTED_PROMPTS[role].length).toBeGreaterThanOrEqual(3);
+  });
+});
+
+describe("manifest.json", () => {
+  const manifest = JSON.parse(readFileSync(new URL("../../manifest.json", import.meta.url), "utf8"));
+
+  it("declares exactly the surfaces the code listens to", () => {
+    expect(manifest.settings.event_subscriptions.bot_events.sort()).toEqual([
+      "app_mention",
+      "assistant_thread_started",
+      "message.im",
+    ]);
+    expect(manifest.features.slash_commands.map((c: { command: string }) => c.command)).toEqual(["/beacon"]);
+    expect(manifest.features.shortcuts).toEqual([
+      expect.objectContaining({
+        type: "message",
+        callback_id: CALLBACKS.feedbackShortcut,
+        name: "Log as customer feedback",
+      }),
+    ]);
+    expect(manifest.settings.interactivity.is_enabled).toBe(true);
+    expect(Object.values(ACTIONS)).toContain("budget_approve");
+  });
+
+  it("asks for exactly the scopes those surfaces need", () => {
+    expect(manifest.oauth_config.scopes.bot.sort()).toEqual([
+      "app_mentions:read", // app_mention
+      "assistant:write", // assistant threads: status, prompts, title
+      "chat:write", // answers and ephemeral messages
+      "commands", // /beacon and the message shortcut
+      "files:write", // CSV and chart uploads (files.uploadV2)
+      "im:history", // message.im
+    ]);
+  });
+});
