@@ -3,8 +3,10 @@ import { monitorEventLoopDelay } from "node:perf_hooks";
 import { fileURLToPath } from "node:url";
 import { createAnalyst } from "../../agent/analyst.ts";
 import type { Analyst } from "../../agent/types.ts";
+import { startWorkerAnalyst } from "../../agent/worker-analyst.ts";
 import { createSlackBot } from "../../bot/app.ts";
-import { parseConfig } from "../../config.ts";
+import { loadConfig, parseConfig } from "../../config.ts";
+import type { Database } from "../../db/pool.ts";
 import { startFakeSlack } from "../../tests/e2e/fake-slack-server.ts";
 import { startFakeOpenAI } from "../../tests/fakes/fake-openai-server.ts";
 import type { BenchRow } from "../report.ts";
@@ -71,7 +73,12 @@ async function runOnce(settings: BenchSettings, mode: "pipeline" | "slack_only")
     BEACON_RATE_LIMIT_PER_MINUTE: "100000",
     BEACON_DAILY_TOKEN_QUOTA: "1000000000",
   });
-  const analyst = mode === "pipeline" ? createAnalyst({ db, config }) : STUB_ANALYST;
+  // As `beacon start` does: on a server the analyst answers in a worker thread.
+  const worker =
+    mode === "pipeline" && engine === "postgres"
+      ? await startWorkerAnalyst({ ...config, DATABASE_URL: await databaseUrl(db) })
+      : undefined;
+  const analyst = worker ?? (mode === "pipeline" ? createAnalyst({ db, config }) : STUB_ANALYST);
   // Reminder jobs stay off: they would post about the demo tickets in the middle of the measurement.
   const bot = createSlackBot({ db, config, analyst, jobIntervalMs: 24 * 3_600_000 });
   const loopDelay = monitorEventLoopDelay({ resolution: 10 });
@@ -143,6 +150,7 @@ async function runOnce(settings: BenchSettings, mode: "pipeline" | "slack_only")
     loopDelay.disable();
     clearInterval(sampler);
     await bot.stop();
+    await worker?.close();
     await slack.close();
     await openai.close();
   }
@@ -171,4 +179,12 @@ function runLoad(plan: Record<string, unknown>): Promise<LoadResult> {
       else reject(new Error(`slack-load exited with ${code}`));
     });
   });
+}
+
+/** The connection URL of a scratch benchmark database on the server. */
+async function databaseUrl(db: Database): Promise<string> {
+  const { rows } = await db.pool.query<{ name: string }>("SELECT current_database() AS name");
+  const url = new URL(loadConfig().BENCH_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/postgres");
+  url.pathname = `/${rows[0]?.name}`;
+  return url.toString();
 }
