@@ -10,6 +10,7 @@ import { benchDirectory } from "./scenarios/directory.ts";
 import { benchKnowledge } from "./scenarios/knowledge.ts";
 import { benchKpis } from "./scenarios/kpis.ts";
 import { benchSegments } from "./scenarios/segments.ts";
+import { benchSlack } from "./scenarios/slack.ts";
 import { benchTickets } from "./scenarios/tickets.ts";
 import type { BenchSettings } from "./settings.ts";
 
@@ -25,6 +26,7 @@ export const SCENARIOS: Record<string, (settings: BenchSettings) => Promise<Benc
   knowledge: benchKnowledge,
   tickets: benchTickets,
   agent: benchAgent,
+  slack: benchSlack,
 };
 
 /** Runs the chosen scenarios, prints the table and saves the JSON. */

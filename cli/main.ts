@@ -1,21 +1,28 @@
 import { ConfigError } from "../config.ts";
 import { AppError } from "../errors.ts";
 import { UsageError } from "./args.ts";
+import { askCommand } from "./commands/ask.ts";
 import { benchCommand } from "./commands/bench.ts";
+import { chatCommand } from "./commands/chat.ts";
 import { dbCommand } from "./commands/db.ts";
 import { demoCommand } from "./commands/demo.ts";
+import { evalCommand } from "./commands/eval.ts";
 import { importCommand } from "./commands/import.ts";
+import { ingestCommand } from "./commands/ingest.ts";
 import { startCommand } from "./commands/start.ts";
 import { toolCommand } from "./commands/tool.ts";
 
 const COMMANDS: Record<string, { run: (args: string[]) => Promise<number>; summary: string }> = {
   start: { run: startCommand, summary: "start Beacon (Slack when configured, else the local console)" },
-  chat: { run: startCommand, summary: "the local console chat" },
+  chat: { run: chatCommand, summary: "the local console chat" },
+  ask: { run: askCommand, summary: 'one question, one answer: beacon ask "<question>"' },
   demo: { run: demoCommand, summary: "(re)create the demo data set" },
   import: { run: importCommand, summary: "import a CSV export" },
+  ingest: { run: ingestCommand, summary: "load documents into the knowledge base (--eval: retrieval evaluation)" },
   tool: { run: toolCommand, summary: "run a registered tool with JSON arguments, or --list them" },
   db: { run: dbCommand, summary: "migrate | status | reset the database" },
   bench: { run: benchCommand, summary: "run the benchmarks (table + bench/results/latest.json)" },
+  eval: { run: evalCommand, summary: "score the analyst on the golden questions (table + JSON)" },
 };
 
 function usage(): string {

@@ -9,10 +9,16 @@ import { estimateClvTool } from "./estimate-clv/estimate-clv.tool.ts";
 import { findCustomersTool } from "./find-customers/find-customers.tool.ts";
 import { listCampaignsTool } from "./list-campaigns/list-campaigns.tool.ts";
 import { listChannelsTool } from "./list-channels/list-channels.tool.ts";
-import { recommendBudgetTool } from "./recommend-budget/budget.tool.ts";
 import { queryDatabaseTool } from "./query-database/query-database.tool.ts";
+import { recommendBudgetTool } from "./recommend-budget/budget.tool.ts";
 import { reconcilePlatformsTool } from "./reconcile-platforms/reconcile.tool.ts";
+import { searchKnowledgeTool } from "./search-knowledge/search-knowledge.tool.ts";
 import { segmentCustomersTool } from "./segment-customers/segment-customers.tool.ts";
+import { feedbackInsightsTool } from "./tickets/feedback-insights.tool.ts";
+import { getTicketTool } from "./tickets/get-ticket.tool.ts";
+import { listTicketsTool } from "./tickets/list-tickets.tool.ts";
+import { logFeedbackTicketTool } from "./tickets/log-ticket.tool.ts";
+import { updateTicketTool } from "./tickets/update-ticket.tool.ts";
 import type { ToolDefinition } from "./tool.ts";
 
 /** The single registry: every capability the agent, the CLI and Slack commands can call. */
@@ -29,8 +35,14 @@ export const TOOLS: readonly ToolDefinition[] = [
   decideBudgetProposalTool,
   listBudgetProposalsTool,
   segmentCustomersTool,
+  searchKnowledgeTool,
   estimateClvTool,
   compareAbTestTool,
+  logFeedbackTicketTool,
+  updateTicketTool,
+  listTicketsTool,
+  getTicketTool,
+  feedbackInsightsTool,
   queryDatabaseTool,
 ];
 

@@ -1,11 +1,15 @@
-import { runConsole } from "../../bot/console.ts";
+import { createAnalyst } from "../../agent/analyst.ts";
+import { startWorkerAnalyst } from "../../agent/worker-analyst.ts";
+import { runSlackUntilStopped } from "../../bot/run-slack.ts";
 import type { Config } from "../../config.ts";
 import { generateDemo } from "../../db/demo/index.ts";
 import type { Database } from "../../db/pool.ts";
 import { parseCommandArgs, UsageError } from "../args.ts";
 import { log, withDatabase } from "../context.ts";
 import { progressBar } from "../progress.ts";
+import { startConsole } from "./chat.ts";
 import { DEFAULT_DEMO } from "./demo.ts";
+import { ensurePlaybook } from "./ingest.ts";
 
 /** Which front end `beacon start` runs, and the reason, so the operator is never surprised. */
 export function chooseSurface(config: Config): { surface: "slack" | "console"; reason: string } {
@@ -39,21 +43,22 @@ export async function startCommand(args: string[]): Promise<number> {
   if (positionals.length > 0) throw new UsageError(`unexpected arguments: ${positionals.join(" ")}`, USAGE);
   return withDatabase(async (db, config) => {
     await ensureData(db, config);
+    await ensurePlaybook(db, config);
     const { surface, reason } = chooseSurface(config);
     log(`Beacon on ${db.kind === "pglite" ? "embedded PGlite" : "PostgreSQL"} at ${db.label}`);
     if (surface === "slack") {
-      log(
-        `Slack mode requested (${reason}), but the Slack app is not part of this build yet; starting the local console.`,
-      );
-    } else {
-      log(`Starting the local console: ${reason}.`);
+      log(`Starting Slack: ${reason}.`);
+      // On a server the analyst runs in a worker thread, so its CPU work never delays Slack acknowledgements.
+      const worker = config.DATABASE_URL ? await startWorkerAnalyst(config) : undefined;
+      try {
+        await runSlackUntilStopped(db, config, worker ?? createAnalyst({ db, config }), log);
+      } finally {
+        await worker?.close();
+      }
+      return 0;
     }
-    await runConsole({
-      db,
-      caller: { userId: "console", role: "admin", canSeePii: true },
-      timezone: config.BEACON_TIMEZONE,
-      currency: config.BEACON_CURRENCY,
-    });
+    log(`Starting the local console: ${reason}.`);
+    await startConsole(db, config);
     return 0;
   });
 }
