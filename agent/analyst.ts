@@ -13,7 +13,7 @@ import { resolveCaller } from "./callers.ts";
 import { collectFacts, findUntraceable, markUntraceable } from "./grounding.ts";
 import { loadThread, saveThread } from "./memory.ts";
 import { createChatModel, estimateCost } from "./model.ts";
-import { detectLanguage, failureText, partialAnswer } from "./replies.ts";
+import { detectLanguage, emptyAnswer, failureText, partialAnswer } from "./replies.ts";
 import { suggestFollowUps } from "./suggestions.ts";
 import { buildSystemPrompt } from "./system-prompt.ts";
 import { describeTools, type RunContext, toolExecutor } from "./tool-executor.ts";
@@ -52,21 +52,7 @@ export function createAnalyst(options: AnalystOptions): Analyst {
     const started = performance.now();
     const language = detectLanguage(request.question);
     const caller = request.caller ?? (await resolveCaller(db.pool, request.userId, config.BEACON_DEFAULT_ROLE));
-    const draft: Draft = {
-      text: "",
-      outcome: "ok",
-      language,
-      steps: [],
-      results: [],
-      untraceableNumbers: [],
-      freshness: null,
-      model: model ? config.OPENAI_MODEL : null,
-      tokens: { input: 0, output: 0 },
-      costUsd: 0,
-      latencyMs: 0,
-      modelMs: 0,
-      suggestions: [],
-    };
+    const draft: Draft = { ...emptyAnswer(language), model: model ? config.OPENAI_MODEL : null };
     const finish = async (answer: Draft, memory?: Promise<void>): Promise<AgentAnswer> => {
       answer.latencyMs = Math.round(performance.now() - started);
       answer.modelMs = Math.round(answer.modelMs ?? 0);

@@ -1,5 +1,25 @@
 import type { AgentAnswer, ToolStep } from "./types.ts";
 
+/** An answer with nothing in it yet: the starting point of a run, and of stubs in tests and benchmarks. */
+export function emptyAnswer(language: "en" | "zh"): AgentAnswer {
+  return {
+    runId: 0,
+    text: "",
+    outcome: "ok",
+    language,
+    steps: [],
+    results: [],
+    untraceableNumbers: [],
+    freshness: null,
+    model: null,
+    tokens: { input: 0, output: 0 },
+    costUsd: 0,
+    latencyMs: 0,
+    modelMs: 0,
+    suggestions: [],
+  };
+}
+
 type Failure = NonNullable<AgentAnswer["failure"]>["code"];
 
 const FAILURES: Record<string, { en: string; zh: string }> = {

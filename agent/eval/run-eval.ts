@@ -6,6 +6,7 @@ import { AppError } from "../../errors.ts";
 import { createAnalyst } from "../analyst.ts";
 import { namedPeriods } from "../calendar.ts";
 import { resolveCaller } from "../callers.ts";
+import { emptyAnswer } from "../replies.ts";
 import type { AgentAnswer, Analyst } from "../types.ts";
 import { GOLDEN_SET, type GoldenCase } from "./golden-set.ts";
 import { computeReference, evaluationDay, instantOn, type Reference } from "./reference.ts";
@@ -140,20 +141,9 @@ export async function runEvaluation(options: EvalOptions): Promise<EvalRun> {
 function crashed(golden: GoldenCase, error: unknown): AgentAnswer {
   const message = error instanceof Error ? error.message : String(error);
   return {
-    runId: 0,
-    text: "",
+    ...emptyAnswer(golden.language),
     outcome: "error",
     failure: { code: error instanceof AppError ? error.code : "internal", message },
-    language: golden.language,
-    steps: [],
-    results: [],
-    untraceableNumbers: [],
-    freshness: null,
-    model: null,
-    tokens: { input: 0, output: 0 },
-    costUsd: 0,
-    latencyMs: 0,
-    suggestions: [],
   };
 }
 

@@ -3,19 +3,10 @@ import { parseConfig } from "../../config.ts";
 import { startFakeOpenAI } from "../../tests/fakes/fake-openai-server.ts";
 import type { BenchRow } from "../report.ts";
 import type { BenchSettings } from "../settings.ts";
+import { percentile } from "../stats.ts";
 
 const QUESTIONS = 60;
 const NOW = new Date("2026-11-01T04:00:00Z");
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return Number((sorted[Math.floor(sorted.length / 2)] ?? 0).toFixed(1));
-}
-
-function p95(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return Number((sorted[Math.ceil(sorted.length * 0.95) - 1] ?? 0).toFixed(1));
-}
 
 /**
  * Pipeline overhead per question with the model answered instantly by a local fake: total latency minus time
@@ -58,7 +49,7 @@ export async function benchAgent(settings: BenchSettings): Promise<BenchRow[]> {
         totals.push(answer.latencyMs);
         overhead.push(answer.latencyMs - (answer.modelMs ?? 0) - toolsMs);
       }
-      const overheadMedian = median(overhead.slice(3)); // the first questions warm caches and JIT
+      const overheadMedian = percentile(overhead.slice(3), 50); // the first questions warm caches and JIT
       rows.push({
         scenario: "agent",
         engine,
@@ -66,8 +57,8 @@ export async function benchAgent(settings: BenchSettings): Promise<BenchRow[]> {
         metrics: {
           questions: count,
           overhead_median_ms: overheadMedian,
-          overhead_p95_ms: p95(overhead.slice(3)),
-          total_median_ms: median(totals.slice(3)),
+          overhead_p95_ms: percentile(overhead.slice(3), 95),
+          total_median_ms: percentile(totals.slice(3), 50),
         },
         target: "pipeline overhead <= 50 ms median",
         met: overheadMedian <= 50,

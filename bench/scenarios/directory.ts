@@ -2,6 +2,7 @@ import type { Database } from "../../db/pool.ts";
 import { invokeTool } from "../../tools/run-tool.ts";
 import type { BenchRow } from "../report.ts";
 import { type BenchSettings, demoSizes } from "../settings.ts";
+import { percentile } from "../stats.ts";
 
 // Marketer: results masked, as most lookups run (masking is part of the measured path).
 const OPTIONS = {
@@ -55,11 +56,6 @@ function searches(samples: Sample[]): Record<string, unknown>[] {
         return { query: s.name, region: undefined, limit: 20 };
     }
   });
-}
-
-function percentile(sorted: number[], p: number): number {
-  const index = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
-  return Number((sorted[index] ?? 0).toFixed(1));
 }
 
 async function timeCalls(

@@ -18,6 +18,7 @@ import { PLAYBOOK_DIR } from "../../knowledge/playbook.ts";
 import { invokeTool } from "../../tools/run-tool.ts";
 import { type BenchRow, peakRssMiB } from "../report.ts";
 import type { BenchSettings } from "../settings.ts";
+import { percentile } from "../stats.ts";
 
 const SECTIONS_PER_DOC = 25;
 const SEARCHES = 200;
@@ -78,11 +79,6 @@ export function generateCorpus(dir: string, docs: number): void {
     const title = chinese ? `生成文档 ${d}` : `Generated document ${d}`;
     writeFileSync(join(dir, `doc-${String(d).padStart(4, "0")}.md`), `# ${title}\n\n${sections.join("\n\n")}\n`);
   }
-}
-
-function percentile(sorted: readonly number[], p: number): number {
-  const index = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
-  return Number((sorted[index] ?? 0).toFixed(1));
 }
 
 /** Queries: the evaluation questions plus sentences of the generated corpus, cycled to `count`. */

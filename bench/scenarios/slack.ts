@@ -2,6 +2,7 @@ import { spawn } from "node:child_process";
 import { monitorEventLoopDelay } from "node:perf_hooks";
 import { fileURLToPath } from "node:url";
 import { createAnalyst } from "../../agent/analyst.ts";
+import { emptyAnswer } from "../../agent/replies.ts";
 import type { Analyst } from "../../agent/types.ts";
 import { startWorkerAnalyst } from "../../agent/worker-analyst.ts";
 import { createSlackBot } from "../../bot/app.ts";
@@ -11,6 +12,7 @@ import { startFakeSlack } from "../../tests/e2e/fake-slack-server.ts";
 import { startFakeOpenAI } from "../../tests/fakes/fake-openai-server.ts";
 import type { BenchRow } from "../report.ts";
 import type { BenchSettings } from "../settings.ts";
+import { percentile } from "../stats.ts";
 
 const RATE_PER_S = 50;
 const CHANNELS = 100;
@@ -18,11 +20,6 @@ const USERS = 50;
 const SECRET = "bench-signing-secret";
 // One delivery in ten is repeated as a Slack retry: it must not produce a second answer.
 const RETRY_EVERY = 10;
-
-function percentile(values: number[], p: number): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return Number((sorted[Math.min(sorted.length - 1, Math.ceil(sorted.length * p) - 1)] ?? 0).toFixed(1));
-}
 
 /**
  * The real Bolt app over HTTP on the embedded database, signed @mentions at 50 per second (30 s, 5 s quick), the
@@ -36,21 +33,7 @@ export async function benchSlack(settings: BenchSettings): Promise<BenchRow[]> {
 const STUB_ANALYST: Analyst = {
   modelConfigured: true,
   async ask() {
-    return {
-      runId: 1,
-      text: "Stubbed answer.",
-      outcome: "ok",
-      language: "en",
-      steps: [],
-      results: [],
-      untraceableNumbers: [],
-      freshness: null,
-      model: null,
-      tokens: { input: 0, output: 0 },
-      costUsd: 0,
-      latencyMs: 0,
-      suggestions: [],
-    };
+    return { ...emptyAnswer("en"), runId: 1, text: "Stubbed answer." };
   },
   async rate() {},
 };
@@ -121,7 +104,7 @@ async function runOnce(settings: BenchSettings, mode: "pipeline" | "slack_only")
     const failures = slack
       .callsOf("chat.postMessage")
       .filter((c) => JSON.stringify(c.args.blocks ?? "").includes(":warning:")).length;
-    const p99 = percentile(acks, 0.99);
+    const p99 = percentile(acks, 99);
     return {
       scenario:
         mode === "pipeline"
@@ -130,10 +113,10 @@ async function runOnce(settings: BenchSettings, mode: "pipeline" | "slack_only")
       engine,
       size: `${total} events, ${acks.length} deliveries, ${CHANNELS} channels`,
       metrics: {
-        ack_p50_ms: percentile(acks, 0.5),
+        ack_p50_ms: percentile(acks, 50),
         ack_p99_ms: p99,
-        server_ack_p50_ms: percentile(serverAcks, 0.5),
-        server_ack_p99_ms: percentile(serverAcks, 0.99),
+        server_ack_p50_ms: percentile(serverAcks, 50),
+        server_ack_p99_ms: percentile(serverAcks, 99),
         non_200: acks.length - (statuses[200] ?? 0),
         send_rate_per_s: Number((acks.length / sendSeconds).toFixed(1)),
         answers_per_s: Number((answered / answerSeconds).toFixed(1)),

@@ -2,6 +2,7 @@ import type { Database } from "../../db/pool.ts";
 import { invokeTool } from "../../tools/run-tool.ts";
 import type { BenchRow } from "../report.ts";
 import type { BenchSettings } from "../settings.ts";
+import { percentile } from "../stats.ts";
 
 // Marketer: customers and text masked, as most readers see the list (masking is part of the measured path).
 const OPTIONS = {
@@ -112,11 +113,6 @@ async function workload(db: Database): Promise<{ kind: string; args: Record<stri
     );
   }
   return calls;
-}
-
-function percentile(sorted: number[], p: number): number {
-  const index = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
-  return Number((sorted[index] ?? 0).toFixed(1));
 }
 
 /** list_tickets latency over 100,000 tickets on the server (added to the 10,000-customer demo set, removed after). */
