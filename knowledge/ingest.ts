@@ -19,11 +19,12 @@ import {
   insertEmbeddings,
   upsertDocument,
 } from "./knowledge.queries.ts";
+import { pdfToMarkdown } from "./pdf.ts";
 import { searchTokens } from "./segment.ts";
 
 /** Bumped when chunking or tokenising changes, so unchanged files are re-chunked once. */
 export const CHUNKER_VERSION = "chunker-1";
-const EXTENSIONS = new Set([".md", ".markdown", ".txt"]);
+const EXTENSIONS = new Set([".md", ".markdown", ".txt", ".pdf"]);
 const BACKFILL_BATCH = 256;
 /** At least this many new or changed files (and as many as already stored) make a load a bulk load. */
 const BULK_MIN_FILES = 200;
@@ -59,10 +60,12 @@ export interface PreparedFile {
   chunks: (ChunkRow & { embedText: string })[];
 }
 
-/** Markdown and text files under `root` (or `root` itself when it is a file), sorted, hidden entries skipped. */
+/** Markdown, text and PDF files under `root` (or `root` itself when it is a file), sorted, hidden entries skipped. */
 export function listKnowledgeFiles(root: string): string[] {
   const stat = statSync(root, { throwIfNoEntry: false });
-  if (!stat) throw new AppError("invalid_input", `path: ${root} does not exist; give a folder of .md or .txt files`);
+  if (!stat) {
+    throw new AppError("invalid_input", `path: ${root} does not exist; give a folder of .md, .txt or .pdf files`);
+  }
   if (stat.isFile()) return [root];
   const out: string[] = [];
   const walk = (dir: string) => {
@@ -75,6 +78,15 @@ export function listKnowledgeFiles(root: string): string[] {
   };
   walk(root);
   return out.sort();
+}
+
+/**
+ * A knowledge file's text as ingested: UTF-8 for Markdown and text, Markdown with `## Page N` sections for PDFs.
+ * Content hashes are taken over this text, so an unchanged PDF stays unchanged.
+ */
+export async function readKnowledgeFile(file: string): Promise<string> {
+  if (file.toLowerCase().endsWith(".pdf")) return pdfToMarkdown(readFileSync(file), file);
+  return readFileSync(file, "utf8");
 }
 
 /** The text embedded for a chunk: title and headings give short passages their context. */
@@ -156,7 +168,7 @@ export async function ingestFolder(db: Database, root: string, options: IngestOp
   for (const file of files) {
     const path = prefix + (isFile ? basename(file) : relative(root, file).split(sep).join("/"));
     present.add(path);
-    const raw = readFileSync(file, "utf8");
+    const raw = await readKnowledgeFile(file);
     if (stored.get(path)?.content_hash === fileHash(raw)) report.unchanged++;
     else pending.push({ path, raw });
   }

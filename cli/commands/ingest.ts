@@ -13,7 +13,7 @@ import { log, printJson, withDatabase } from "../context.ts";
 
 const USAGE = `Usage:
   beacon ingest [path] [--collection NAME]
-      Loads Markdown (.md) and text (.txt) files from a folder (or one file) into the knowledge base.
+      Loads Markdown (.md), text (.txt) and text PDF (.pdf) files from a folder (or one file) into the knowledge base.
       Without a path: Beacon's bundled playbook (knowledge/docs, collection "playbook").
       Idempotent: unchanged files are skipped, changed files replace their passages in one transaction,
       files deleted from the folder are removed. Stored paths are <collection>/<path in the folder>;
