@@ -125,10 +125,7 @@ describe.each(testEngines())("PDF ingestion on $name", (engine) => {
     writeFileSync(scanned, writePdf([{ graphics: "0.5 g 72 72 468 648 re f" }]));
     writeFileSync(join(dir, "tiering.md"), `${TIERING}\nLow value customers get trials.\n`);
     try {
-      const error = await ingest().then(
-        () => undefined,
-        (e: unknown) => e,
-      );
+      const error = await ingest().catch((e: unknown) => e);
       expect(error).toBeInstanceOf(AppError);
       expect((error as AppError).userMessage).toBe(
         `${scanned}: no extractable text (scanned images?); OCR is not supported`,

@@ -7,10 +7,7 @@ import { pdfToMarkdown } from "../../knowledge/pdf.ts";
 import { writePdf } from "../helpers/pdf-writer.ts";
 
 async function rejection(promise: Promise<unknown>): Promise<AppError> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
+  const error = await promise.catch((e: unknown) => e);
   expect(error).toBeInstanceOf(AppError);
   return error as AppError;
 }
