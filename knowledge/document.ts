@@ -1,9 +1,13 @@
 import { hasHan } from "./segment.ts";
 
+/** The languages of knowledge documents; each has its own HNSW graph per embedding model. */
+export const KNOWLEDGE_LANGS = ["en", "zh"] as const;
+export type KnowledgeLang = (typeof KNOWLEDGE_LANGS)[number];
+
 /** A knowledge document as read from a file, before chunking. */
 export interface ParsedDocument {
   title: string;
-  lang: "en" | "zh";
+  lang: KnowledgeLang;
   tags: string[];
   /** The body without front matter. */
   body: string;
@@ -45,7 +49,7 @@ function unquote(value: string): string {
 }
 
 /** zh when Han characters make up at least a fifth of the letters, else en. */
-export function detectLanguage(text: string): "en" | "zh" {
+export function detectLanguage(text: string): KnowledgeLang {
   if (!hasHan(text)) return "en";
   let han = 0;
   let letters = 0;

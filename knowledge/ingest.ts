@@ -3,7 +3,7 @@ import { basename, join, relative, sep } from "node:path";
 import { type Database, withTransaction } from "../db/pool.ts";
 import { AppError } from "../errors.ts";
 import { type Chunk, type ChunkOptions, chunkDocument, citationId, DEFAULT_CHUNK_OPTIONS, sha256 } from "./chunk.ts";
-import { parseDocument } from "./document.ts";
+import { type KnowledgeLang, parseDocument } from "./document.ts";
 import { type Embedder, toVectorLiteral } from "./embedders/embedder.ts";
 import {
   addTermCounts,
@@ -54,7 +54,7 @@ export interface IngestReport {
 export interface PreparedFile {
   path: string;
   title: string;
-  lang: "en" | "zh";
+  lang: KnowledgeLang;
   tags: string[];
   contentHash: string;
   chunks: (ChunkRow & { embedText: string })[];

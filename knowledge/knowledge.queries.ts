@@ -1,4 +1,5 @@
 import type { Queryable } from "../db/pool.ts";
+import { KNOWLEDGE_LANGS, type KnowledgeLang } from "./document.ts";
 
 export interface StoredDocument {
   id: number;
@@ -112,7 +113,7 @@ export async function insertChunks(db: Queryable, documentId: number, chunks: re
   return chunks.map((c) => byPosition.get(c.position) as number);
 }
 
-/** Stores vectors (pgvector text literals) of one model. */
+/** Stores vectors (pgvector text literals) of one model, with their document's language (the index partition). */
 export async function insertEmbeddings(
   db: Queryable,
   model: string,
@@ -122,9 +123,13 @@ export async function insertEmbeddings(
 ): Promise<void> {
   if (chunkIds.length === 0) return;
   await db.query(
-    `INSERT INTO kb_embeddings (chunk_id, model, dims, embedding)
-     SELECT t.chunk_id, $1, $2, t.embedding::vector FROM unnest($3::bigint[], $4::text[]) AS t(chunk_id, embedding)
-     ON CONFLICT (chunk_id, model) DO UPDATE SET dims = EXCLUDED.dims, embedding = EXCLUDED.embedding`,
+    `INSERT INTO kb_embeddings (chunk_id, model, dims, embedding, lang)
+     SELECT t.chunk_id, $1, $2, t.embedding::vector, d.lang
+     FROM unnest($3::bigint[], $4::text[]) AS t(chunk_id, embedding)
+     JOIN kb_chunks c ON c.id = t.chunk_id
+     JOIN kb_documents d ON d.id = c.document_id
+     ON CONFLICT (chunk_id, model) DO UPDATE SET dims = EXCLUDED.dims, embedding = EXCLUDED.embedding,
+       lang = EXCLUDED.lang`,
     [model, dims, chunkIds, vectors],
   );
 }
@@ -177,41 +182,47 @@ export function checkModelAndDims(model: string, dims: number): void {
   if (!Number.isInteger(dims) || dims < 1 || dims > 2000) throw new Error(`embedding dims ${dims}: expected 1-2000`);
 }
 
-/** Postgres identifier for a model's HNSW index: a readable slug plus a hash so distinct names never collide. */
-export function vectorIndexName(model: string, dims: number): string {
+/**
+ * Postgres identifier for the HNSW index of one model and document language: a readable slug plus a hash so
+ * distinct names never collide (and the whole stays within the 63-character limit).
+ */
+export function vectorIndexName(model: string, dims: number, lang: KnowledgeLang): string {
   let hash = 0;
   for (const ch of model) hash = (Math.imul(hash, 31) + (ch.codePointAt(0) ?? 0)) >>> 0;
   const slug = model
     .toLowerCase()
     .replace(/[^a-z0-9]+/g, "_")
-    .slice(0, 30);
-  return `kb_embeddings_hnsw_${slug}_${dims}_${hash.toString(36)}`;
+    .slice(0, 26);
+  return `kb_embeddings_hnsw_${lang}_${slug}_${dims}_${hash.toString(36)}`;
 }
 
-/** The HNSW index name of a model; the lexical model's index comes with migration 0005. */
-export function vectorIndexNameFor(model: string, dims: number): string {
-  return model === "beacon-lexical-v1" && dims === 512
-    ? "kb_embeddings_hnsw_beacon_lexical_v1"
-    : vectorIndexName(model, dims);
-}
-
-/** Creates the partial HNSW (cosine) expression index of one model if it does not exist yet. */
-export async function ensureVectorIndex(db: Queryable, model: string, dims: number): Promise<string> {
+/**
+ * Creates a model's partial HNSW (cosine) expression indexes, one per document language, where missing; returns
+ * their names. Why per language (migration 0009): the offline embedder's English and Chinese vectors share almost
+ * no features, so in one graph the languages are nearly disconnected and a search entering on the wrong side
+ * never crosses over. m 24 / ef_construction 128 rather than 16 / 64: hashed lexical vectors are near-uniform in
+ * distance and the default graph loses recall (bench/scenarios/knowledge.ts measures it).
+ */
+export async function ensureVectorIndex(db: Queryable, model: string, dims: number): Promise<string[]> {
   checkModelAndDims(model, dims);
-  const name = vectorIndexNameFor(model, dims);
   // Building the graph in memory is several times faster than spilling; the setting lasts for this transaction.
   await db.query("SET LOCAL maintenance_work_mem = '256MB'");
-  await db.query(
-    `CREATE INDEX IF NOT EXISTS ${name} ON kb_embeddings USING hnsw ((embedding::vector(${dims})) vector_cosine_ops)
-     WITH (m = 24, ef_construction = 128) WHERE model = '${model}'`,
-  );
-  return name;
+  const names: string[] = [];
+  for (const lang of KNOWLEDGE_LANGS) {
+    const name = vectorIndexName(model, dims, lang);
+    await db.query(
+      `CREATE INDEX IF NOT EXISTS ${name} ON kb_embeddings USING hnsw ((embedding::vector(${dims})) vector_cosine_ops)
+       WITH (m = 24, ef_construction = 128) WHERE model = '${model}' AND lang = '${lang}'`,
+    );
+    names.push(name);
+  }
+  return names;
 }
 
-/** Drops a model's HNSW index before a bulk load (building it afterwards is faster than inserting into it). */
+/** Drops a model's HNSW indexes before a bulk load (building them afterwards is faster than inserting into them). */
 export async function dropVectorIndex(db: Queryable, model: string, dims: number): Promise<void> {
   checkModelAndDims(model, dims);
-  await db.query(`DROP INDEX IF EXISTS ${vectorIndexNameFor(model, dims)}`);
+  for (const lang of KNOWLEDGE_LANGS) await db.query(`DROP INDEX IF EXISTS ${vectorIndexName(model, dims, lang)}`);
 }
 
 /** Refreshes planner statistics after a large change, so searches pick the HNSW and GIN indexes. */
@@ -238,27 +249,35 @@ function filterSql(first: number): string {
 
 /**
  * The nearest-neighbour statement ($1 vector, $2 model, then $3-$5 filters and $6 limit, or $3 limit without
- * filters); exported so tests can EXPLAIN it. Without filters it touches kb_embeddings alone, the shape the
+ * filters); exported so tests can EXPLAIN it. Each language's graph is searched on its own (one partial index
+ * each) and the lists merged by distance. Without filters a branch touches kb_embeddings alone, the shape the
  * planner always serves from the HNSW index; filters need the document join (and the iterative scan).
  */
-export function vectorSearchSql(dims: number, filtered: boolean): string {
+export function vectorSearchSql(
+  dims: number,
+  filtered: boolean,
+  langs: readonly KnowledgeLang[] = KNOWLEDGE_LANGS,
+): string {
   const distance = `e.embedding::vector(${dims}) <=> $1::vector(${dims})`;
-  if (!filtered) {
-    return `SELECT e.chunk_id, ${distance} AS distance FROM kb_embeddings e
-     WHERE e.model = $2 ORDER BY ${distance} LIMIT $3`;
-  }
-  return `SELECT e.chunk_id, ${distance} AS distance
-     FROM kb_embeddings e
-     JOIN kb_chunks c ON c.id = e.chunk_id
-     JOIN kb_documents d ON d.id = c.document_id
-     WHERE e.model = $2 AND ${filterSql(3)}
-     ORDER BY ${distance}
-     LIMIT $6`;
+  const limit = filtered ? "$6" : "$3";
+  const branch = (lang: KnowledgeLang) =>
+    filtered
+      ? `(SELECT e.chunk_id, ${distance} AS distance
+         FROM kb_embeddings e
+         JOIN kb_chunks c ON c.id = e.chunk_id
+         JOIN kb_documents d ON d.id = c.document_id
+         WHERE e.model = $2 AND e.lang = '${lang}' AND ${filterSql(3)}
+         ORDER BY ${distance} LIMIT ${limit})`
+      : `(SELECT e.chunk_id, ${distance} AS distance FROM kb_embeddings e
+         WHERE e.model = $2 AND e.lang = '${lang}' ORDER BY ${distance} LIMIT ${limit})`;
+  return `SELECT chunk_id, distance FROM (${langs.map(branch).join(" UNION ALL ")}) nearest
+     ORDER BY distance LIMIT ${limit}`;
 }
 
 /**
- * Nearest chunks by cosine distance through the model's HNSW index. With filters, pgvector 0.8's iterative index
- * scan keeps searching the graph until enough rows pass them (otherwise the filter would run on 40 candidates).
+ * Nearest chunks by cosine distance through the model's HNSW indexes. With filters, pgvector 0.8's iterative
+ * index scan keeps searching the graph until enough rows pass them (otherwise the filter would run on 40
+ * candidates); a language filter searches that language's graph only.
  */
 export async function vectorCandidates(
   db: Queryable,
@@ -269,14 +288,20 @@ export async function vectorCandidates(
   limit: number,
 ): Promise<{ chunk_id: number; distance: number }[]> {
   checkModelAndDims(model, dims);
-  // ef_search 100 (default 40): the recall/latency point measured by bench/scenarios/knowledge.ts.
+  const langs = KNOWLEDGE_LANGS.filter((lang) => filters.lang === null || filters.lang === lang);
+  if (langs.length === 0) return [];
+  // ef_search 100 (default 40): the recall/latency point measured by bench/scenarios/knowledge.ts. Much higher,
+  // and the planner prices the smaller language's graph above a sequential scan.
   await db.query(`SET LOCAL hnsw.ef_search = ${Math.max(100, Math.min(1000, limit * 2))}`);
   const filtered = filters.document !== null || filters.tag !== null || filters.lang !== null;
   if (filtered) await db.query("SET LOCAL hnsw.iterative_scan = strict_order");
   const params = filtered
     ? [vector, model, filters.document, filters.tag, filters.lang, limit]
     : [vector, model, limit];
-  const { rows } = await db.query<{ chunk_id: string; distance: number }>(vectorSearchSql(dims, filtered), params);
+  const { rows } = await db.query<{ chunk_id: string; distance: number }>(
+    vectorSearchSql(dims, filtered, langs),
+    params,
+  );
   return rows.map((r) => ({ chunk_id: Number(r.chunk_id), distance: Number(r.distance) }));
 }
 

@@ -5,6 +5,7 @@ import { loadConfig } from "../../config.ts";
 import { migrate } from "../../db/migrate.ts";
 import { type Database, openDatabase, withTransaction } from "../../db/pool.ts";
 import { createScratchDatabase } from "../../db/scratch.ts";
+import { KNOWLEDGE_LANGS } from "../../knowledge/document.ts";
 import { lexicalEmbedder, toVectorLiteral } from "../../knowledge/embedders/lexical.ts";
 import { loadQuestions } from "../../knowledge/eval/evaluate.ts";
 import { ingestFolder, listKnowledgeFiles } from "../../knowledge/ingest.ts";
@@ -12,6 +13,7 @@ import {
   checkModelAndDims,
   exactVectorCandidates,
   vectorCandidates,
+  vectorIndexName,
   vectorSearchSql,
 } from "../../knowledge/knowledge.queries.ts";
 import { PLAYBOOK_DIR } from "../../knowledge/playbook.ts";
@@ -119,7 +121,7 @@ async function hnswRecall(db: Database, queries: readonly string[]): Promise<num
   return total === 0 ? 0 : found / total;
 }
 
-/** Whether the planner, unforced, serves the nearest-neighbour statement from the HNSW index (1) or not (0). */
+/** Whether the planner, unforced, serves the nearest-neighbour statement from both languages' HNSW graphs (1) or not (0). */
 async function usesHnsw(db: Database, query: string): Promise<number> {
   const [vector] = await lexicalEmbedder.embed([query]);
   const { rows } = await db.pool.query<{ "QUERY PLAN": string }>(`EXPLAIN ${vectorSearchSql(512, false)}`, [
@@ -127,7 +129,9 @@ async function usesHnsw(db: Database, query: string): Promise<number> {
     lexicalEmbedder.model,
     40,
   ]);
-  return rows.some((r) => r["QUERY PLAN"].includes("kb_embeddings_hnsw_beacon_lexical_v1")) ? 1 : 0;
+  const plan = rows.map((r) => r["QUERY PLAN"]).join("\n");
+  const graphs = KNOWLEDGE_LANGS.map((lang) => vectorIndexName(lexicalEmbedder.model, lexicalEmbedder.dims, lang));
+  return graphs.every((name) => plan.includes(`Index Scan using ${name}`)) ? 1 : 0;
 }
 
 /** Ingest 2,000 generated documents (50,000 chunks), then search latency and HNSW recall, per engine. */

@@ -49,4 +49,31 @@ describe.each(testEngines())("migrations on $name", (engine) => {
     expect(rows[0]?.n).toBe(0);
     expect((await migrationStatus(db.pool)).every((s) => s.appliedAt !== null)).toBe(true);
   });
+
+  it("upgrades a knowledge base to one HNSW graph per language (0009): vectors keep their document's language", async () => {
+    await db.pool.query("DROP SCHEMA public CASCADE; CREATE SCHEMA public");
+    await migrate(
+      db.pool,
+      loadMigrations().filter((m) => m.version < 9),
+    );
+    await db.pool.query(`INSERT INTO kb_documents (id, path, title, lang, content_hash) VALUES
+      (1, 'a.md', 'A', 'en', 'h1'), (2, 'b.md', 'B', 'zh', 'h2')`);
+    await db.pool.query(`INSERT INTO kb_chunks (id, document_id, position, content, content_hash, citation_id) VALUES
+      (10, 1, 0, 'alpha', 'c1', 'kb-1'), (20, 2, 0, '乙', 'c2', 'kb-2')`);
+    await db.pool.query(`INSERT INTO kb_embeddings (chunk_id, model, dims, embedding) VALUES
+      (10, 'test-2d', 2, '[1,0]'), (20, 'test-2d', 2, '[0,1]')`);
+    expect(await migrate(db.pool)).toEqual([9]);
+    const { rows } = await db.pool.query<{ chunk_id: string; lang: string }>(
+      "SELECT chunk_id, lang FROM kb_embeddings ORDER BY chunk_id",
+    );
+    expect(rows.map((r) => [Number(r.chunk_id), r.lang])).toEqual([
+      [10, "en"],
+      [20, "zh"],
+    ]);
+    const hnsw = await db.pool.query("SELECT indexname FROM pg_indexes WHERE indexdef LIKE '%USING hnsw%'");
+    expect(hnsw.rows).toEqual([]);
+    await expect(db.pool.query("UPDATE kb_embeddings SET lang = 'fr' WHERE chunk_id = 10")).rejects.toThrow(
+      /kb_embeddings_lang_check/,
+    );
+  });
 });

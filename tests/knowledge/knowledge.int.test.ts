@@ -9,7 +9,12 @@ import type { Embedder } from "../../knowledge/embedders/embedder.ts";
 import { lexicalEmbedder, toVectorLiteral } from "../../knowledge/embedders/lexical.ts";
 import { evaluateRetrieval } from "../../knowledge/eval/evaluate.ts";
 import { ingestFolder } from "../../knowledge/ingest.ts";
-import { fetchStoredModels, vectorSearchSql } from "../../knowledge/knowledge.queries.ts";
+import {
+  dropVectorIndex,
+  fetchStoredModels,
+  vectorIndexName,
+  vectorSearchSql,
+} from "../../knowledge/knowledge.queries.ts";
 import { ingestPlaybook } from "../../knowledge/playbook.ts";
 import { searchKnowledge } from "../../knowledge/search.ts";
 import { testEngines } from "../helpers/databases.ts";
@@ -157,7 +162,7 @@ describe.each(testEngines())("knowledge base on $name", (engine) => {
     const broken: Embedder = { model: "broken", dims: 3, kind: "semantic", embed: async (t) => t.map(() => []) };
     await expect(ingest([lexicalEmbedder, broken])).rejects.toThrow();
     expect(await chunkRows(db)).toEqual(before);
-    await db.pool.query(`DROP INDEX IF EXISTS ${await brokenIndex(db)}`);
+    await dropVectorIndex(db.pool, broken.model, broken.dims);
     const report = await ingest();
     expect(report.updated).toEqual(["team/notes.txt"]);
   });
@@ -183,9 +188,12 @@ describe.each(testEngines())("knowledge base on $name", (engine) => {
     const indexes = await db.pool.query<{ indexname: string }>(
       "SELECT indexname FROM pg_indexes WHERE tablename = 'kb_embeddings' AND indexdef LIKE '%hnsw%' ORDER BY indexname",
     );
+    // One graph per model and document language.
     expect(indexes.rows.map((r) => r.indexname)).toEqual([
-      "kb_embeddings_hnsw_beacon_lexical_v1",
-      expect.stringMatching(/^kb_embeddings_hnsw_test_semantic_8_8_/),
+      expect.stringMatching(/^kb_embeddings_hnsw_en_beacon_lexical_v1_512_[a-z0-9]+$/),
+      expect.stringMatching(/^kb_embeddings_hnsw_en_test_semantic_8_8_[a-z0-9]+$/),
+      expect.stringMatching(/^kb_embeddings_hnsw_zh_beacon_lexical_v1_512_[a-z0-9]+$/),
+      expect.stringMatching(/^kb_embeddings_hnsw_zh_test_semantic_8_8_[a-z0-9]+$/),
     ]);
     const hits = await withTransaction(db.pool, (c) =>
       searchKnowledge(c, "tailored service", { embedder: fakeSemantic }),
@@ -232,21 +240,21 @@ describe.each(testEngines())("knowledge base on $name", (engine) => {
           .join("\n");
       return [
         await explain(vectorSearchSql(512, false), [literal, "beacon-lexical-v1", 10]),
-        await explain(vectorSearchSql(512, true), [literal, "beacon-lexical-v1", null, "segments", "en", 10]),
+        await explain(vectorSearchSql(512, true, ["en"]), [literal, "beacon-lexical-v1", null, "segments", "en", 10]),
       ];
     });
-    expect(plans[0]).toMatch(/Index Scan using kb_embeddings_hnsw_beacon_lexical_v1/);
-    expect(plans[1]).toMatch(/Index Scan using kb_embeddings_hnsw_beacon_lexical_v1/);
-    expect(plans.join("\n")).not.toMatch(/Sort Key/);
+    const en = `Index Scan using ${vectorIndexName("beacon-lexical-v1", 512, "en")}`;
+    const zh = `Index Scan using ${vectorIndexName("beacon-lexical-v1", 512, "zh")}`;
+    // Unfiltered: both languages' graphs, merged by distance without a sort; filtered to English: its graph alone.
+    expect(plans[0]).toContain(en);
+    expect(plans[0]).toContain(zh);
+    expect(plans[0]).toMatch(/Merge Append/);
+    expect(plans[1]).toContain(en);
+    expect(plans[1]).not.toContain(zh);
+    // Sort Key also names a Merge Append's order, so look for an actual Sort node.
+    expect(plans.join("\n")).not.toMatch(/->\s+Sort\b|^Sort\b/m);
   });
 });
-
-async function brokenIndex(db: Database): Promise<string> {
-  const { rows } = await db.pool.query<{ indexname: string }>(
-    "SELECT indexname FROM pg_indexes WHERE tablename = 'kb_embeddings' AND indexname LIKE 'kb_embeddings_hnsw_broken%'",
-  );
-  return rows[0]?.indexname ?? "none_such_index";
-}
 
 describe.each(testEngines().slice(0, 1))("retrieval evaluation on $name", (engine) => {
   let db: Database;
