@@ -275,10 +275,28 @@ export function vectorSearchSql(
 }
 
 /**
- * Nearest chunks by cosine distance through the model's HNSW indexes. With filters, pgvector 0.8's iterative
- * index scan keeps searching the graph until enough rows pass them (otherwise the filter would run on 40
- * candidates); a language filter searches that language's graph only.
+ * The transaction-local settings a nearest-neighbour search runs with; exported so EXPLAIN sees the plan searches
+ * get. Undo with `finishVectorSearch` before other statements of the transaction.
  */
+export async function prepareVectorSearch(db: Queryable, filtered: boolean, limit: number): Promise<void> {
+  // ef_search 100 (default 40): the recall/latency point measured by bench/scenarios/knowledge.ts.
+  await db.query(`SET LOCAL hnsw.ef_search = ${Math.max(100, Math.min(1000, limit * 2))}`);
+  // pgvector prices an HNSW scan by the share of the graph it may visit (about 2 m ef_search / vectors): for the
+  // smaller language's graph at 50,000 chunks (17,000 vectors) that is 30%, so the planner chose a sequential scan
+  // and sort, measured 3-4 times slower than the index on PGlite. The statement only reads kb_embeddings (plus
+  // primary-key joins when filtered), so ruling sequential scans out costs nothing elsewhere.
+  await db.query("SET LOCAL enable_seqscan = off");
+  // With filters, pgvector 0.8's iterative index scan keeps searching the graph until enough rows pass them
+  // (otherwise the filter would run on ef_search candidates).
+  if (filtered) await db.query("SET LOCAL hnsw.iterative_scan = strict_order");
+}
+
+/** Restores the planner settings `prepareVectorSearch` changed, for the rest of the transaction. */
+export async function finishVectorSearch(db: Queryable): Promise<void> {
+  await db.query("SET LOCAL enable_seqscan = on");
+}
+
+/** Nearest chunks by cosine distance through the model's HNSW graphs; a language filter searches that one only. */
 export async function vectorCandidates(
   db: Queryable,
   model: string,
@@ -290,11 +308,8 @@ export async function vectorCandidates(
   checkModelAndDims(model, dims);
   const langs = KNOWLEDGE_LANGS.filter((lang) => filters.lang === null || filters.lang === lang);
   if (langs.length === 0) return [];
-  // ef_search 100 (default 40): the recall/latency point measured by bench/scenarios/knowledge.ts. Much higher,
-  // and the planner prices the smaller language's graph above a sequential scan.
-  await db.query(`SET LOCAL hnsw.ef_search = ${Math.max(100, Math.min(1000, limit * 2))}`);
   const filtered = filters.document !== null || filters.tag !== null || filters.lang !== null;
-  if (filtered) await db.query("SET LOCAL hnsw.iterative_scan = strict_order");
+  await prepareVectorSearch(db, filtered, limit);
   const params = filtered
     ? [vector, model, filters.document, filters.tag, filters.lang, limit]
     : [vector, model, limit];
@@ -302,6 +317,7 @@ export async function vectorCandidates(
     vectorSearchSql(dims, filtered, langs),
     params,
   );
+  await finishVectorSearch(db);
   return rows.map((r) => ({ chunk_id: Number(r.chunk_id), distance: Number(r.distance) }));
 }
 

@@ -12,6 +12,7 @@ import { ingestFolder, listKnowledgeFiles } from "../../knowledge/ingest.ts";
 import {
   checkModelAndDims,
   exactVectorCandidates,
+  prepareVectorSearch,
   vectorCandidates,
   vectorIndexName,
   vectorSearchSql,
@@ -121,15 +122,22 @@ async function hnswRecall(db: Database, queries: readonly string[]): Promise<num
   return total === 0 ? 0 : found / total;
 }
 
-/** Whether the planner, unforced, serves the nearest-neighbour statement from both languages' HNSW graphs (1) or not (0). */
+/** Whether the nearest-neighbour statement, planned as searches run it, reads both languages' HNSW graphs (1) or not (0). */
 async function usesHnsw(db: Database, query: string): Promise<number> {
   const [vector] = await lexicalEmbedder.embed([query]);
-  const { rows } = await db.pool.query<{ "QUERY PLAN": string }>(`EXPLAIN ${vectorSearchSql(512, false)}`, [
-    toVectorLiteral(vector as number[]),
-    lexicalEmbedder.model,
-    40,
-  ]);
-  const plan = rows.map((r) => r["QUERY PLAN"]).join("\n");
+  const plan = await withTransaction(
+    db.pool,
+    async (client) => {
+      await prepareVectorSearch(client, false, 40);
+      const { rows } = await client.query<{ "QUERY PLAN": string }>(`EXPLAIN ${vectorSearchSql(512, false)}`, [
+        toVectorLiteral(vector as number[]),
+        lexicalEmbedder.model,
+        40,
+      ]);
+      return rows.map((r) => r["QUERY PLAN"]).join("\n");
+    },
+    { readOnly: true },
+  );
   const graphs = KNOWLEDGE_LANGS.map((lang) => vectorIndexName(lexicalEmbedder.model, lexicalEmbedder.dims, lang));
   return graphs.every((name) => plan.includes(`Index Scan using ${name}`)) ? 1 : 0;
 }
