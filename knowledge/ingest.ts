@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import { basename, join, relative, sep } from "node:path";
 import { type Database, withTransaction } from "../db/pool.ts";
@@ -19,7 +20,7 @@ import {
   insertEmbeddings,
   upsertDocument,
 } from "./knowledge.queries.ts";
-import { pdfToMarkdown } from "./pdf.ts";
+import { PDF_READER_VERSION, pdfToMarkdown } from "./pdf.ts";
 import { searchTokens } from "./segment.ts";
 
 /** Bumped when chunking or tokenising changes, so unchanged files are re-chunked once. */
@@ -80,13 +81,28 @@ export function listKnowledgeFiles(root: string): string[] {
   return out.sort();
 }
 
+/** A knowledge file as ingestion first sees it: the hash that decides whether it changed, and its text on demand. */
+export interface KnowledgeFile {
+  contentHash: string;
+  /** UTF-8 for Markdown and text; Markdown with `## Page N` sections for PDFs. */
+  text(): Promise<string>;
+}
+
 /**
- * A knowledge file's text as ingested: UTF-8 for Markdown and text, Markdown with `## Page N` sections for PDFs.
- * Content hashes are taken over this text, so an unchanged PDF stays unchanged.
+ * Reads a knowledge file. Markdown and text are hashed over their text; PDFs over their bytes (with the reader's
+ * version), so an unchanged PDF is skipped without being parsed again.
  */
-export async function readKnowledgeFile(file: string): Promise<string> {
-  if (file.toLowerCase().endsWith(".pdf")) return pdfToMarkdown(readFileSync(file), file);
-  return readFileSync(file, "utf8");
+export function readKnowledgeFile(file: string): KnowledgeFile {
+  const bytes = readFileSync(file);
+  if (file.toLowerCase().endsWith(".pdf")) {
+    const contentHash = createHash("sha256")
+      .update(`${CHUNKER_VERSION}\u0000${PDF_READER_VERSION}\u0000`)
+      .update(bytes)
+      .digest("hex");
+    return { contentHash, text: () => pdfToMarkdown(bytes, file) };
+  }
+  const text = bytes.toString("utf8");
+  return { contentHash: fileHash(text), text: async () => text };
 }
 
 /** The text embedded for a chunk: title and headings give short passages their context. */
@@ -94,8 +110,13 @@ export function embedText(title: string, headingPath: readonly string[], content
   return [headingPath.length > 0 ? "" : title, headingPath.join(" > "), content].filter(Boolean).join("\n");
 }
 
-/** Parses and chunks one file's text (pure: no I/O). */
-export function prepareFile(path: string, raw: string, options: ChunkOptions = DEFAULT_CHUNK_OPTIONS): PreparedFile {
+/** Parses and chunks one file's text (pure: no I/O); `contentHash` defaults to the text's. */
+export function prepareFile(
+  path: string,
+  raw: string,
+  options: ChunkOptions = DEFAULT_CHUNK_OPTIONS,
+  contentHash = fileHash(raw),
+): PreparedFile {
   const doc = parseDocument(basename(path), raw);
   const seen = new Map<string, number>();
   const chunks = chunkDocument(doc.body, doc.title, options).map((chunk: Chunk) => {
@@ -115,7 +136,7 @@ export function prepareFile(path: string, raw: string, options: ChunkOptions = D
       embedText: text,
     };
   });
-  return { path, title: doc.title, lang: doc.lang, tags: doc.tags, contentHash: fileHash(raw), chunks };
+  return { path, title: doc.title, lang: doc.lang, tags: doc.tags, contentHash, chunks };
 }
 
 function fileHash(raw: string): string {
@@ -163,14 +184,15 @@ export async function ingestFolder(db: Database, root: string, options: IngestOp
     chunks_written: 0,
     embedded: {},
   };
-  const pending: { path: string; raw: string }[] = [];
+  const pending: { path: string; raw: string; contentHash: string }[] = [];
   const present = new Set<string>();
   for (const file of files) {
     const path = prefix + (isFile ? basename(file) : relative(root, file).split(sep).join("/"));
     present.add(path);
-    const raw = await readKnowledgeFile(file);
-    if (stored.get(path)?.content_hash === fileHash(raw)) report.unchanged++;
-    else pending.push({ path, raw });
+    const read = readKnowledgeFile(file);
+    if (stored.get(path)?.content_hash === read.contentHash) report.unchanged++;
+    // Changed files are read (PDFs parsed) here, so an unreadable one stops the ingest before anything is stored.
+    else pending.push({ path, raw: await read.text(), contentHash: read.contentHash });
   }
   // A first load of many files: building the HNSW graph once afterwards is several times faster than inserting.
   const bulk = pending.length >= BULK_MIN_FILES && pending.length >= stored.size;
@@ -181,8 +203,8 @@ export async function ingestFolder(db: Database, root: string, options: IngestOp
     });
   }
   try {
-    for (const { path, raw } of pending) {
-      const prepared = prepareFile(path, raw, options.chunkOptions);
+    for (const { path, raw, contentHash } of pending) {
+      const prepared = prepareFile(path, raw, options.chunkOptions, contentHash);
       await storeFile(db, prepared, options.embedders);
       report.chunks_written += prepared.chunks.length;
       for (const e of options.embedders)

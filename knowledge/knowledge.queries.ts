@@ -250,8 +250,8 @@ function filterSql(first: number): string {
 /**
  * The nearest-neighbour statement ($1 vector, $2 model, then $3-$5 filters and $6 limit, or $3 limit without
  * filters); exported so tests can EXPLAIN it. Each language's graph is searched on its own (one partial index
- * each) and the lists merged by distance. Without filters a branch touches kb_embeddings alone, the shape the
- * planner always serves from the HNSW index; filters need the document join (and the iterative scan).
+ * each) and the lists merged by distance. Without filters a branch touches kb_embeddings alone; filters need the
+ * document join (and the iterative scan). Run it after `prepareVectorSearch`.
  */
 export function vectorSearchSql(
   dims: number,

@@ -13,6 +13,9 @@ function loadPdfJs(): Promise<PdfJs> {
   return pdfjs;
 }
 
+/** Part of every PDF's content hash: bump it when the text this file extracts changes, so PDFs are read again. */
+export const PDF_READER_VERSION = "pdfjs-pages-1";
+
 const HAN_GAP = /(\p{Script=Han})[ \t\u00a0\u3000]+(?=\p{Script=Han})/gu;
 // Extracted lines that Markdown would read as a heading or a code fence would corrupt the page structure.
 const MARKDOWN_SYNTAX = /^(\s*)(#{1,6}\s|```|~~~)/;

@@ -228,8 +228,8 @@ describe.each(testEngines())("knowledge base on $name", (engine) => {
       // rightly does that. Switching off sequential scans, bitmap scans and sorts leaves one plan without a
       // penalty, the HNSW index scan, if and only if the index can serve the statement: that proves the
       // expression (embedding::vector(512)) and the model predicate match the partial index. (Filling the table
-      // with thousands of vectors instead takes minutes on PGlite.) The benchmark checks the unforced plan on
-      // 50,000 chunks.
+      // with thousands of vectors instead takes minutes on PGlite.) The benchmark checks the plan searches get
+      // on 50,000 chunks.
       await client.query("SET LOCAL enable_seqscan = off");
       await client.query("SET LOCAL enable_bitmapscan = off");
       await client.query("SET LOCAL enable_sort = off");

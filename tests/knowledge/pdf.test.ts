@@ -1,8 +1,11 @@
 // PDF to Markdown on real PDF bytes written by tests/helpers/pdf-writer.ts.
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { AppError } from "../../errors.ts";
 import { parseDocument } from "../../knowledge/document.ts";
-import { prepareFile } from "../../knowledge/ingest.ts";
+import { prepareFile, readKnowledgeFile } from "../../knowledge/ingest.ts";
 import { pdfToMarkdown } from "../../knowledge/pdf.ts";
 import { writePdf } from "../helpers/pdf-writer.ts";
 
@@ -114,5 +117,24 @@ describe("pdfToMarkdown", () => {
     const first = await pdfToMarkdown(pdf, "a.pdf");
     expect(pdf).toEqual(copy);
     expect(await pdfToMarkdown(Buffer.from(pdf), "a.pdf")).toBe(first);
+  });
+
+  it("hashes a PDF's bytes without parsing it, so unchanged PDFs are skipped unread", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "beacon-pdf-hash-"));
+    try {
+      const good = join(dir, "good.pdf");
+      const broken = join(dir, "broken.pdf");
+      writeFileSync(good, writePdf([{ texts: [{ text: "Same text", x: 72, y: 720 }] }]));
+      writeFileSync(broken, "not a pdf at all");
+      // No parse happens here: the corrupt file only fails once its text is asked for.
+      const read = readKnowledgeFile(broken);
+      expect(read.contentHash).toMatch(/^[0-9a-f]{64}$/);
+      expect((await rejection(read.text())).userMessage).toMatch(/broken\.pdf: not a readable PDF/);
+      expect(readKnowledgeFile(good).contentHash).toBe(readKnowledgeFile(good).contentHash);
+      expect(readKnowledgeFile(good).contentHash).not.toBe(read.contentHash);
+      expect(await readKnowledgeFile(good).text()).toMatch(/## Page 1\n\nSame text/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
