@@ -95,11 +95,7 @@ export interface KnowledgeFile {
 export function readKnowledgeFile(file: string): KnowledgeFile {
   const bytes = readFileSync(file);
   if (file.toLowerCase().endsWith(".pdf")) {
-    const contentHash = createHash("sha256")
-      .update(`${CHUNKER_VERSION}\u0000${PDF_READER_VERSION}\u0000`)
-      .update(bytes)
-      .digest("hex");
-    return { contentHash, text: () => pdfToMarkdown(bytes, file) };
+    return { contentHash: fileHash(bytes, PDF_READER_VERSION), text: () => pdfToMarkdown(bytes, file) };
   }
   const text = bytes.toString("utf8");
   return { contentHash: fileHash(text), text: async () => text };
@@ -139,8 +135,11 @@ export function prepareFile(
   return { path, title: doc.title, lang: doc.lang, tags: doc.tags, contentHash, chunks };
 }
 
-function fileHash(raw: string): string {
-  return sha256(`${CHUNKER_VERSION}\u0000${raw}`);
+/** A file's content hash: its text, or its bytes plus the version of the reader that turns them into text. */
+function fileHash(content: string | Uint8Array, reader?: string): string {
+  const hash = createHash("sha256").update(`${CHUNKER_VERSION}\u0000`);
+  if (reader) hash.update(`${reader}\u0000`);
+  return hash.update(content).digest("hex");
 }
 
 /** Stores one prepared file: document row, chunks and vectors replace the old ones in one transaction. */

@@ -12,6 +12,7 @@ import { ingestFolder } from "../../knowledge/ingest.ts";
 import {
   dropVectorIndex,
   fetchStoredModels,
+  prepareVectorSearch,
   vectorIndexName,
   vectorSearchSql,
 } from "../../knowledge/knowledge.queries.ts";
@@ -229,11 +230,10 @@ describe.each(testEngines())("knowledge base on $name", (engine) => {
       // penalty, the HNSW index scan, if and only if the index can serve the statement: that proves the
       // expression (embedding::vector(512)) and the model predicate match the partial index. (Filling the table
       // with thousands of vectors instead takes minutes on PGlite.) The benchmark checks the plan searches get
-      // on 50,000 chunks.
-      await client.query("SET LOCAL enable_seqscan = off");
+      // on 50,000 chunks. Searches' own settings rule out sequential scans and turn on the iterative scan.
+      await prepareVectorSearch(client, true, 10);
       await client.query("SET LOCAL enable_bitmapscan = off");
       await client.query("SET LOCAL enable_sort = off");
-      await client.query("SET LOCAL hnsw.iterative_scan = strict_order");
       const explain = async (sql: string, params: unknown[]) =>
         (await client.query<{ "QUERY PLAN": string }>(`EXPLAIN ${sql}`, params)).rows
           .map((r) => r["QUERY PLAN"])
