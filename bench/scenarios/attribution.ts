@@ -14,7 +14,7 @@ import { type BenchRow, peakRssMiB } from "../report.ts";
 import { type BenchSettings, demoSizes } from "../settings.ts";
 
 const DATA_CSV = fileURLToPath(
-  new URL("../../../shared/reference/attribution_channelattribution/Data.csv", import.meta.url),
+  new URL("../../tests/fixtures/reference/attribution_channelattribution/Data.csv", import.meta.url),
 );
 const CALLER = { userId: "bench", role: "admin" as const, canSeePii: true };
 const OPTIONS = { caller: CALLER, timezone: "Asia/Shanghai", currency: "CNY", now: new Date("2026-11-01T04:00:00Z") };

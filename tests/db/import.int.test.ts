@@ -5,9 +5,10 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type ImportOptions, ImportValidationError, importCsv } from "../../db/import/index.ts";
 import type { Database } from "../../db/pool.ts";
 import { testEngines } from "../helpers/databases.ts";
+import { referencePath } from "../helpers/reference.ts";
 
 const FIXTURES = join(import.meta.dirname, "../fixtures/csv");
-const DATA_CSV = join(import.meta.dirname, "../../../shared/reference/attribution_channelattribution/Data.csv");
+const DATA_CSV = referencePath("attribution_channelattribution/Data.csv");
 const fixture = (name: string) => join(FIXTURES, name);
 const tmp = mkdtempSync(join(tmpdir(), "beacon-import-"));
 const opts: ImportOptions = { timezone: "Asia/Shanghai" };

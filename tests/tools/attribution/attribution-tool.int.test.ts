@@ -1,6 +1,6 @@
 // compute_attribution through the public tool interface: imported Data.csv against ChannelAttribution's numbers,
 // toy cases written as journeys CSV files, and the touchpoint path on generated demo data.
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -9,9 +9,9 @@ import { importCsv } from "../../../db/import/index.ts";
 import type { Database } from "../../../db/pool.ts";
 import { invokeTool } from "../../../tools/run-tool.ts";
 import { testEngines } from "../../helpers/databases.ts";
+import { readReferenceJson, referencePath } from "../../helpers/reference.ts";
 
-const REFERENCE = new URL("../../../../shared/reference/", import.meta.url);
-const readJson = <T>(file: string): T => JSON.parse(readFileSync(new URL(file, REFERENCE), "utf8")) as T;
+const readJson = readReferenceJson;
 const caller = { userId: "U1", role: "marketer" as const, canSeePii: false };
 const context = { caller, timezone: "Asia/Shanghai", currency: "CNY", now: new Date("2026-11-01T04:00:00Z") };
 
@@ -56,7 +56,7 @@ describe.each(testEngines())("compute_attribution on $name", (engine) => {
   let db: Database;
   beforeAll(async () => {
     db = await engine.open();
-    const dataCsv = new URL("attribution_channelattribution/Data.csv", REFERENCE).pathname;
+    const dataCsv = referencePath("attribution_channelattribution/Data.csv");
     await importCsv(db, "journeys", dataCsv, { timezone: "Asia/Shanghai", dataset: "ca_data" });
     const toys = readJson<{
       vignette_AB: { paths: { path: string; conversions: number }[] };

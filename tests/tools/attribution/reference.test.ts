@@ -1,13 +1,12 @@
-// Attribution models against outside ground truth in ../shared/reference (ChannelAttribution, published cases).
-import { readFileSync } from "node:fs";
+// Attribution models against outside ground truth in tests/fixtures/reference (ChannelAttribution, published cases).
 import { describe, expect, it } from "vitest";
 import { firstTouch, lastTouch, linearTouch } from "../../../tools/attribution/heuristics.model.ts";
 import type { AttributionResult, Journey } from "../../../tools/attribution/journey.model.ts";
 import { markovAttribution } from "../../../tools/attribution/markov.model.ts";
 import { shapleyAttribution } from "../../../tools/attribution/shapley.model.ts";
+import { readReference } from "../../helpers/reference.ts";
 
-const REFERENCE = new URL("../../../../shared/reference/", import.meta.url);
-const readText = (file: string): string => readFileSync(new URL(file, REFERENCE), "utf8");
+const readText = readReference;
 const readJson = <T>(file: string): T => JSON.parse(readText(file)) as T;
 
 interface SimulatedRow {

@@ -1,4 +1,3 @@
-import { readFileSync } from "node:fs";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import {
@@ -9,10 +8,9 @@ import {
   ratio,
   roiGoogleAds,
 } from "../../../tools/compute-kpis/kpis.model.ts";
+import { readReference } from "../../helpers/reference.ts";
 
-const examples = JSON.parse(
-  readFileSync(new URL("../../../../shared/reference/kpi_formulas/kpi_examples.json", import.meta.url), "utf8"),
-) as {
+const examples = JSON.parse(readReference("kpi_formulas/kpi_examples.json")) as {
   nps: {
     examples: {
       promoters_pct?: number;

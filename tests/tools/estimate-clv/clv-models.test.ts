@@ -1,5 +1,4 @@
 // The CLV models against the lifetimes package's published numbers on CDNOW (Fader, Hardie & Lee 2005).
-import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import {
   bgNbdConditionalExpected,
@@ -21,9 +20,9 @@ import {
 } from "../../../tools/estimate-clv/pareto-nbd.model.ts";
 import { simulateBgNbd } from "../../../tools/estimate-clv/simulate.model.ts";
 import { hyp2f1, lnGamma, lnHyp2f1 } from "../../../tools/estimate-clv/special.model.ts";
+import { readReference } from "../../helpers/reference.ts";
 
-const REFERENCE = new URL("../../../../shared/reference/", import.meta.url);
-const text = (file: string) => readFileSync(new URL(file, REFERENCE), "utf8");
+const text = readReference;
 const expected = JSON.parse(text("clv_lifetimes_cdnow/expected.json"));
 const kpi = JSON.parse(text("kpi_formulas/kpi_examples.json"));
 

@@ -1,6 +1,6 @@
 // estimate_clv through the public tool interface: CDNOW transactions imported as customers + orders reproduce the
 // lifetimes / Fader-Hardie-Lee numbers, and the generated demo runs end to end near its planted parameters.
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -11,9 +11,9 @@ import { fitBgNbd } from "../../../tools/estimate-clv/bg-nbd.model.ts";
 import { invokeTool } from "../../../tools/run-tool.ts";
 import type { Caller } from "../../../tools/tool.ts";
 import { testEngines } from "../../helpers/databases.ts";
+import { readReference } from "../../helpers/reference.ts";
 
-const REFERENCE = new URL("../../../../shared/reference/clv_lifetimes_cdnow/", import.meta.url);
-const expected = JSON.parse(readFileSync(new URL("expected.json", REFERENCE), "utf8"));
+const expected = JSON.parse(readReference("clv_lifetimes_cdnow/expected.json"));
 const marketer: Caller = { userId: "U1", role: "marketer", canSeePii: false };
 const context = { caller: marketer, timezone: "UTC", currency: "USD", now: new Date("2026-11-01T04:00:00Z") };
 
@@ -40,7 +40,7 @@ function cdnowFixtures(): {
   orders: string;
   transactions: { id: string; day: string; value: number }[];
 } {
-  const transactions = readFileSync(new URL("CDNOW_sample.txt", REFERENCE), "utf8")
+  const transactions = readReference("clv_lifetimes_cdnow/CDNOW_sample.txt")
     .trim()
     .split("\n")
     .map((line) => {

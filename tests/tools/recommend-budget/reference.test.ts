@@ -1,12 +1,11 @@
-// recommend_budget math against outside ground truth in ../shared/reference/budget_allocation (published optima).
-import { readFileSync } from "node:fs";
+// recommend_budget math against outside ground truth in tests/fixtures/reference/budget_allocation (published optima).
 import { describe, expect, it } from "vitest";
 import { adstockMultipliers, type Curve, curveValue } from "../../../tools/recommend-budget/curves.model.ts";
 import { type BudgetChannel, optimiseBudget } from "../../../tools/recommend-budget/optimise.model.ts";
+import { readReferenceJson } from "../../helpers/reference.ts";
 
-const CASES = new URL("../../../../shared/reference/budget_allocation/budget_cases.json", import.meta.url);
 // biome-ignore lint/suspicious/noExplicitAny: the reference file is read as loose JSON and checked by the tests.
-const ref: any = JSON.parse(readFileSync(CASES, "utf8"));
+const ref: any = readReferenceJson("budget_allocation/budget_cases.json");
 
 const spends = (a: ReturnType<typeof optimiseBudget>): number[] => a.channels.map((c) => c.spend);
 const centsSum = (a: ReturnType<typeof optimiseBudget>): number =>

@@ -1,6 +1,5 @@
 // The pure RFM model against the R package rfm's reference data (rfm_data_orders.csv, analysis date 2006-12-31),
 // and fast-check invariants of the RFM and segment-row arithmetic.
-import { readFileSync } from "node:fs";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import {
@@ -14,9 +13,9 @@ import {
   segmentNames,
 } from "../../../tools/segment-customers/rfm.model.ts";
 import { segmentRows, sumBy } from "../../../tools/segment-customers/segments.model.ts";
+import { readReference } from "../../helpers/reference.ts";
 
-const REFERENCE = new URL("../../../../shared/reference/rfm_rsquaredacademy/", import.meta.url);
-const expected = JSON.parse(readFileSync(new URL("expected.json", REFERENCE), "utf8")) as {
+const expected = JSON.parse(readReference("rfm_rsquaredacademy/expected.json")) as {
   thresholds_reproduced_here: Record<"recency" | "frequency" | "monetary", number[]>;
   segment_rules_test: Record<string, (string | number)[]>;
   full_segment_summary_reproduced_here: Record<string, [number, number, number] | string>;
@@ -24,7 +23,7 @@ const expected = JSON.parse(readFileSync(new URL("expected.json", REFERENCE), "u
 
 /** Per-customer recency (days to 2006-12-31), order count and revenue from the reference orders. */
 function referenceCustomers(): { recency: number[]; frequency: number[]; monetary: number[] } {
-  const lines = readFileSync(new URL("rfm_data_orders.csv", REFERENCE), "utf8").trim().split("\n").slice(1);
+  const lines = readReference("rfm_rsquaredacademy/rfm_data_orders.csv").trim().split("\n").slice(1);
   const byCustomer = new Map<string, { last: string; n: number; revenue: number }>();
   for (const line of lines) {
     const [id = "", date = "", revenue = "0"] = line.split(",");

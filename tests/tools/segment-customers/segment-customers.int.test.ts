@@ -1,6 +1,6 @@
 // segment_customers through the public tool interface: the rfm package's reference orders imported with importCsv
 // (customers first, then orders) reproduce its segment table; every dimension on generated demo data; bad arguments.
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -12,8 +12,8 @@ import { invokeTool } from "../../../tools/run-tool.ts";
 import { DIMENSIONS } from "../../../tools/segment-customers/segments.model.ts";
 import type { Caller } from "../../../tools/tool.ts";
 import { testEngines } from "../../helpers/databases.ts";
+import { readReference } from "../../helpers/reference.ts";
 
-const REFERENCE = new URL("../../../../shared/reference/rfm_rsquaredacademy/", import.meta.url);
 const marketer = { userId: "U1", role: "marketer" as const, canSeePii: false };
 const admin = { userId: "U2", role: "admin" as const, canSeePii: true };
 const options = (caller: Caller = marketer) => ({
@@ -58,7 +58,7 @@ async function failure(db: Database, args: Record<string, unknown>): Promise<str
 
 /** customers.csv and orders.csv derived from rfm_data_orders.csv: the customer name is the external id. */
 function referenceFixtures(): { customers: string; orders: string } {
-  const lines = readFileSync(new URL("rfm_data_orders.csv", REFERENCE), "utf8").trim().split("\n").slice(1);
+  const lines = readReference("rfm_rsquaredacademy/rfm_data_orders.csv").trim().split("\n").slice(1);
   const first = new Map<string, string>();
   const orders = ["external_id,customer,ordered_at,amount"];
   lines.forEach((line, i) => {
@@ -94,7 +94,7 @@ describe.each(testEngines())("segment_customers on $name", (engine) => {
   it("reproduces the rfm package's segment table from the imported reference orders", async () => {
     const result = await segment(reference, REFERENCE_ARGS);
     const rows = new Map(result.rows.map((r) => [r.segment, [r.customers, r.orders, r.revenue]]));
-    const expected = JSON.parse(readFileSync(new URL("expected.json", REFERENCE), "utf8")) as {
+    const expected = JSON.parse(readReference("rfm_rsquaredacademy/expected.json")) as {
       full_segment_summary_reproduced_here: Record<string, unknown>;
     };
     expect(rows.get("Champions")).toEqual([158, 1234, 120_178]);
