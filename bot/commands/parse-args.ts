@@ -1,12 +1,20 @@
 import { z } from "zod";
 import type { ToolDefinition } from "../../tools/tool.ts";
 
-type JsonSchema = {
+/** The parts of a tool's JSON schema that argument parsing and help read. */
+export type JsonSchema = {
   type?: string | string[];
   items?: JsonSchema;
   anyOf?: JsonSchema[];
   properties?: Record<string, JsonSchema>;
+  required?: string[];
   description?: string;
+  enum?: unknown[];
+  default?: unknown;
+  minimum?: number;
+  maximum?: number;
+  exclusiveMinimum?: number;
+  maxItems?: number;
 };
 
 /** Splits `a=1 b="two words" c='x'` into pairs; a token without `=` is reported by position. */
@@ -21,8 +29,17 @@ export function tokenize(text: string): { pairs: [string, string][]; stray: stri
   return { pairs, stray };
 }
 
-function schemaOf(tool: ToolDefinition): JsonSchema {
-  return z.toJSONSchema(tool.input, { io: "input", unrepresentable: "any" }) as JsonSchema;
+// Converting a zod schema takes milliseconds, and help, completion and parsing all need it: once per tool.
+const schemas = new WeakMap<ToolDefinition, JsonSchema>();
+
+/** The tool's input schema as JSON schema (what the model sees), converted once per tool. */
+export function schemaOf(tool: ToolDefinition): JsonSchema {
+  let schema = schemas.get(tool);
+  if (!schema) {
+    schema = z.toJSONSchema(tool.input, { io: "input", unrepresentable: "any" }) as JsonSchema;
+    schemas.set(tool, schema);
+  }
+  return schema;
 }
 
 const types = (s: JsonSchema | undefined): string[] =>
@@ -73,16 +90,4 @@ export function parseToolArgs(
     args[key] = coerce(raw, properties[key]);
   }
   return { ok: true, args };
-}
-
-/** The arguments a tool takes, one line each with the first sentence of its description. */
-export function argumentList(tool: ToolDefinition, skip: readonly string[] = []): string {
-  const properties = schemaOf(tool).properties ?? {};
-  return Object.entries(properties)
-    .filter(([name]) => !skip.includes(name))
-    .map(([name, s]) => {
-      const first = (s.description ?? "").split(/(?<=\.)\s/)[0] ?? "";
-      return `  ${name.padEnd(22)} ${first.length > 110 ? `${first.slice(0, 109)}…` : first}`;
-    })
-    .join("\n");
 }

@@ -4,7 +4,8 @@ import { todayIn } from "../../tools/period.ts";
 import { type InvokeOptions, invokeTool } from "../../tools/run-tool.ts";
 import type { AnswerView } from "../render/answer-view.ts";
 import { freshnessOf } from "../render/answer-view.ts";
-import { argumentList, parseToolArgs } from "./parse-args.ts";
+import { argumentHelp, argumentNames } from "./argument-help.ts";
+import { parseToolArgs } from "./parse-args.ts";
 
 /** A deterministic command: runs tools directly, without the model. */
 interface Subcommand {
@@ -61,13 +62,39 @@ export function subcommandOf(text: string): string | null {
   return word in SUBCOMMANDS ? word : null;
 }
 
-/** Usage of one subcommand: example and its arguments (from the tool's schema). */
+/** Arguments a surface fills in itself (Slack's idempotency and confirmation), kept out of help. */
+const HIDDEN_ARGUMENTS: Record<string, readonly string[]> = {
+  ticket: ["idempotency_key", "slack_permalink", "confirm_in_slack"],
+};
+
+/** Full help of one subcommand: example, then every argument with its whole description and allowed values. */
 export function usageOf(name: string, prefix: string): string {
   const sub = SUBCOMMANDS[name];
   const tool = sub ? findTool(sub.tool) : undefined;
   if (!sub || !tool) return `Unknown command "${name}".`;
-  const skip = name === "ticket" ? ["idempotency_key", "slack_permalink"] : [];
-  return `Usage: ${prefix}${name} key=value …  (${sub.summary})\nExample: ${prefix}${sub.example}\nArguments:\n${argumentList(tool, skip)}`;
+  const lines = [
+    `Usage: ${prefix}${name} key=value …  (${sub.summary})`,
+    `Example: ${prefix}${sub.example}`,
+    `Arguments (quote values with spaces: key="two words"; lists are comma-separated):`,
+    argumentHelp(tool, HIDDEN_ARGUMENTS[name]),
+  ];
+  const listing = name === "budget" ? findTool("list_budget_proposals") : undefined;
+  if (listing)
+    lines.push(`\n${prefix}budget list key=value …  shows past proposals. Its arguments:`, argumentHelp(listing));
+  return lines.join("\n");
+}
+
+/** Short usage shown under an error: the example and the argument names, pointing to the full help. */
+export function shortUsageOf(name: string, prefix: string): string {
+  const sub = SUBCOMMANDS[name];
+  const tool = sub ? findTool(sub.tool) : undefined;
+  if (!sub || !tool) return `Unknown command "${name}".`;
+  return [
+    `Usage: ${prefix}${name} key=value …  (${sub.summary})`,
+    `Example: ${prefix}${sub.example}`,
+    `Arguments: ${argumentNames(tool, HIDDEN_ARGUMENTS[name]).join(", ")}`,
+    `"${prefix}help ${name}" describes every argument and the values it accepts.`,
+  ].join("\n");
 }
 
 /** Help for every surface: ask, the deterministic commands, and the example. */
@@ -80,7 +107,7 @@ export function helpText(prefix: string, modelConfigured: boolean): string {
     "Beacon: your marketing analyst.",
     ask,
     ...lines,
-    `  ${prefix}help <command>   the arguments of a command`,
+    `  ${prefix}help <command>   every argument of a command, with the values it accepts`,
     "Deterministic commands run the tools directly (no model) with key=value arguments.",
   ].join("\n");
 }
@@ -104,12 +131,12 @@ export async function runSubcommand(
   const tool = findTool(toolName);
   if (!tool) return { ok: false, message: `The ${toolName} tool is not available in this build.` };
   const parsed = parseToolArgs(tool, listing ? argText.replace(/^\s*list\b/, "") : argText);
-  if (!parsed.ok) return { ok: false, message: `${parsed.error}\n${usageOf(name, prefix)}` };
+  if (!parsed.ok) return { ok: false, message: `${parsed.error}\n${shortUsageOf(name, prefix)}` };
   const args = { ...(sub.defaults?.(options) ?? {}), ...parsed.args, ...extra };
   const started = performance.now();
   const outcome = await invokeTool(db, toolName, args, options);
   if (!outcome.ok) {
-    const usage = outcome.reason === "forbidden" ? "" : `\n${usageOf(name, prefix)}`;
+    const usage = outcome.reason === "forbidden" ? "" : `\n${shortUsageOf(name, prefix)}`;
     return { ok: false, message: `${outcome.error}${usage}` };
   }
   const results = [{ tool: toolName, args, result: outcome.result }];

@@ -1,8 +1,10 @@
 // key=value parsing typed by the tools' schemas, usage text, the per-channel pacer, and the manifest matching the code.
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
+import { allowedValues, argumentNames } from "../../bot/commands/argument-help.ts";
+import { closestMatch, editDistance } from "../../bot/commands/did-you-mean.ts";
 import { parseToolArgs, tokenize } from "../../bot/commands/parse-args.ts";
-import { helpText, SUBCOMMANDS, subcommandOf, usageOf } from "../../bot/commands/subcommands.ts";
+import { helpText, SUBCOMMANDS, shortUsageOf, subcommandOf, usageOf } from "../../bot/commands/subcommands.ts";
 import { SUGGESTED_PROMPTS } from "../../bot/listeners/assistant.ts";
 import { ACTIONS, CALLBACKS } from "../../bot/render/blocks.ts";
 import { deliveryKey } from "../../bot/slack/dedupe.ts";
@@ -75,6 +77,78 @@ describe("key=value arguments", () => {
     expect(subcommandOf("KPI group_by=week")).toBe("kpi");
     expect(subcommandOf("what is ROAS")).toBeNull();
     for (const sub of Object.values(SUBCOMMANDS)) expect(findTool(sub.tool), sub.tool).toBeDefined();
+  });
+});
+
+describe("help texts", () => {
+  /** Help as one line per argument, whatever the wrapping: the argument's name and all its text. */
+  const argumentText = (help: string, name: string) =>
+    (new RegExp(`\\n  ${name} +([^]*?)(?=\\n  \\S|$)`).exec(help)?.[1] ?? "").replace(/\s+/g, " ");
+
+  it("shows whole descriptions: an 'e.g.' no longer ends them", () => {
+    const segment = usageOf("segment", "");
+    expect(argumentText(segment, "region")).toBe("Only customers in this region (e.g. 'East China').");
+    expect(argumentText(segment, "examples_per_segment")).toBe(
+      "Example customers per segment, largest period revenue first (for rfm: the top customer of each score cell " +
+        "in the segment); names masked unless the caller may see personal data. A whole number from 0 to 20. Default: 3.",
+    );
+    for (const line of segment.split("\n")) expect(line.length, line).toBeLessThanOrEqual(100);
+  });
+
+  it("lists allowed values, list limits, ranges, defaults and required fields from the tools' schemas", () => {
+    const kpi = usageOf("kpi", "");
+    expect(argumentText(kpi, "compare")).toContain(
+      "One of: previous_period, previous_year, none. Default: previous_period.",
+    );
+    expect(argumentText(kpi, "group_by")).toContain(
+      "A comma-separated list (at most 2) of: channel, platform, campaign, region, segment, day, week, month. Default: channel.",
+    );
+    expect(argumentText(kpi, "limit")).toContain("A whole number from 1 to 500. Default: 100.");
+    expect(argumentText(usageOf("attribution", ""), "compare_models")).toContain(
+      "Either true or false; or a comma-separated list of: first_touch, last_touch, last_non_direct, linear,",
+    );
+    expect(argumentText(usageOf("attribution", ""), "half_life_days")).toContain("A number above 0, at most 365.");
+    const ticket = usageOf("ticket", "");
+    expect(argumentText(ticket, "severity")).toContain("Required. One of: low, medium, high, critical.");
+    expect(argumentText(ticket, "customer")).toContain("A whole number above 0; or text.");
+    expect(ticket).not.toMatch(/confirm_in_slack|idempotency_key|slack_permalink/);
+    expect(usageOf("budget", "/beacon ")).toContain("/beacon budget list key=value …  shows past proposals");
+    expect(argumentText(usageOf("budget", ""), "status")).toContain(
+      "One of: proposed, approved, rejected, superseded.",
+    );
+    expect(allowedValues(tool("compute_attribution"), "compare_models")).toContain("shapley");
+    expect(allowedValues(tool("compute_kpis"), "start")).toEqual([]);
+  });
+
+  it("shows a short usage under errors that names every argument and points to the full help", () => {
+    const short = shortUsageOf("kpi", "/beacon ");
+    expect(short).toContain("Usage: /beacon kpi key=value");
+    expect(short).toContain(`Arguments: ${argumentNames(tool("compute_kpis")).join(", ")}`);
+    expect(short).toContain('"/beacon help kpi" describes every argument');
+    expect(short.split("\n")).toHaveLength(4);
+  });
+});
+
+describe("did you mean", () => {
+  it("counts a swap of neighbouring letters as one edit", () => {
+    expect(editDistance("hlep", "help")).toBe(1);
+    expect(editDistance("segmnet", "segment")).toBe(1);
+    expect(editDistance("kpis", "kpi")).toBe(1);
+    expect(editDistance("", "abc")).toBe(3);
+    expect(editDistance("kitten", "sitting")).toBe(3);
+  });
+
+  it("suggests the near-miss command, and nothing for words that are not close", () => {
+    const commands = [...Object.keys(SUBCOMMANDS), "help", "tools", "tool", "clear", "quit", "ask"];
+    expect(closestMatch("kpis", commands)).toBe("kpi");
+    expect(closestMatch("segmnet", commands)).toBe("segment");
+    expect(closestMatch("hlep", commands)).toBe("help");
+    expect(closestMatch("Summery", commands)).toBe("summary");
+    expect(closestMatch("attr", commands)).toBe("attribution");
+    expect(closestMatch("kpi", commands)).toBeNull();
+    expect(closestMatch("revenue", commands)).toBeNull();
+    expect(closestMatch("roas", commands)).toBeNull();
+    expect(closestMatch("what", commands)).toBeNull();
   });
 });
 
