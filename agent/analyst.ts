@@ -111,6 +111,10 @@ export function createAnalyst(options: AnalystOptions): Analyst {
     );
     const budgetMs = config.BEACON_QUESTION_TIME_BUDGET_MS;
     const timer = setTimeout(() => run.abort.abort(new AppError("timeout", `time budget of ${budgetMs} ms`)), budgetMs);
+    // The caller's cancel (console Ctrl-C) stops the run the way the budgets do: through the run's own signal.
+    const cancel = () => run.abort.abort(new Cancelled("cancelled by the user"));
+    request.signal?.addEventListener("abort", cancel, { once: true });
+    if (request.signal?.aborted) cancel();
 
     // Model time is measured from LangChain's callbacks so benchmarks can separate it from pipeline overhead.
     const modelStarts = new Map<string, number>();
@@ -199,6 +203,7 @@ export function createAnalyst(options: AnalystOptions): Analyst {
       return finish(failedDraft(draft, run, error));
     } finally {
       clearTimeout(timer);
+      request.signal?.removeEventListener("abort", cancel);
     }
   }
 
@@ -206,6 +211,10 @@ export function createAnalyst(options: AnalystOptions): Analyst {
   function failedDraft(draft: Draft, run: RunContext, error: unknown): Draft {
     const reason = run.abort.signal.aborted ? run.abort.signal.reason : error;
     const language = draft.language;
+    if (reason instanceof Cancelled) {
+      const failure = { code: "cancelled" as const, message: reason.message };
+      return { ...draft, outcome: "partial", failure, text: failureText("cancelled", language) };
+    }
     if (
       reason instanceof BudgetExhausted ||
       (reason instanceof AppError && reason.code === "timeout") ||
@@ -243,6 +252,9 @@ export function createAnalyst(options: AnalystOptions): Analyst {
 
 /** Raised through the abort signal when the token budget runs out. */
 class BudgetExhausted extends Error {}
+
+/** Raised through the abort signal when the caller cancels (AskRequest.signal). */
+class Cancelled extends Error {}
 
 function isRecursionLimit(error: unknown): boolean {
   return error instanceof Error && error.name === "GraphRecursionError";

@@ -44,6 +44,7 @@ const FAILURES: Record<string, { en: string; zh: string }> = {
     zh: "数据库暂时无法访问,请稍后再试。",
   },
   timeout: { en: "This took longer than allowed and was stopped.", zh: "处理超时,已停止。" },
+  cancelled: { en: "Cancelled.", zh: "已取消。" },
   internal: { en: "Something went wrong inside Beacon.", zh: "Beacon 内部出错了。" },
 };
 

@@ -20,6 +20,8 @@ export interface AskRequest {
   onProgress?: (status: string) => void;
   /** Fixed "today" for tests and evaluations. */
   now?: Date;
+  /** Cancels the run (console Ctrl-C): the answer comes back as partial with failure code "cancelled". */
+  signal?: AbortSignal;
 }
 
 /** One tool call made while answering: the "how I got this" trail. */
@@ -50,7 +52,10 @@ export interface AgentAnswer {
   text: string;
   outcome: AnswerOutcome;
   /** Set when the answer is a failure message (model down, database down, timeout, quota, forbidden). */
-  failure?: { code: ErrorCode | "rate_limited" | "quota_exceeded" | "no_model" | "budget_exhausted"; message: string };
+  failure?: {
+    code: ErrorCode | "rate_limited" | "quota_exceeded" | "no_model" | "budget_exhausted" | "cancelled";
+    message: string;
+  };
   language: "en" | "zh";
   steps: ToolStep[];
   results: ToolResultRecord[];

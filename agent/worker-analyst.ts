@@ -52,7 +52,8 @@ export async function startWorkerAnalyst(config: Config): Promise<WorkerAnalyst>
   return {
     modelConfigured: Boolean(config.OPENAI_API_KEY),
     ask(request: AskRequest) {
-      const { onProgress, now, ...rest } = request;
+      // An AbortSignal cannot cross the thread boundary; Slack, the only user of the worker, never cancels.
+      const { onProgress, now, signal: _signal, ...rest } = request;
       return call<AgentAnswer>(
         { kind: "ask", request: { ...rest, now: now?.toISOString() } } as Omit<WorkerRequest, "id">,
         onProgress,
