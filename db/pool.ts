@@ -15,6 +15,9 @@ pg.types.setTypeParser(pg.types.builtins.NUMERIC, (v) => Number.parseFloat(v));
 pg.types.setTypeParser(pg.types.builtins.INT8, (v) => Number.parseInt(v, 10));
 // Dates stay as 'YYYY-MM-DD' strings: a JS Date would shift them by the process time zone.
 pg.types.setTypeParser(pg.types.builtins.DATE, (v) => v);
+// A timestamp without time zone is a wall-clock time (e.g. `ordered_at AT TIME ZONE 'Asia/Shanghai'`): as a JS Date
+// it would be read in the process zone and shift (5 March 00:00 became 2026-03-04T16:00:00Z). Kept as ISO text.
+pg.types.setTypeParser(pg.types.builtins.TIMESTAMP, (v) => v.replace(" ", "T"));
 
 /** Anything that can run a parameterised query: a pool or a checked-out client. */
 export type Queryable = Pick<pg.ClientBase, "query">;

@@ -1,5 +1,6 @@
 import { type Database, withTransaction } from "../db/pool.ts";
 import { AppError, describeIssues } from "../errors.ts";
+import { inBusinessTime } from "./business-time.ts";
 import { TOOLS } from "./index.ts";
 import { type Caller, type ToolContext, type ToolDefinition, ToolInputError } from "./tool.ts";
 
@@ -18,6 +19,9 @@ export type ToolOutcome =
 /**
  * Validates arguments with the tool's zod schema, checks the caller's role, and runs the tool in a
  * transaction (READ ONLY for read tools, so analytics can never write). Infrastructure failures throw.
+ * Times in the result are in the business time zone: the session's TimeZone is set to it (so SQL casts of
+ * timestamptz to text or date, the tools' and query_database's alike, mean the business day), and every
+ * instant is serialised as ISO 8601 with that zone's offset.
  */
 export async function invokeTool(
   db: Database,
@@ -57,7 +61,8 @@ export async function invokeTool(
   try {
     const result = await withTransaction(
       db.pool,
-      (client) => {
+      async (client) => {
+        await client.query("SELECT set_config('TimeZone', $1, true)", [options.timezone]);
         const context: ToolContext = {
           db: client,
           caller: options.caller,
@@ -69,7 +74,8 @@ export async function invokeTool(
       },
       { readOnly: tool.access === "read" },
     );
-    return { ok: true, tool: name, result, elapsedMs: Math.round(performance.now() - started) };
+    const zoned = inBusinessTime(result, options.timezone);
+    return { ok: true, tool: name, result: zoned, elapsedMs: Math.round(performance.now() - started) };
   } catch (error) {
     if (error instanceof ToolInputError) {
       return { ok: false, tool: name, reason: "invalid_input", error: error.message };

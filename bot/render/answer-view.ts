@@ -35,5 +35,6 @@ export function provenance(view: AnswerView): string[] {
 /** Freshness from a tool result's data_freshness, when the agent did not give one. */
 export function freshnessOf(result: unknown): string | null {
   const f = (result as { data_freshness?: { last_order_at?: string | null } } | null)?.data_freshness;
-  return f?.last_order_at ? `orders up to ${f.last_order_at.slice(0, 16)}` : null;
+  // Tool results carry instants in the business zone already ("2026-11-30T11:13:42+08:00"): the wall time is its text.
+  return f?.last_order_at ? `orders up to ${f.last_order_at.slice(0, 16).replace("T", " ")}` : null;
 }

@@ -1,4 +1,5 @@
 import type { types } from "@slack/bolt";
+import type { DisplaySettings } from "../../tools/number-format.ts";
 import { CATEGORIES, LABELS, SENTIMENTS, SEVERITIES, SOURCE_CHANNELS } from "../../tools/tickets/ticket-enums.ts";
 import { type AnswerView, provenance } from "./answer-view.ts";
 import { plainText, toSafeMrkdwn } from "./escape.ts";
@@ -56,7 +57,7 @@ export function chunkText(text: string, max: number = SLACK_LIMITS.sectionChars 
 }
 
 /** The answer as Block Kit: answer, key numbers table(s), "How I got this", proposal buttons, follow-ups, 👍/👎. */
-export function answerBlocks(view: AnswerView): RenderedAnswer {
+export function answerBlocks(view: AnswerView, settings: DisplaySettings): RenderedAnswer {
   const head: AnyBlock[] = [];
   const csvTables: Table[] = [];
   const body = toSafeMrkdwn(view.text);
@@ -78,14 +79,14 @@ export function answerBlocks(view: AnswerView): RenderedAnswer {
     const table = tableFromResult(record.tool, record.result);
     if (!table || table.rows.length === 0) continue;
     const inline = table.rows.length <= INLINE_TABLE_ROWS;
-    const rendered = renderPlainTable(table, {
+    const rendered = renderPlainTable(table, settings, {
       maxColumns: SLACK_TABLE_COLUMNS,
       maxRows: inline ? INLINE_TABLE_ROWS : PREVIEW_ROWS,
     });
     const fits = rendered.length <= SLACK_LIMITS.sectionChars - 200;
     if (!inline || !fits) csvTables.push(table);
     const note = !inline || !fits ? `\n_${table.rows.length} rows: the full table is attached as a CSV file._` : "";
-    const shown = fits ? rendered : renderPlainTable(table, { maxColumns: 4, maxRows: PREVIEW_ROWS });
+    const shown = fits ? rendered : renderPlainTable(table, settings, { maxColumns: 4, maxRows: PREVIEW_ROWS });
     head.push(section(`*${table.title}*\n\`\`\`${toSafeCode(shown)}\`\`\`${note}`));
   }
 

@@ -1,4 +1,6 @@
 import type { ToolResultRecord } from "../../agent/types.ts";
+import { type MetricFormat, registeredFormat } from "../../tools/metric-formats.ts";
+import { currencySymbol, type DisplaySettings } from "../../tools/number-format.ts";
 import { colorFor } from "./colors.ts";
 
 /** A chart worth attaching: a Vega-Lite spec (pure data) and the file name to upload it as. */
@@ -21,13 +23,29 @@ type Row = Record<string, unknown>;
 const num = (v: unknown): number | null => (typeof v === "number" && Number.isFinite(v) ? v : null);
 
 /** The charts a set of tool results deserves: time series and rankings only; other results get none. */
-export function chartsFor(results: readonly ToolResultRecord[]): ChartSpec[] {
+export function chartsFor(results: readonly ToolResultRecord[], settings: DisplaySettings): ChartSpec[] {
   const charts: ChartSpec[] = [];
   for (const record of results) {
     const chart = chartFor(record);
-    if (chart && !charts.some((c) => c.filename === chart.filename)) charts.push(chart);
+    if (chart && !charts.some((c) => c.filename === chart.filename)) charts.push(withNumberLocale(chart, settings));
   }
   return charts.slice(0, 3);
+}
+
+/** d3-format pattern for an axis of `measure`, from the same registry as tables: "$~s" prints "¥20k". */
+export function axisFormat(tool: string, measure: string): string {
+  const format: MetricFormat = registeredFormat(tool, measure) ?? { kind: "number" };
+  if (format.kind === "money") return "$~s";
+  if (format.kind === "ratio") return `,.${format.decimals ?? 2}f`;
+  if (format.kind === "percent") return `.${format.decimals ?? 1}%`;
+  return ",~s";
+}
+
+// Axis labels print money with the configured currency's symbol (d3-format's "$" comes from the locale).
+function withNumberLocale(chart: ChartSpec, settings: DisplaySettings): ChartSpec {
+  const config = chart.spec.config as Record<string, unknown>;
+  const number = { decimal: ".", thousands: ",", grouping: [3], currency: [currencySymbol(settings.currency), ""] };
+  return { ...chart, spec: { ...chart.spec, config: { ...config, locale: { number } } } };
 }
 
 function chartFor({ tool, result }: ToolResultRecord): ChartSpec | null {
@@ -42,7 +60,8 @@ function chartFor({ tool, result }: ToolResultRecord): ChartSpec | null {
     const data = rows
       .map((row) => ({ label: String(row.segment ?? ""), value: num(row.revenue) }))
       .filter((d) => d.value !== null);
-    return bar("segments", `Revenue by ${String(r.dimension ?? "segment")}`, "revenue", data, false);
+    const title = `Revenue by ${String(r.dimension ?? "segment")}`;
+    return bar("segments", title, "revenue", data, false, axisFormat(tool, "revenue"));
   }
   return null;
 }
@@ -72,7 +91,12 @@ function kpiChart(r: Row, rows: Row[]): ChartSpec | null {
         mark: { type: "line", point: true, strokeWidth: 3 },
         encoding: {
           x: { field: "t", type: "ordinal", title: null, axis: { labelAngle: -40 } },
-          y: { field: "value", type: "quantitative", title: "revenue", axis: { format: "~s" } },
+          y: {
+            field: "value",
+            type: "quantitative",
+            title: "revenue",
+            axis: { format: axisFormat("compute_kpis", "revenue") },
+          },
           color: series ? { ...colorEncoding(keys, "s"), legend: { orient: "right" } } : { value: colorFor("total") },
         },
       }),
@@ -80,7 +104,14 @@ function kpiChart(r: Row, rows: Row[]): ChartSpec | null {
   }
   if (!series) return null;
   const data = rows.map((row) => ({ label: keyOf(row, series), value: num(row.roas) })).filter((d) => d.value !== null);
-  return bar("channel_ranking", `ROAS by ${series}`, "ROAS", data, series === "channel");
+  return bar(
+    "channel_ranking",
+    `ROAS by ${series}`,
+    "ROAS",
+    data,
+    series === "channel",
+    axisFormat("compute_kpis", "roas"),
+  );
 }
 
 function attributionChart(r: Row, rows: Row[]): ChartSpec | null {
@@ -104,14 +135,26 @@ function attributionChart(r: Row, rows: Row[]): ChartSpec | null {
         encoding: {
           y: { field: "label", type: "nominal", title: null, sort: { field: "value", op: "max", order: "descending" } },
           yOffset: { field: "model" },
-          x: { field: "value", type: "quantitative", title: "conversions" },
+          x: {
+            field: "value",
+            type: "quantitative",
+            title: "conversions",
+            axis: { format: axisFormat("compute_attribution", "conversions") },
+          },
           color: { field: "model", type: "nominal", title: "model", scale: { scheme: "tableau10" } },
         },
       }),
     };
   }
   const data = rows.map((row) => ({ label: String(row.key ?? ""), value: num(row.conversions) }));
-  return bar("attribution", `Conversions by ${model} attribution`, "conversions", data, true);
+  return bar(
+    "attribution",
+    `Conversions by ${model} attribution`,
+    "conversions",
+    data,
+    true,
+    axisFormat("compute_attribution", "conversions"),
+  );
 }
 
 function budgetChart(rows: Row[]): ChartSpec | null {
@@ -135,7 +178,12 @@ function budgetChart(rows: Row[]): ChartSpec | null {
       encoding: {
         y: { field: "label", type: "nominal", title: null, sort: keys },
         yOffset: { field: "kind", sort: ["current", "recommended"] },
-        x: { field: "value", type: "quantitative", title: "budget", axis: { format: "~s" } },
+        x: {
+          field: "value",
+          type: "quantitative",
+          title: "budget",
+          axis: { format: axisFormat("recommend_budget", "current") },
+        },
         color: { ...colorEncoding(keys, "label"), legend: null },
         opacity: {
           field: "kind",
@@ -155,6 +203,7 @@ function bar(
   measure: string,
   raw: { label: string; value: number | null }[],
   channelColours: boolean,
+  format: string,
 ): ChartSpec | null {
   const data = raw
     .filter((d): d is { label: string; value: number } => d.value !== null)
@@ -171,7 +220,7 @@ function bar(
       mark: { type: "bar" },
       encoding: {
         y: { field: "label", type: "nominal", title: null, sort: keys },
-        x: { field: "value", type: "quantitative", title: measure },
+        x: { field: "value", type: "quantitative", title: measure, axis: { format } },
         color: channelColours ? { ...colorEncoding(keys, "label"), legend: null } : { value: "#4e79a7" },
       },
     }),

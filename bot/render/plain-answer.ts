@@ -1,3 +1,4 @@
+import type { DisplaySettings } from "../../tools/number-format.ts";
 import type { AnswerView } from "./answer-view.ts";
 import { provenance } from "./answer-view.ts";
 import { renderPlainTable, tableFromResult } from "./table.ts";
@@ -5,7 +6,11 @@ import { renderPlainTable, tableFromResult } from "./table.ts";
 const CONSOLE_ROWS = 25;
 
 /** An answer for a terminal: the text, its tables as aligned plain text, "How I got this", follow-ups. */
-export function renderPlainAnswer(view: AnswerView, options: { maxRows?: number } = {}): string {
+export function renderPlainAnswer(
+  view: AnswerView,
+  settings: DisplaySettings,
+  options: { maxRows?: number } = {},
+): string {
   const parts: string[] = [];
   const text = view.text.replace(/\*\*(.+?)\*\*/g, "$1").trim();
   if (view.failure && !text.includes(view.failure.message)) parts.push(`! ${view.failure.message}`);
@@ -14,7 +19,7 @@ export function renderPlainAnswer(view: AnswerView, options: { maxRows?: number 
     const table = tableFromResult(record.tool, record.result);
     if (!table || table.rows.length === 0) continue;
     parts.push(
-      `${table.title}\n${renderPlainTable(table, { maxColumns: 8, maxRows: options.maxRows ?? CONSOLE_ROWS })}`,
+      `${table.title}\n${renderPlainTable(table, settings, { maxColumns: 8, maxRows: options.maxRows ?? CONSOLE_ROWS })}`,
     );
   }
   const how = provenance(view);

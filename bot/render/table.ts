@@ -1,8 +1,13 @@
+import { columnFormat, type MetricFormat } from "../../tools/metric-formats.ts";
+import { csvValue, type DisplaySettings, formatValue } from "../../tools/number-format.ts";
+
 /** A table pulled out of a tool result, ready for Slack, the console or a CSV file. */
 export interface Table {
   title: string;
   columns: string[];
   rows: (string | number | null)[][];
+  /** How each column prints (same order as `columns`), decided once from the metric registry. */
+  formats: MetricFormat[];
 }
 
 type Scalar = string | number | boolean | null;
@@ -18,8 +23,6 @@ const PREFERRED: Record<string, string[]> = {
 };
 
 const LABELS = ["key", "channel", "segment", "name", "customer"];
-
-const PERCENT = /(^|_)(share|ctr|cvr|rate|pct|churn|retention)$|^change$/;
 
 /** The main list of a tool result as a table: `rows` when present, else its longest list of objects. */
 export function tableFromResult(tool: string, result: unknown): Table | null {
@@ -42,10 +45,19 @@ export function tableFromResult(tool: string, result: unknown): Table | null {
   ];
   const rest = all.filter((c) => !keyCols.includes(c) && !preferred.includes(c));
   const columns = [...keyCols, ...preferred, ...rest];
+  const rows = flat.map((row) => columns.map((c) => normalise(row[c])));
+  const names = columns.map((c) => c.replace(/^key\./, ""));
   return {
     title: `${tool}${name === "rows" ? "" : ` ${name}`}`,
-    columns: columns.map((c) => c.replace(/^key\./, "")),
-    rows: flat.map((row) => columns.map((c) => normalise(row[c]))),
+    columns: names,
+    rows,
+    formats: names.map((c, i) =>
+      columnFormat(
+        tool,
+        c,
+        rows.map((r) => r[i]),
+      ),
+    ),
   };
 }
 
@@ -66,16 +78,6 @@ function normalise(value: Scalar | undefined): string | number | null {
   return value;
 }
 
-/** A number or value as people read it: thousands separators, ratios named like shares as percentages. */
-export function formatCell(column: string, value: string | number | null): string {
-  if (value === null) return "–";
-  if (typeof value === "string") return value;
-  if (PERCENT.test(column)) return `${(value * 100).toFixed(1)}%`;
-  if (Number.isInteger(value)) return value.toLocaleString("en-US");
-  const digits = Math.abs(value) >= 1000 ? 0 : 2;
-  return value.toLocaleString("en-US", { minimumFractionDigits: digits, maximumFractionDigits: digits });
-}
-
 /** Display width: CJK characters take two columns in a monospace font. */
 function width(text: string): number {
   let w = 0;
@@ -87,11 +89,15 @@ function width(text: string): number {
 }
 
 /** A monospace table with aligned columns (numbers right-aligned), limited to `maxColumns` and `maxRows`. */
-export function renderPlainTable(table: Table, options: { maxColumns?: number; maxRows?: number } = {}): string {
+export function renderPlainTable(
+  table: Table,
+  settings: DisplaySettings,
+  options: { maxColumns?: number; maxRows?: number } = {},
+): string {
   const columnCount = Math.min(table.columns.length, options.maxColumns ?? table.columns.length);
   const rows = table.rows.slice(0, options.maxRows ?? table.rows.length);
   const header = table.columns.slice(0, columnCount);
-  const cells = rows.map((row) => header.map((column, i) => formatCell(column, row[i] ?? null)));
+  const cells = rows.map((row) => header.map((_, i) => formatValue(formatOf(table, i), row[i], settings)));
   const widths = header.map((h, i) => Math.max(width(h), ...cells.map((r) => width(r[i] ?? ""))));
   const numeric = header.map((_, i) => rows.length > 0 && rows.every((r) => typeof r[i] === "number" || r[i] === null));
   const pad = (text: string, i: number) => {
@@ -105,12 +111,12 @@ export function renderPlainTable(table: Table, options: { maxColumns?: number; m
   return lines.join("\n");
 }
 
-/** RFC 4180 CSV with a UTF-8 BOM so Excel opens 中文 correctly. */
-export function toCsv(table: Table): string {
-  const quote = (v: string | number | null) => {
-    const s = v === null ? "" : String(v);
-    return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-  };
-  const lines = [table.columns.map(quote).join(","), ...table.rows.map((r) => r.map(quote).join(","))];
+const formatOf = (table: Table, i: number): MetricFormat => table.formats[i] ?? { kind: "text" };
+
+/** RFC 4180 CSV with a UTF-8 BOM so Excel opens 中文 correctly; numbers machine-readable, times in the business zone. */
+export function toCsv(table: Table, settings: DisplaySettings): string {
+  const quote = (s: string) => (/[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s);
+  const row = (r: Table["rows"][number]) => r.map((v, i) => quote(csvValue(formatOf(table, i), v, settings))).join(",");
+  const lines = [table.columns.map(quote).join(","), ...table.rows.map(row)];
   return `\uFEFF${lines.join("\r\n")}\r\n`;
 }

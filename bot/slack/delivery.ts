@@ -1,4 +1,5 @@
 import type { types, webApi } from "@slack/bolt";
+import type { DisplaySettings } from "../../tools/number-format.ts";
 import type { AnswerView } from "../render/answer-view.ts";
 import { answerBlocks, failureBlocks, type RenderedAnswer } from "../render/blocks.ts";
 import { chartsFor } from "../render/charts.ts";
@@ -14,6 +15,8 @@ export class SlackDelivery {
     private readonly client: webApi.WebClient,
     private readonly pacer: ChannelPacer,
     private readonly logger: Logger,
+    /** Currency and time zone numbers and times are shown in (BEACON_CURRENCY, BEACON_TIMEZONE). */
+    private readonly display: DisplaySettings,
   ) {}
 
   /** The answer in the thread, then its big tables as CSV and its charts as PNG files. */
@@ -23,18 +26,18 @@ export class SlackDelivery {
     view: AnswerView,
     header?: string,
   ): Promise<string | undefined> {
-    const rendered = answerBlocks(view);
+    const rendered = answerBlocks(view, this.display);
     if (header) rendered.blocks.unshift({ type: "context", elements: [{ type: "mrkdwn", text: header }] });
     const ts = await this.postRendered(channel, threadTs, rendered);
     const thread = threadTs ?? ts;
     for (const table of rendered.csvTables) {
       await this.upload(channel, thread, {
-        file: Buffer.from(toCsv(table), "utf8"),
+        file: Buffer.from(toCsv(table, this.display), "utf8"),
         filename: `${table.title.replace(/\W+/g, "-")}.csv`,
         title: `${table.title} (${table.rows.length} rows)`,
       });
     }
-    for (const chart of chartsFor(view.results)) {
+    for (const chart of chartsFor(view.results, this.display)) {
       try {
         const png = await renderChartPng(chart);
         await this.upload(channel, thread, { file: png, filename: chart.filename, title: chart.title });

@@ -7,6 +7,7 @@ import { colorFor } from "../../bot/render/colors.ts";
 import { CHART_SCALE, renderChartPng } from "../../bot/render/png.ts";
 import { decodePng, distinctColours, inkShare } from "./png-pixels.ts";
 
+const SETTINGS = { currency: "CNY", timezone: "Asia/Shanghai" };
 const channels = ["douyin_ads", "xiaohongshu", "wechat_ads", "baidu_search", "meta_ads"];
 const kpiByChannel: ToolResultRecord = {
   tool: "compute_kpis",
@@ -58,12 +59,15 @@ const segments: ToolResultRecord = {
 
 describe("chart detection", () => {
   it("charts time series and rankings, one per result, and nothing for other results", () => {
-    const kinds = chartsFor([kpiByChannel, kpiTrend, attribution, budget, segments]).map((c) => c.kind);
+    const kinds = chartsFor([kpiByChannel, kpiTrend, attribution, budget, segments], SETTINGS).map((c) => c.kind);
     expect(kinds).toEqual(["channel_ranking", "kpi_trend", "attribution"]);
-    expect(chartsFor([budget, segments]).map((c) => c.kind)).toEqual(["budget", "segments"]);
-    expect(chartsFor([{ tool: "describe_data", args: {}, result: { tables: [] } }])).toEqual([]);
+    expect(chartsFor([budget, segments], SETTINGS).map((c) => c.kind)).toEqual(["budget", "segments"]);
+    expect(chartsFor([{ tool: "describe_data", args: {}, result: { tables: [] } }], SETTINGS)).toEqual([]);
     expect(
-      chartsFor([{ tool: "compute_kpis", args: {}, result: { group_by: [], rows: [{ key: {}, revenue: 1 }] } }]),
+      chartsFor(
+        [{ tool: "compute_kpis", args: {}, result: { group_by: [], rows: [{ key: {}, revenue: 1 }] } }],
+        SETTINGS,
+      ),
     ).toEqual([]);
   });
 
@@ -72,8 +76,8 @@ describe("chart detection", () => {
       const scale = (chart.spec.encoding as { color: { scale: { domain: string[]; range: string[] } } }).color.scale;
       return scale.range[scale.domain.indexOf(channel)];
     };
-    const [ranking, trend] = chartsFor([kpiByChannel, kpiTrend]) as [ChartSpec, ChartSpec];
-    const [budgetChart] = chartsFor([budget]) as [ChartSpec];
+    const [ranking, trend] = chartsFor([kpiByChannel, kpiTrend], SETTINGS) as [ChartSpec, ChartSpec];
+    const [budgetChart] = chartsFor([budget], SETTINGS) as [ChartSpec];
     for (const channel of ["douyin_ads", "xiaohongshu", "wechat_ads"]) {
       expect(colourOf(ranking, channel)).toBe(colorFor(channel));
       expect(colourOf(trend, channel)).toBe(colorFor(channel));
@@ -84,7 +88,9 @@ describe("chart detection", () => {
 });
 
 describe("chart rendering", () => {
-  const all = chartsFor([kpiByChannel, kpiTrend, attribution]).concat(chartsFor([budget, segments]));
+  const all = chartsFor([kpiByChannel, kpiTrend, attribution], SETTINGS).concat(
+    chartsFor([budget, segments], SETTINGS),
+  );
 
   it.each(all.map((c) => [c.kind, c] as const))(
     "%s renders a non-blank PNG of the expected size",
@@ -101,7 +107,7 @@ describe("chart rendering", () => {
   );
 
   it("draws Chinese text with the bundled CJK font (a Chinese-only title leaves ink)", async () => {
-    const chart = chartsFor([segments])[0] as ChartSpec;
+    const chart = chartsFor([segments], SETTINGS)[0] as ChartSpec;
     const chinese = { ...chart, spec: { ...chart.spec, title: "各渠道收入排名" } };
     const blankTitle = { ...chart, spec: { ...chart.spec, title: " " } };
     const strip = (p: ReturnType<typeof decodePng>) => inkShare(p, { x: 0, y: 0, w: p.width, h: 40 * CHART_SCALE });

@@ -5,11 +5,12 @@ import { answerBlocks, chunkText, SLACK_LIMITS } from "../../bot/render/blocks.t
 import { plainText, toSafeMrkdwn } from "../../bot/render/escape.ts";
 import { prefillFromMessage } from "../../bot/render/feedback-prefill.ts";
 import { renderPlainAnswer } from "../../bot/render/plain-answer.ts";
-import { formatCell, renderPlainTable, tableFromResult, toCsv } from "../../bot/render/table.ts";
+import { renderPlainTable, type Table, tableFromResult, toCsv } from "../../bot/render/table.ts";
 
 // biome-ignore lint/suspicious/noExplicitAny: Block Kit JSON is inspected loosely.
 type Loose = any;
 
+const SETTINGS = { currency: "CNY", timezone: "Asia/Shanghai" };
 const view = (over: Partial<AnswerView> = {}): AnswerView => ({
   runId: 7,
   text: "ROAS was highest on **xiaohongshu**.",
@@ -69,11 +70,12 @@ describe("answer blocks", () => {
         results: [{ tool: "compute_kpis", args: { roi_convention: "google_ads" }, result: kpiRows(3) }],
         suggestions: ["ROAS by week?", "CAC by channel?"],
       }),
+      SETTINGS,
     );
     expect(csvTables).toHaveLength(0);
     expect(blocks[0]).toMatchObject({ type: "section", text: { text: "ROAS was highest on *xiaohongshu*." } });
     expect((blocks[1] as Loose).text.text).toContain("```channel");
-    expect((blocks[1] as Loose).text.text).toContain("4.4%");
+    expect((blocks[1] as Loose).text.text).toContain("4.37%");
     const context = blocks.find((b) => b.type === "context") as Loose;
     expect(context.elements[0].text).toContain("How I got this: Tools: compute_kpis (3 rows)");
     expect(context.elements[0].text).toContain("Period: 2026-10-01 to 2026-10-31");
@@ -90,6 +92,7 @@ describe("answer blocks", () => {
   it("sends tables over 20 rows as CSV with a preview, and keeps every section under 3,000 characters", () => {
     const { blocks, csvTables } = answerBlocks(
       view({ results: [{ tool: "compute_kpis", args: {}, result: kpiRows(300) }] }),
+      SETTINGS,
     );
     expect(csvTables).toHaveLength(1);
     expect(csvTables[0]?.rows).toHaveLength(300);
@@ -100,7 +103,7 @@ describe("answer blocks", () => {
 
   it("never exceeds 50 blocks or 3,000 characters a section, even for a huge answer", () => {
     const huge = Array.from({ length: 4000 }, (_, i) => `Line ${i} of a very long answer.`).join("\n");
-    const { blocks, text } = answerBlocks(view({ text: huge, suggestions: ["a"] }));
+    const { blocks, text } = answerBlocks(view({ text: huge, suggestions: ["a"] }), SETTINGS);
     expect(blocks.length).toBeLessThanOrEqual(SLACK_LIMITS.blocks);
     expect(allText(blocks).length).toBeLessThan(SLACK_LIMITS.messageChars);
     expect(allText(blocks)).toContain("cut here");
@@ -114,6 +117,7 @@ describe("answer blocks", () => {
   it("adds Approve / Adjust / Reject for a stored budget proposal and flags failures", () => {
     const { blocks } = answerBlocks(
       view({ results: [{ tool: "recommend_budget", args: {}, result: { proposal_id: 12, rows: [] } }] }),
+      SETTINGS,
     );
     const budget = blocks.find((b) => (b as Loose).block_id === "budget_12") as Loose;
     expect(budget.elements.map((e: Loose) => [e.action_id, e.value])).toEqual([
@@ -123,6 +127,7 @@ describe("answer blocks", () => {
     ]);
     const failed = answerBlocks(
       view({ text: "", runId: null, failure: { code: "model_unavailable", message: "The model is down." } }),
+      SETTINGS,
     );
     expect((failed.blocks[0] as Loose).text.text).toBe(":warning: The model is down.");
     expect(allText(failed.blocks)).not.toContain("rate_up");
@@ -130,32 +135,36 @@ describe("answer blocks", () => {
 });
 
 describe("tables", () => {
-  it("flattens grouping keys first, formats shares as percentages, aligns CJK, writes CSV with a BOM", () => {
+  it("flattens grouping keys first, formats by the metric registry, aligns CJK, writes CSV with a BOM", () => {
     const table = tableFromResult("compute_kpis", {
       rows: [{ key: { region: "华东" }, revenue: 12345.678, cvr: 0.05, roas: null }],
     });
     expect(table?.columns).toEqual(["region", "revenue", "roas", "cvr"]);
-    expect(formatCell("cvr", 0.05)).toBe("5.0%");
-    expect(formatCell("revenue", 12345.678)).toBe("12,346");
-    expect(formatCell("roas", null)).toBe("–");
-    const text = renderPlainTable({
-      title: "t",
-      columns: ["城市", "n"],
-      rows: [
-        ["上海", 1],
-        ["Xi'an", 22],
-      ],
-    });
-    expect(text.split("\n")[0]).toBe("城市    n");
-    expect(text.split("\n")[2]).toBe("上海    1");
-    expect(toCsv({ title: "t", columns: ["a", "b"], rows: [["x,y", 'say "hi"']] })).toBe(
-      '\uFEFFa,b\r\n"x,y","say ""hi"""\r\n',
+    expect(table?.formats.map((f) => f.kind)).toEqual(["text", "money", "ratio", "percent"]);
+    const text = renderPlainTable(table as Table, SETTINGS);
+    expect(text.split("\n")[2]).toBe("华东    ¥12,345.68     –  5.00%");
+    const cjk = renderPlainTable(
+      {
+        title: "t",
+        columns: ["城市", "n"],
+        rows: [
+          ["上海", 1],
+          ["Xi'an", 22],
+        ],
+        formats: [],
+      },
+      SETTINGS,
     );
+    expect(cjk.split("\n")[0]).toBe("城市    n");
+    expect(cjk.split("\n")[2]).toBe("上海    1");
+    const quoted = { title: "t", columns: ["a", "b"], rows: [["x,y", 'say "hi"']], formats: [] };
+    expect(toCsv(quoted, SETTINGS)).toBe('\uFEFFa,b\r\n"x,y","say ""hi"""\r\n');
   });
 
   it("renders a plain-text answer for the console", () => {
     const out = renderPlainAnswer(
       view({ results: [{ tool: "compute_kpis", args: {}, result: kpiRows(30) }], suggestions: ["Next?"] }),
+      SETTINGS,
     );
     expect(out).toContain("ROAS was highest on xiaohongshu.");
     expect(out).toContain("… 5 more rows");
