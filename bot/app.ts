@@ -76,7 +76,10 @@ export function createSlackBot(options: SlackBotOptions): SlackBot {
     db: options.db,
     config,
     analyst: options.analyst,
-    delivery: new SlackDelivery(app.client, new ChannelPacer(options.channelGapMs ?? 1000), logger),
+    delivery: new SlackDelivery(app.client, new ChannelPacer(options.channelGapMs ?? 1000), logger, {
+      currency: config.BEACON_CURRENCY,
+      timezone: config.BEACON_TIMEZONE,
+    }),
     logger,
     now: options.now,
     background(work) {
