@@ -1,4 +1,4 @@
-// Machine-readable import formats (for `beacon import <entity> --help`) and the README section built from them.
+// Machine-readable import formats (for `beacon import <entity> --help`) and the docs/import-formats.md section built from them.
 import type { AnyImporter } from "./entity.ts";
 import type { AnyField, FieldType } from "./fields.ts";
 import { IMPORTERS } from "./importers.ts";
@@ -91,7 +91,7 @@ const GENERAL = `## Importing CSV exports
 Load customers before the files that reference them (orders, touchpoints, NPS).
 `;
 
-/** The README section: the general rules, then one table per entity with an example header. */
+/** The docs/import-formats.md section: the general rules, then one table per entity with an example header. */
 export function renderImportFormatsMarkdown(): string {
   const sections = IMPORT_ENTITIES.map((entity) => {
     const f = IMPORT_FORMATS[entity];
@@ -127,6 +127,6 @@ export function renderImportFormatsMarkdown(): string {
 }
 
 function cell(text: string): string {
-  // "<channel_code>" would otherwise be read as an HTML tag and vanish from the rendered README.
+  // "<channel_code>" would otherwise be read as an HTML tag and vanish from the rendered page.
   return text.replaceAll("|", "\\|").replaceAll("<", "&lt;").replaceAll("\n", " ");
 }

@@ -203,11 +203,11 @@ describe("booleans", () => {
   });
 });
 
-describe("README import formats", () => {
+describe("docs/import-formats.md", () => {
   it("is the text rendered from IMPORT_FORMATS (regenerate with renderImportFormatsMarkdown)", async () => {
     const { readFileSync } = await import("node:fs");
     const { renderImportFormatsMarkdown } = await import("../../db/import/index.ts");
-    const readme = readFileSync(new URL("../../README.md", import.meta.url), "utf8");
-    expect(readme).toContain(renderImportFormatsMarkdown().trim());
+    const page = readFileSync(new URL("../../docs/import-formats.md", import.meta.url), "utf8");
+    expect(page).toContain(renderImportFormatsMarkdown().trim());
   });
 });
