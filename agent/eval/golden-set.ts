@@ -117,7 +117,7 @@ export const GOLDEN_SET: readonly GoldenCase[] = [
     question: "Break this year's revenue so far down by month: which month had the highest revenue, and how much?",
     tool: "compute_kpis",
     args: (p) => ({ ...range(p, "this calendar year to date"), group_by: ["month"] }),
-    numbers: ["rows[0].revenue", "totals.revenue"],
+    numbers: ["top_by_revenue.revenue", "totals.revenue"],
   },
   {
     id: "kpi-retention-last-quarter-zh",

@@ -51,6 +51,15 @@ export interface KpiInputs {
   overhead: number;
 }
 
+/** Why a cost per customer or order is null without spend: 0 would read as "free", like ROAS's missing denominator. */
+export const NO_SPEND_REASON = "no ad spend (unpaid channel or no spend in the period)";
+
+/** Cost / count for CPA and CAC; null with a reason when there is no cost (unpaid traffic) or nothing to divide by. */
+export function costPer(cost: number | null, count: number, noCountReason: string): Kpi {
+  if (cost === 0) return { value: null, reason: NO_SPEND_REASON };
+  return ratio(cost, cost === null ? null : count, noCountReason);
+}
+
 export type RoiConvention = "google_ads" | "incremental_ratio";
 
 /** Every KPI of one row, each with its convention fixed in KPI_DEFINITIONS. */
@@ -60,13 +69,9 @@ export function computeKpis(x: KpiInputs, roiConvention: RoiConvention): Record<
     cvr: ratio(x.clicks === null ? null : x.orders, x.clicks, "no clicks"),
     cpc: ratio(x.spend, x.clicks, "no clicks"),
     cpm: ratio(x.spend, x.impressions, "no impressions", 1000),
-    cpa: ratio(x.spend, x.spend === null ? null : x.orders, "no conversions"),
-    cac_paid: ratio(x.spend, x.spend === null ? null : x.newCustomers, "no new customers"),
-    cac_fully_loaded: ratio(
-      x.spend === null ? null : x.spend + x.overhead,
-      x.spend === null ? null : x.newCustomers,
-      "no new customers",
-    ),
+    cpa: costPer(x.spend, x.orders, "no conversions"),
+    cac_paid: costPer(x.spend, x.newCustomers, "no new customers"),
+    cac_fully_loaded: costPer(x.spend === null ? null : x.spend + x.overhead, x.newCustomers, "no new customers"),
     roas: ratio(x.revenue, x.spend, "no spend"),
     roi:
       roiConvention === "google_ads"
@@ -98,24 +103,3 @@ export const KPI_DEFINITIONS: Record<string, string> = {
     "Retention = customers who ordered in the previous period and again in this one / customers who ordered in the previous period; churn = 1 - retention",
   nps: "NPS (Bain) = % promoters (9-10) - % detractors (0-6) of responses in the period",
 };
-
-/** The rows whose key KPIs moved most between two periods (relative change, rows with enough volume). */
-export function biggestMovers(
-  current: ReadonlyMap<string, Record<string, Kpi> & { revenue?: Kpi }>,
-  previous: ReadonlyMap<string, Record<string, Kpi>>,
-  kpis: readonly string[],
-  top = 3,
-): { key: string; kpi: string; previous: number; current: number; change: number }[] {
-  const moves: { key: string; kpi: string; previous: number; current: number; change: number }[] = [];
-  for (const [key, row] of current) {
-    const before = previous.get(key);
-    if (!before) continue;
-    for (const kpi of kpis) {
-      const a = before[kpi]?.value;
-      const b = row[kpi]?.value;
-      if (a === null || a === undefined || b === null || b === undefined || a === 0) continue;
-      moves.push({ key, kpi, previous: a, current: b, change: (b - a) / Math.abs(a) });
-    }
-  }
-  return moves.sort((x, y) => Math.abs(y.change) - Math.abs(x.change) || x.key.localeCompare(y.key)).slice(0, top);
-}

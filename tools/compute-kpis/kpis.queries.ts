@@ -173,3 +173,17 @@ export async function fetchNps(
   );
   return rows[0] ?? { promoters: 0, passives: 0, detractors: 0 };
 }
+
+/** Name and channel code of the campaigns with these external ids, so campaign rows say more than CMP-0019. */
+export async function fetchCampaignLabels(
+  db: Queryable,
+  externalIds: readonly string[],
+): Promise<Map<string, { name: string; channel: string }>> {
+  const { rows } = await db.query<{ external_id: string; name: string; channel: string }>(
+    `SELECT cp.external_id, cp.name, ch.code AS channel
+     FROM campaigns cp JOIN channels ch ON ch.id = cp.channel_id
+     WHERE cp.external_id = ANY($1::text[])`,
+    [externalIds],
+  );
+  return new Map(rows.map((r) => [r.external_id, { name: r.name, channel: r.channel }]));
+}

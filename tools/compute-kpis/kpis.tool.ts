@@ -3,21 +3,25 @@ import { AppError } from "../../errors.ts";
 import { fetchTierThresholds } from "../find-customers/value-tier.queries.ts";
 import { fetchFreshness } from "../freshness.ts";
 import { assertKnownRegion, channelIdFor } from "../known-values.ts";
-import { addDays, IsoDate, resolvePeriod } from "../period.ts";
-import { defineTool, ROLES } from "../tool.ts";
+import { addDays, IsoDate, resolvePeriod, todayIn } from "../period.ts";
+import { defineTool, ROLES, type ToolContext } from "../tool.ts";
 import {
-  biggestMovers,
-  computeKpis,
-  KPI_DEFINITIONS,
-  type Kpi,
-  type KpiInputs,
-  nps,
-  type RoiConvention,
-  ratio,
-} from "./kpis.model.ts";
+  buildRows,
+  changesOf,
+  money,
+  present,
+  presentKpi,
+  type Row,
+  r4,
+  rowId,
+  sharesOf,
+  sumRows,
+} from "./kpi-rows.ts";
+import { KPI_DEFINITIONS, type Kpi, nps, ratio } from "./kpis.model.ts";
 import {
   DIMENSIONS,
   type Dimension,
+  fetchCampaignLabels,
   fetchNps,
   fetchOrderAggregates,
   fetchRetention,
@@ -25,6 +29,8 @@ import {
   orderAttributionIsStale,
   spendByDimensions,
 } from "./kpis.queries.ts";
+import { biggestMovers, MOVERS_DEFINITION } from "./movers.model.ts";
+import { isTimeDimension, partialBucket, type TimeDimension } from "./time-buckets.ts";
 
 export const ComputeKpisInput = z
   .object({
@@ -59,27 +65,28 @@ export const ComputeKpisInput = z
       ),
     region: z.string().min(1).optional().describe("Only customers in this region."),
     acquisition_channel: z.string().min(1).optional().describe("Only customers acquired through this channel code."),
-    limit: z.number().int().min(1).max(500).default(100).describe("Most rows to return, by revenue."),
+    limit: z
+      .number()
+      .int()
+      .min(1)
+      .max(500)
+      .default(100)
+      .describe("Most rows to return: the highest revenue, or for day/week/month the latest periods."),
   })
   .strict();
 
-const r4 = (x: number) => Math.round(x * 1e4) / 1e4;
-const money = (x: number) => Math.round(x * 100) / 100;
-const KEY_KPIS = ["roas", "cvr", "cac_paid", "aov"] as const;
-
-interface Row {
-  key: Record<string, string>;
-  inputs: KpiInputs;
-  kpis: Record<string, Kpi>;
-}
+/** Retention over a shorter window mostly measures how often people shop, not whether they stay. */
+export const MIN_RETENTION_DAYS = 28;
 
 export const computeKpisTool = defineTool({
   name: "compute_kpis",
   description:
     "The KPI table: impressions, clicks, spend, orders, revenue, new customers, CTR, CVR, CPC, CPM, CPA, paid and fully " +
     "loaded CAC, ROAS, ROI (named convention), AOV, repeat-purchase rate, plus retention, churn and NPS for the period; by " +
-    "channel, platform, campaign, region, value segment and/or day/week/month, with period-over-period change and the " +
-    "biggest movers. Orders are credited to channels by last touch. Zero denominators come back as null with the reason.",
+    "channel, platform, campaign, region, value segment and/or day/week/month, with each row's revenue and spend share, " +
+    "period-over-period change (absolute and relative) and the biggest movers by money impact. Day/week/month rows come in " +
+    "date order, with partial ones flagged. Orders are credited to channels by last touch. Zero denominators and unpaid " +
+    "channels' costs come back as null with the reason.",
   input: ComputeKpisInput,
   roles: ROLES,
   access: "read",
@@ -120,37 +127,30 @@ export const computeKpisTool = defineTool({
           ? { start: shiftYear(start), end: shiftYear(end) }
           : { start: addDays(start, -days), end: addDays(start, -1) };
     const previous = previousPeriod ? await load(previousPeriod) : null;
-    // Retention is itself a comparison with the preceding period, so compare "none" skips it (and its scan).
-    const retention =
-      input.compare === "none"
-        ? null
-        : await fetchRetention(
-            context.db,
-            { start, end },
-            { start: addDays(start, -days), end: addDays(start, -1) },
-            context.timezone,
-          );
+    const retentionKpi = await retentionOf(context, input.compare, { start, end }, days);
     const npsCounts = await fetchNps(context.db, { start, end }, context.timezone);
     const total = current.total;
     const previousTotal = previous?.total ?? null;
-    const keyOf = (r: Row) => JSON.stringify(r.key);
-    const previousByKey = new Map((previous?.rows ?? []).map((r) => [keyOf(r), r]));
-    const sorted = [...current.rows].sort(
-      (a, b) => b.inputs.revenue - a.inputs.revenue || keyOf(a).localeCompare(keyOf(b)),
+    const previousById = new Map((previous?.rows ?? []).map((r) => [rowId(r), r]));
+    const timeDim = dims.find(isTimeDimension);
+    const byRevenue = [...current.rows].sort(
+      (a, b) => b.inputs.revenue - a.inputs.revenue || rowId(a).localeCompare(rowId(b)),
     );
-    const movers = previous
-      ? biggestMovers(
-          new Map(current.rows.filter((r) => r.inputs.orders >= 20).map((r) => [keyOf(r), r.kpis])),
-          new Map(previous.rows.map((r) => [keyOf(r), r.kpis])),
-          KEY_KPIS,
+    // A time series reads in date order; when it must be cut, the latest periods are the ones asked about.
+    const shown = timeDim ? chronological(byRevenue, timeDim).slice(-input.limit) : byRevenue.slice(0, input.limit);
+    const labels = dims.includes("campaign")
+      ? await fetchCampaignLabels(
+          context.db,
+          shown.map((r) => r.key.campaign ?? ""),
         )
+      : null;
+    const today = todayIn(context);
+    const movers = previous
+      ? biggestMovers(new Map(current.rows.map((r) => [rowId(r), r])), new Map(previous.rows.map((r) => [rowId(r), r])))
       : [];
-    const retentionKpi: Kpi = retention
-      ? ratio(retention.retained, retention.previous_customers, "nobody ordered in the previous period")
-      : { value: null, reason: "retention compares with the preceding period: ask with compare previous_period" };
     const roiName = input.roi_convention === "google_ads" ? "roi_google_ads" : "roi_incremental_ratio";
     const npsKpi = nps(npsCounts.promoters, npsCounts.passives, npsCounts.detractors);
-    const top = sorted[0];
+    const top = byRevenue[0];
     return {
       summary:
         `${start}..${end}: revenue ${money(total.inputs.revenue).toLocaleString("en-US")} ${context.currency} from ${total.inputs.orders.toLocaleString("en-US")} orders` +
@@ -159,7 +159,7 @@ export const computeKpisTool = defineTool({
         (previousTotal && previousTotal.inputs.revenue > 0
           ? ` (revenue ${((total.inputs.revenue / previousTotal.inputs.revenue - 1) * 100).toFixed(1)}% vs ${input.compare.replace("_", " ")})`
           : "") +
-        (top && dims.length > 0 ? `; top ${dims.join(" x ")}: ${Object.values(top.key).join(" / ")}` : "") +
+        (top && dims.length > 0 ? `; top ${dims.join(" x ")} by revenue: ${Object.values(top.key).join(" / ")}` : "") +
         ".",
       period: { start, end, days, timezone: context.timezone, previous: previousPeriod },
       group_by: dims,
@@ -174,149 +174,81 @@ export const computeKpisTool = defineTool({
           filtered || !spendByDimensions(dims)
             ? "Ad spend is not recorded per customer, region or segment: spend-based KPIs are null for this view."
             : undefined,
+        shares:
+          "revenue_share = the row's revenue / total revenue; spend_share = the row's spend / total spend (each order has exactly one row, so shares add up to 1).",
+        change:
+          "change = (this period - previous) / |previous| per metric (null when the previous value is 0); change_absolute = this period - previous.",
+        rows: timeDim
+          ? `Rows in date order (the latest ${input.limit} when cut); partial = a ${timeDim} the period cuts or that is not over, with the days it covers.`
+          : `Rows by revenue, highest first (the top ${input.limit} when cut).`,
+        biggest_movers: previous ? MOVERS_DEFINITION : undefined,
         currency: context.currency,
       },
       totals: {
         ...present(total),
         previous: previousTotal ? present(previousTotal) : undefined,
+        ...(previousTotal ? changesOf(total, previousTotal) : {}),
         retention: presentKpi(retentionKpi),
         churn: retentionKpi.value === null ? presentKpi(retentionKpi) : r4(1 - retentionKpi.value),
         nps: presentKpi(npsKpi),
         nps_responses: npsCounts.promoters + npsCounts.passives + npsCounts.detractors,
       },
-      rows: sorted.slice(0, input.limit).map((r) => {
-        const before = previousByKey.get(keyOf(r));
-        return { ...present(r), change: before ? changeOf(r, before) : undefined };
+      rows: shown.map((r) => {
+        const before = previousById.get(rowId(r));
+        const campaign = labels?.get(r.key.campaign ?? "");
+        return {
+          ...present(r),
+          ...(campaign ? { campaign_name: campaign.name, campaign_channel: campaign.channel } : {}),
+          ...sharesOf(r, total),
+          ...(timeDim ? { partial: partialBucket(timeDim, r.key[timeDim] ?? "", { start, end }, today) } : {}),
+          ...(before ? changesOf(r, before) : {}),
+        };
       }),
-      rows_total: sorted.length,
+      rows_total: current.rows.length,
+      top_by_revenue: top && dims.length > 0 ? { key: top.key, revenue: money(top.inputs.revenue) } : undefined,
       biggest_movers: movers.map((m) => ({
-        ...m,
         key: JSON.parse(m.key) as Record<string, string>,
-        change: r4(m.change),
+        kpi: m.kpi,
         previous: r4(m.previous),
         current: r4(m.current),
+        absolute_change: r4(m.absolute_change),
+        change: m.change === null ? null : r4(m.change),
+        impact: money(m.impact),
       })),
       data_freshness: await fetchFreshness(context.db),
     };
   },
 });
 
-function buildRows(
-  dims: Dimension[],
-  orders: Awaited<ReturnType<typeof fetchOrderAggregates>>,
-  spend: Awaited<ReturnType<typeof fetchSpendAggregates>> | null,
-  overhead: number,
-  roi: RoiConvention,
-): Row[] {
-  const rows = new Map<string, Row>();
-  const keyOf = (k1: string, k2: string) => {
-    const key: Record<string, string> = {};
-    if (dims[0]) key[dims[0]] = k1;
-    if (dims[1]) key[dims[1]] = k2;
-    return key;
-  };
-  const entry = (k1: string, k2: string) => {
-    const id = `${k1}\u0000${k2}`;
-    let row = rows.get(id);
-    if (!row) {
-      row = {
-        key: keyOf(k1, k2),
-        inputs: {
-          impressions: spend ? 0 : null,
-          clicks: spend ? 0 : null,
-          spend: spend ? 0 : null,
-          orders: 0,
-          revenue: 0,
-          newCustomers: 0,
-          customers: 0,
-          repeatCustomers: 0,
-          overhead: 0,
-        },
-        kpis: {},
-      };
-      rows.set(id, row);
-    }
-    return row;
-  };
-  for (const o of orders) {
-    if (o.is_total) continue;
-    const row = entry(o.k1, o.k2);
-    Object.assign(row.inputs, {
-      orders: o.orders,
-      revenue: o.revenue,
-      newCustomers: o.new_customers,
-      customers: o.customers,
-      repeatCustomers: o.repeat_customers,
-    });
+/** Retention against the preceding equally long period; null with the reason when not asked for or not meaningful. */
+async function retentionOf(
+  context: ToolContext,
+  compare: "previous_period" | "previous_year" | "none",
+  period: { start: string; end: string },
+  days: number,
+): Promise<Kpi> {
+  // Retention is itself a comparison with the preceding period, so compare "none" skips it (and its scan).
+  if (compare === "none") {
+    return { value: null, reason: "retention compares with the preceding period: ask with compare previous_period" };
   }
-  const totalSpend = (spend ?? []).reduce((s, x) => s + x.spend, 0);
-  for (const s of spend ?? []) {
-    const row = entry(s.k1, s.k2);
-    Object.assign(row.inputs, { spend: s.spend, impressions: s.impressions, clicks: s.clicks });
-    row.inputs.overhead = totalSpend > 0 ? (overhead * s.spend) / totalSpend : 0;
+  if (days < MIN_RETENTION_DAYS) {
+    return {
+      value: null,
+      reason: `a ${days}-day window is too short for retention (customers reorder less often than that): ask for ${MIN_RETENTION_DAYS} days or more`,
+    };
   }
-  for (const row of rows.values()) row.kpis = computeKpis(row.inputs, roi);
-  return [...rows.values()];
+  const retention = await fetchRetention(
+    context.db,
+    period,
+    { start: addDays(period.start, -days), end: addDays(period.start, -1) },
+    context.timezone,
+  );
+  return ratio(retention.retained, retention.previous_customers, "nobody ordered in the previous period");
 }
 
-/** The total row: spend summed over rows; orders, customers and repeat customers from SQL's total grouping set. */
-function sumRows(
-  rows: Row[],
-  total: Awaited<ReturnType<typeof fetchOrderAggregates>>[number] | undefined,
-  overhead: number,
-  roi: RoiConvention,
-  withSpend: boolean,
-): Row {
-  const inputs: KpiInputs = {
-    impressions: withSpend ? 0 : null,
-    clicks: withSpend ? 0 : null,
-    spend: withSpend ? 0 : null,
-    orders: total?.orders ?? 0,
-    revenue: total?.revenue ?? 0,
-    newCustomers: total?.new_customers ?? 0,
-    customers: total?.customers ?? 0,
-    repeatCustomers: total?.repeat_customers ?? 0,
-    overhead,
-  };
-  if (withSpend) {
-    for (const r of rows) {
-      inputs.spend = (inputs.spend ?? 0) + (r.inputs.spend ?? 0);
-      inputs.impressions = (inputs.impressions ?? 0) + (r.inputs.impressions ?? 0);
-      inputs.clicks = (inputs.clicks ?? 0) + (r.inputs.clicks ?? 0);
-    }
-  }
-  return { key: {}, inputs, kpis: computeKpis(inputs, roi) };
-}
-
-function presentKpi(k: Kpi): number | { value: null; reason: string } {
-  return k.value === null ? { value: null, reason: k.reason } : r4(k.value);
-}
-
-function present(r: Row) {
-  return {
-    ...(Object.keys(r.key).length ? { key: r.key } : {}),
-    spend: r.inputs.spend === null ? null : money(r.inputs.spend),
-    impressions: r.inputs.impressions,
-    clicks: r.inputs.clicks,
-    orders: r.inputs.orders,
-    revenue: money(r.inputs.revenue),
-    new_customers: r.inputs.newCustomers,
-    ...Object.fromEntries(Object.entries(r.kpis).map(([k, v]) => [k, presentKpi(v)])),
-  };
-}
-
-/** Relative change of the headline numbers against the same key in the previous period. */
-function changeOf(now: Row, before: Row): Record<string, number | null> {
-  const rel = (a: number | null | undefined, b: number | null | undefined) =>
-    a == null || b == null || b === 0 ? null : r4((a - b) / Math.abs(b));
-  return {
-    revenue: rel(now.inputs.revenue, before.inputs.revenue),
-    orders: rel(now.inputs.orders, before.inputs.orders),
-    spend: rel(now.inputs.spend, before.inputs.spend),
-    roas: rel(now.kpis.roas?.value, before.kpis.roas?.value),
-    cvr: rel(now.kpis.cvr?.value, before.kpis.cvr?.value),
-    cac_paid: rel(now.kpis.cac_paid?.value, before.kpis.cac_paid?.value),
-  };
+/** Rows by their calendar bucket, oldest first; within a bucket, by revenue (the order they arrive in). */
+function chronological(rows: readonly Row[], dim: TimeDimension): Row[] {
+  return [...rows].sort((a, b) => (a.key[dim] ?? "").localeCompare(b.key[dim] ?? ""));
 }
 
 function shiftYear(date: string): string {

@@ -3,6 +3,7 @@ import { describe, expect, it } from "vitest";
 import {
   computeKpis,
   type KpiInputs,
+  NO_SPEND_REASON,
   nps,
   npsFromScores,
   ratio,
@@ -136,7 +137,7 @@ describe("KPI formulas against kpi_examples.json", () => {
         {
           impressions: 0,
           clicks: 0,
-          spend: 0,
+          spend: 100,
           orders: 0,
           revenue: 0,
           newCustomers: 0,
@@ -151,6 +152,26 @@ describe("KPI formulas against kpi_examples.json", () => {
       reason: "no conversions",
     });
     expect(nps(0, 0, 0)).toEqual({ value: null, reason: "no NPS responses" });
+    // Unpaid traffic: a cost per order or customer of 0 would read as "free", so it is null with the reason.
+    const unpaid = computeKpis(
+      {
+        impressions: 0,
+        clicks: 0,
+        spend: 0,
+        orders: 12,
+        revenue: 900,
+        newCustomers: 5,
+        customers: 10,
+        repeatCustomers: 2,
+        overhead: 0,
+      },
+      "google_ads",
+    );
+    for (const kpi of ["cpa", "cac_paid", "cac_fully_loaded", "roas"] as const) {
+      expect(unpaid[kpi]?.value, kpi).toBeNull();
+    }
+    expect(unpaid.cac_paid).toEqual({ value: null, reason: NO_SPEND_REASON });
+    expect(unpaid.aov?.value).toBe(75);
   });
 });
 
