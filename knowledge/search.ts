@@ -1,5 +1,6 @@
 import type { Queryable } from "../db/pool.ts";
 import { type Embedder, toVectorLiteral } from "./embedders/embedder.ts";
+import { glossaryExpansion } from "./embedders/glossary.ts";
 import { reciprocalRankFusion } from "./fuse.ts";
 import {
   fetchPassages,
@@ -61,7 +62,7 @@ export async function searchKnowledge(db: Queryable, query: string, options: Sea
   if (mode !== "text") {
     const embedder = options.embedder;
     if (!embedder) throw new Error(`search mode ${mode} needs an embedder`);
-    const [vector] = await embedder.embed([query]);
+    const [vector] = await embedder.embed([embedder.kind === "lexical" ? expandForLexical(query) : query]);
     if (vector?.some((x) => x !== 0)) {
       const rows = await vectorCandidates(
         db,
@@ -76,9 +77,12 @@ export async function searchKnowledge(db: Queryable, query: string, options: Sea
   }
   let textIds: number[] = [];
   if (mode !== "vector") {
-    const terms = [...new Set(searchTokens(query))];
+    const own = [...new Set(searchTokens(query))];
+    const translated = glossaryExpansion(own);
+    const terms = [...own, ...translated];
     const counts = await fetchTermCounts(db, terms);
-    const match = anyOf(matchTerms(terms, counts));
+    // Rare terms are picked per language side, so the other language's names are never crowded out of the match.
+    const match = anyOf([...new Set([...matchTerms(own, counts), ...matchTerms(translated, counts)])]);
     const rank = anyOf(terms.filter((t) => counts.has(t)));
     if (match && rank) textIds = (await textCandidates(db, match, rank, filters, candidates)).map((r) => r.chunk_id);
   }
@@ -96,4 +100,10 @@ export async function searchKnowledge(db: Queryable, query: string, options: Sea
     const passage = passages.get(hit.chunkId);
     return passage ? [{ ...passage, score: hit.score, vector_rank: hit.vectorRank, text_rank: hit.textRank }] : [];
   });
+}
+
+/** The query plus the other-language names of its glossary concepts, so hashed features meet the other language. */
+export function expandForLexical(query: string): string {
+  const extra = glossaryExpansion([...new Set(searchTokens(query))]);
+  return extra.length === 0 ? query : `${query}\n${extra.join(" ")}`;
 }

@@ -108,6 +108,24 @@ short video|short-video|短视频
 grade|graded|分级
 test budget|测试预算
 learning phase|学习期
+at risk|at-risk|流失风险|有流失风险
+playbook|handbook|手册|运营手册
+evaluate|evaluation|assess|assessment|评估
+metric|metrics|indicator|指标
+decline|drop|fell|fall|decrease|下降|下滑|减少
+increase|rise|rose|grow|growth|上升|增长|提高
+last month|previous month|上月|上个月
+compare|compared|comparison|相比|比较|对比
+reason|reasons|cause|causes|原因
+analyse|analyze|analysis|分析
+system|systems|系统
+retailer|retailers|零售商
+material|materials|材料
+meeting|会议
+stages of development|development stage|发展阶段
+refresh|refreshed|刷新
+young|年轻
+complaint priority|优先级
 `;
 
 let lookup: Map<string, number> | undefined;
@@ -144,4 +162,26 @@ export function glossaryConcepts(tokens: readonly string[]): number[] {
 /** How many concepts the glossary holds (named in answers' metadata). */
 export function glossarySize(): number {
   return new Set(glossary().values()).size;
+}
+
+let namesByConcept: Map<number, string[]> | undefined;
+
+/**
+ * Query expansion across languages: the search tokens of every name (English and 中文) of each glossary concept
+ * the tokens mention, minus the tokens themselves. Lets full-text search find "召回" passages for "win back".
+ */
+export function glossaryExpansion(tokens: readonly string[]): string[] {
+  if (!namesByConcept) {
+    namesByConcept = new Map();
+    for (const [key, concept] of glossary()) namesByConcept.set(concept, [...(namesByConcept.get(concept) ?? []), key]);
+  }
+  const own = new Set(tokens);
+  const out = new Set<string>();
+  for (const concept of glossaryConcepts(tokens)) {
+    for (const name of namesByConcept.get(concept) ?? []) {
+      // Single characters (达人 cut into 达 + 人) match nearly everything, so they add noise, not recall.
+      for (const token of name.split(" ")) if (token.length > 1 && !own.has(token)) out.add(token);
+    }
+  }
+  return [...out];
 }

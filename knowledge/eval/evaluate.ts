@@ -61,7 +61,7 @@ export interface EvalSummary {
   questions: number;
   recall_at_5: number;
   mrr: number;
-  /** Per group: en, zh, cross_language. */
+  /** Per group: en, zh (question language), same_language and cross_language (the answer's language). */
   groups: Record<string, { questions: number; recall_at_5: number; mrr: number }>;
   misses: string[];
 }
@@ -93,6 +93,7 @@ export function summarise(
     groups: {
       en: group((q) => q.lang === "en"),
       zh: group((q) => q.lang === "zh"),
+      same_language: group((q) => q.cross_language !== true),
       cross_language: group((q) => q.cross_language === true),
     },
     misses: scores.filter((s) => s.recall < 1).map((s) => s.id),

@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { glossaryConcepts, glossarySize } from "../../knowledge/embedders/glossary.ts";
+import { glossaryConcepts, glossaryExpansion, glossarySize } from "../../knowledge/embedders/glossary.ts";
 import { type EvalQuestion, loadQuestions, scoreQuestion, summarise } from "../../knowledge/eval/evaluate.ts";
 import { reciprocalRankFusion } from "../../knowledge/fuse.ts";
-import { anyOf, matchTerms } from "../../knowledge/search.ts";
+import { anyOf, expandForLexical, matchTerms } from "../../knowledge/search.ts";
 import { searchTokens } from "../../knowledge/segment.ts";
 
 describe("reciprocalRankFusion", () => {
@@ -58,6 +58,23 @@ describe("glossary", () => {
     const zh = glossaryConcepts(searchTokens("投放排重规则"));
     expect(en.filter((c) => zh.includes(c)).length).toBeGreaterThan(0);
     expect(glossarySize()).toBeGreaterThan(80);
+  });
+
+  it("expands a query with the other language's names of its concepts, never repeating the query's own tokens", () => {
+    expect(glossaryExpansion(searchTokens("高价值客户流失了"))).toEqual(
+      expect.arrayContaining(["high", "value", "laps", "inactive", "churn"]),
+    );
+    const en = searchTokens("win back lapsed customers");
+    const expanded = glossaryExpansion(en);
+    expect(expanded).toEqual(expect.arrayContaining(["召回", "挽回", "流失"]));
+    expect(expanded.filter((t) => en.includes(t))).toEqual([]);
+    expect(glossaryExpansion(searchTokens("the weather today"))).toEqual([]);
+    expect(glossaryExpansion(searchTokens("KOL"))).toEqual(["influencer", "网红"]);
+  });
+
+  it("adds the translations to the lexical query text only when the glossary knows a term", () => {
+    expect(expandForLexical("the weather today")).toBe("the weather today");
+    expect(expandForLexical("渠道分级")).toMatch(/^渠道分级\n.*\bchannel\b.*\bgrade\b/);
   });
 });
 
