@@ -153,3 +153,14 @@ export function sampleSizePerArm(p1: number, p2: number, alpha = 0.05, power = 0
   const root = za * Math.sqrt(2 * pbar * (1 - pbar)) + zb * Math.sqrt(p1 * (1 - p1) + p2 * (1 - p2));
   return (root * root) / ((p2 - p1) * (p2 - p1));
 }
+
+/** Power of a two-sided test at `alpha` to detect p1 -> p2 with n visitors per arm (the Fleiss formula solved for power). */
+export function powerAt(p1: number, p2: number, n: number, alpha = 0.05): number {
+  if (p1 === p2 || n <= 0) return alpha;
+  const za = normalQuantile(1 - alpha / 2);
+  const pbar = (p1 + p2) / 2;
+  const zb =
+    (Math.abs(p2 - p1) * Math.sqrt(n) - za * Math.sqrt(2 * pbar * (1 - pbar))) /
+    Math.sqrt(p1 * (1 - p1) + p2 * (1 - p2));
+  return normalCdf(zb);
+}

@@ -1,8 +1,16 @@
 import { z } from "zod";
 import { IsoDate, resolvePeriod } from "../period.ts";
 import { defineTool, ROLES, ToolInputError } from "../tool.ts";
-import { type Arm, newcombeInterval, sampleSizePerArm, twoProportionZTest, waldInterval } from "./ab-test.model.ts";
+import {
+  type Arm,
+  newcombeInterval,
+  powerAt,
+  sampleSizePerArm,
+  twoProportionZTest,
+  waldInterval,
+} from "./ab-test.model.ts";
 import { fetchCampaignArm, fetchCampaignsByExternalId } from "./compare-ab-test.queries.ts";
+import { decideVerdict } from "./verdict.model.ts";
 
 const ArmCounts = z
   .object({
@@ -61,7 +69,9 @@ export const compareAbTestTool = defineTool({
   description:
     "Compares the conversion rates of two variants (explicit visitor/conversion counts or two campaigns): rates, absolute " +
     "difference with a 95% Newcombe interval, two-proportion z-test p-value, relative lift, and the visitors per arm needed " +
-    "for a minimum detectable lift. Calls a winner only when the result is significant and the test had enough visitors.",
+    "for a minimum detectable lift. Verdict: a_wins/b_wins only when significant, the lift reaches the minimum and the test " +
+    "had enough visitors; otherwise significant_but_below_minimum_lift, significant_but_underpowered, " +
+    "no_significant_difference or inconclusive, with a sentence and a power note.",
   input: CompareAbTestInput,
   roles: ROLES,
   access: "read",
@@ -120,21 +130,36 @@ export const compareAbTestTool = defineTool({
     const significant = test.pValue < input.alpha;
     const smallest = Math.min(a.visitors, b.visitors);
     const powered = required !== null && smallest >= required;
+    const power = baseline > 0 && target < 1 ? powerAt(baseline, target, smallest, input.alpha) : null;
+    const decision = decideVerdict({
+      rateA,
+      rateB,
+      pValue: test.pValue,
+      alpha: input.alpha,
+      minimumLift: input.minimum_detectable_lift,
+      required,
+      smallestArm: smallest,
+      power,
+      labels,
+    });
+    const liftPct = `${+(input.minimum_detectable_lift * 100).toFixed(2)}%`;
     const reasons: string[] = [];
     if (!significant) reasons.push(`not significant: p = ${test.pValue.toPrecision(3)} >= alpha ${input.alpha}`);
+    if (decision.verdict === "significant_but_below_minimum_lift") reasons.push("lift below the minimum you set");
     if (required === null) reasons.push("no conversions in either arm, so the needed sample size is unknown");
-    else if (!powered)
+    else if (!powered && decision.verdict !== "significant_but_below_minimum_lift")
       reasons.push(
-        `underpowered: ${smallest.toLocaleString("en-US")} visitors in the smaller arm, ${required.toLocaleString("en-US")} needed per arm to detect a ${input.minimum_detectable_lift * 100}% lift with power ${input.power}`,
+        `underpowered: ${smallest.toLocaleString("en-US")} visitors in the smaller arm, ${required.toLocaleString("en-US")} needed per arm to detect a ${liftPct} lift with power ${input.power}`,
       );
-    const winner = reasons.length === 0 ? (rateB > rateA ? "b" : "a") : null;
     const lift = rateA > 0 ? rateB / rateA - 1 : null;
-    const summary = winner
-      ? `${winner === "b" ? labels.b : labels.a} wins: ${pct(rateB)} vs ${pct(rateA)} (difference ${pct(rateB - rateA)}, 95% CI ${pct(newcombe[0])} to ${pct(newcombe[1])}, p = ${test.pValue.toPrecision(3)}).`
-      : `No winner: ${labels.b} ${pct(rateB)} vs ${labels.a} ${pct(rateA)}; ${reasons.join("; ")}.`;
+    const summary =
+      `${decision.text} ${labels.b} ${pct(rateB)} vs ${labels.a} ${pct(rateA)} ` +
+      `(difference ${pct(rateB - rateA)}, 95% CI ${pct(newcombe[0])} to ${pct(newcombe[1])}).`;
     return {
       summary,
-      verdict: winner ? `${winner}_wins` : "no_winner",
+      verdict: decision.verdict,
+      verdict_text: decision.text,
+      better_arm: decision.better,
       reasons,
       arms: {
         a: { label: labels.a, visitors: a.visitors, conversions: a.conversions, rate: r6(rateA) },
@@ -155,6 +180,11 @@ export const compareAbTestTool = defineTool({
         required_visitors_per_arm: required,
         smallest_arm: smallest,
         powered,
+        power_at_smallest_arm: power === null ? null : r6(power),
+        power_note:
+          power === null
+            ? "no arm converted, so power is unknown"
+            : `with ${smallest.toLocaleString("en-US")} visitors per arm the test detects a ${liftPct} lift ${pct(power)} of the time (target ${+(input.power * 100).toFixed(1)}%)`,
       },
       definitions: {
         difference: "rate(B) - rate(A); B is the variant, A the control.",
@@ -162,7 +192,12 @@ export const compareAbTestTool = defineTool({
         test: "Two-sided pooled two-proportion z-test (equal to Pearson's chi-square without continuity correction).",
         sample_size:
           "Visitors per arm to detect baseline -> baseline x (1 + lift) at the given alpha (two-sided) and power (Fleiss formula, no continuity correction).",
-        winner: "Declared only when p < alpha AND the smaller arm has at least the required visitors.",
+        verdict:
+          "a_wins / b_wins: p < alpha, the lift is at least minimum_detectable_lift and the smaller arm has the required visitors; " +
+          "significant_but_below_minimum_lift: p < alpha but the lift is smaller than the minimum you set; " +
+          "significant_but_underpowered: p < alpha but fewer visitors than needed (small significant tests overstate lifts); " +
+          "no_significant_difference: p >= alpha with enough visitors to detect the minimum lift; " +
+          "inconclusive: p >= alpha and too few visitors to rule the minimum lift out. better_arm names the higher rate when p < alpha.",
       },
       source,
       warnings,

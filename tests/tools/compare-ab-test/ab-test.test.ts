@@ -5,6 +5,7 @@ import {
   newcombeInterval,
   normalCdf,
   normalQuantile,
+  powerAt,
   sampleSizePerArm,
   twoProportionZTest,
   waldInterval,
@@ -78,5 +79,20 @@ describe("two proportions", () => {
     expect(Math.ceil(sampleSizePerArm(0.1, 0.15))).toBe(686);
     // R power.prop.test(p1 = .5, p2 = .75, power = .9) gives 76.65; it also counts the far rejection tail.
     expect(sampleSizePerArm(0.5, 0.75, 0.05, 0.9)).toBeCloseTo(76.71, 1);
+  });
+});
+
+describe("powerAt", () => {
+  it("inverts the sample-size formula: at the required visitors the power is the target", () => {
+    for (const [p1, p2, alpha, power] of [
+      [0.1, 0.15, 0.05, 0.8],
+      [0.05, 0.055, 0.05, 0.9],
+      [0.5, 0.75, 0.01, 0.8],
+    ] as const) {
+      expect(powerAt(p1, p2, sampleSizePerArm(p1, p2, alpha, power), alpha)).toBeCloseTo(power, 9);
+    }
+    // Fewer visitors, less power; no difference at all leaves only the false-positive rate.
+    expect(powerAt(0.1, 0.15, 300)).toBeLessThan(0.5);
+    expect(powerAt(0.1, 0.1, 300)).toBe(0.05);
   });
 });
