@@ -1,98 +1,161 @@
 import { randomUUID } from "node:crypto";
-import { createInterface } from "node:readline/promises";
-import type { Analyst } from "../agent/types.ts";
-import type { Database } from "../db/pool.ts";
+import { clearScreenDown, cursorTo } from "node:readline";
+import { createInterface, type Interface } from "node:readline/promises";
 import { AppError } from "../errors.ts";
-import { TOOLS } from "../tools/index.ts";
-import { invokeTool } from "../tools/run-tool.ts";
-import type { Caller } from "../tools/tool.ts";
-import { helpText, runSubcommand, SUBCOMMANDS, subcommandOf, usageOf } from "./commands/subcommands.ts";
-import { renderPlainAnswer } from "./render/plain-answer.ts";
+import { answerLine, type LineContext } from "./console/answer-line.ts";
+import { completeLine } from "./console/completer.ts";
+import { HISTORY_SIZE, loadHistory, saveHistory } from "./console/history.ts";
 
-export interface ConsoleOptions {
-  db: Database;
-  analyst: Analyst;
-  caller: Caller;
-  timezone: string;
-  currency: string;
-  now?: Date;
+export interface ConsoleOptions extends LineContext {
   input?: NodeJS.ReadableStream;
   output?: NodeJS.WritableStream;
-  /** Progress lines while the agent works (default: none). */
-  onProgress?: (status: string) => void;
+  /**
+   * Line editing, history, Tab completion, a prompt and Ctrl+C handling. Default: when input and output are both
+   * terminals; piped input is read line by line without them.
+   */
+  terminal?: boolean;
+  /** Where the history of a terminal session is kept (e.g. ~/.beacon_history); none when absent. */
+  historyFile?: string;
 }
 
-const CONSOLE_HELP = `Console commands:
-  tools                        list the tools
-  tool <name> [json args]      run any tool with JSON arguments, e.g.  tool describe_data {}
-  quit                         leave`;
+export const PROMPT = "beacon› ";
 
-export const NO_MODEL_HINT =
-  "Free-text questions need a language model, and none is configured. Set OPENAI_API_KEY (plus OPENAI_BASE_URL for " +
-  "Azure, vLLM, Ollama or LM Studio) in .env and restart. Meanwhile the commands above work without a model, e.g. " +
-  '"kpi group_by=channel" or "segment dimension=rfm". Type "help" for all of them.';
-
-/** One line of console input -> the text to print; shared by the console and `beacon ask`. */
-export async function answerLine(line: string, options: ConsoleOptions, sessionId: string): Promise<string> {
-  const trimmed = line.trim();
-  if (trimmed === "help" || trimmed === "?") return `${helpText("", options.analyst.modelConfigured)}\n${CONSOLE_HELP}`;
-  const helpTopic = /^help\s+(\S+)$/.exec(trimmed)?.[1];
-  if (helpTopic) return helpTopic in SUBCOMMANDS ? usageOf(helpTopic, "") : `No command "${helpTopic}". Type "help".`;
-  if (trimmed === "tools") return TOOLS.map((t) => `  ${t.name.padEnd(28)} ${t.description.split(". ")[0]}`).join("\n");
-  const invokeOptions = {
-    caller: options.caller,
-    timezone: options.timezone,
-    currency: options.currency,
-    now: options.now,
-  };
-  const toolMatch = /^tool\s+(\S+)\s*(.*)$/s.exec(trimmed);
-  if (toolMatch) {
-    const [, name = "", json = ""] = toolMatch;
-    let args: unknown = {};
-    try {
-      args = json.trim() ? JSON.parse(json) : {};
-    } catch (error) {
-      return `The arguments are not valid JSON: ${(error as Error).message}`;
-    }
-    const outcome = await invokeTool(options.db, name, args, invokeOptions);
-    return outcome.ok ? JSON.stringify(outcome.result, null, 2) : `Error: ${outcome.error}`;
-  }
-  const sub = subcommandOf(trimmed);
-  if (sub) {
-    const outcome = await runSubcommand(options.db, sub, trimmed.slice(sub.length), invokeOptions, "");
-    return outcome.ok ? renderPlainAnswer(outcome.view) : `Error: ${outcome.message}`;
-  }
-  if (!options.analyst.modelConfigured) return NO_MODEL_HINT;
-  const question = trimmed.replace(/^ask\s+/i, "");
-  const answer = await options.analyst.ask({
-    question,
-    userId: options.caller.userId,
-    surface: "console",
-    threadKey: `console:${sessionId}`,
-    caller: options.caller,
-    onProgress: options.onProgress,
-    now: options.now,
-  });
-  return renderPlainAnswer(answer);
-}
+/** Raised into the line that was running when the user pressed Ctrl+C. */
+class Cancelled extends Error {}
 
 /** The local console over the same analyst and tools as Slack, answers as plain-text tables. Ends when input ends. */
 export async function runConsole(options: ConsoleOptions): Promise<void> {
+  const input = options.input ?? process.stdin;
   const output = options.output ?? process.stdout;
-  const rl = createInterface({ input: options.input ?? process.stdin, output, terminal: false });
+  const terminal = options.terminal ?? Boolean(isTty(input) && isTty(output));
   const say = (text: string) => output.write(`${text}\n`);
-  const sessionId = randomUUID();
+  const historyFile = terminal ? options.historyFile : undefined;
+  const history = historyFile ? await loadHistory(historyFile).catch(noHistory(say)) : [];
+  const rl = createInterface({
+    input,
+    output,
+    terminal,
+    history,
+    historySize: HISTORY_SIZE,
+    removeHistoryDuplicates: true,
+    completer: terminal ? completeLine : undefined,
+  });
+  rl.setPrompt(terminal ? PROMPT : "");
+  const saving = historyFile ? keepHistory(rl, historyFile, say) : undefined;
+  const session = { running: null as AbortController | null };
+  if (terminal) rl.on("SIGINT", onInterrupt(rl, output, session, say));
+
   const model = options.analyst.modelConfigured ? "free-text questions are on" : "no model configured: commands only";
   say(`Beacon console (${options.caller.role}; ${model}). Type "help" for commands, "quit" to leave.`);
+  rl.prompt();
+  const sessionId = randomUUID();
   for await (const raw of rl) {
     const line = raw.trim();
-    if (line === "") continue;
     if (line === "quit" || line === "exit") break;
-    try {
-      say(await answerLine(line, options, sessionId));
-    } catch (error) {
-      say(`Error: ${error instanceof AppError ? error.userMessage : (error as Error).message}`);
+    if (line === "clear") {
+      if (terminal) clearScreen(output);
+    } else if (line !== "") {
+      session.running = new AbortController();
+      say(await answerCancellably(line, options, sessionId, session.running));
+      session.running = null;
     }
+    rl.prompt();
   }
   rl.close();
+  await saving?.flush();
+}
+
+/** Runs one line until it answers or Ctrl+C cancels it; the reply, or what went wrong, as text. */
+async function answerCancellably(
+  line: string,
+  context: LineContext,
+  sessionId: string,
+  controller: AbortController,
+): Promise<string> {
+  const work = answerLine(line, context, sessionId, controller.signal);
+  // The analyst stops itself on the signal; a tool call in a database transaction cannot be interrupted, so the
+  // console stops waiting for it instead, and its late result or error is dropped.
+  work.catch(() => undefined);
+  const cancelled = new Promise<never>((_, reject) => {
+    controller.signal.addEventListener("abort", () => reject(new Cancelled()), { once: true });
+  });
+  try {
+    return await Promise.race([work, cancelled]);
+  } catch (error) {
+    if (error instanceof Cancelled) return "Cancelled.";
+    return `Error: ${error instanceof AppError ? error.userMessage : (error as Error).message}`;
+  }
+}
+
+/**
+ * Ctrl+C as in node's REPL: cancels a running line; else clears the typed text; at an empty prompt the first
+ * press explains, the second quits.
+ */
+function onInterrupt(
+  rl: Interface,
+  output: NodeJS.WritableStream,
+  session: { running: AbortController | null },
+  say: (text: string) => void,
+): () => void {
+  let armed = false;
+  rl.on("line", () => {
+    armed = false;
+  });
+  return () => {
+    if (session.running) {
+      session.running.abort();
+      return;
+    }
+    const empty = rl.line.length === 0;
+    // Leave what was typed on screen, as shells do, and start a fresh line: move to its end, then a new row.
+    rl.write(null, { ctrl: true, name: "e" });
+    output.write("^C\r\n");
+    rl.write(null, { ctrl: true, name: "u" });
+    rl.write(null, { ctrl: true, name: "k" });
+    if (!empty) {
+      armed = false;
+      return;
+    }
+    if (armed) {
+      rl.close();
+      return;
+    }
+    armed = true;
+    say("(To exit, press Ctrl+C again or Ctrl+D, or type quit)");
+    rl.prompt();
+  };
+}
+
+/** Saves readline's history after every line, one write at a time; a failure is reported once, not fatal. */
+function keepHistory(rl: Interface, file: string, say: (text: string) => void) {
+  let chain = Promise.resolve();
+  let failed = false;
+  rl.on("history", (entries: string[]) => {
+    const snapshot = [...entries];
+    chain = chain.then(() =>
+      failed
+        ? undefined
+        : saveHistory(file, snapshot).catch((error: Error) => {
+            failed = true;
+            say(`(History not saved to ${file}: ${error.message})`);
+          }),
+    );
+  });
+  return { flush: () => chain };
+}
+
+function noHistory(say: (text: string) => void) {
+  return (error: Error): string[] => {
+    say(`(History not loaded: ${error.message})`);
+    return [];
+  };
+}
+
+function clearScreen(output: NodeJS.WritableStream): void {
+  cursorTo(output, 0, 0);
+  clearScreenDown(output);
+}
+
+function isTty(stream: NodeJS.ReadableStream | NodeJS.WritableStream): boolean {
+  return (stream as { isTTY?: boolean }).isTTY === true;
 }

@@ -1,15 +1,19 @@
 import { createAnalyst } from "../../agent/analyst.ts";
 import { runSubcommand, subcommandOf } from "../../bot/commands/subcommands.ts";
-import { NO_MODEL_HINT } from "../../bot/console.ts";
+import { NO_MODEL_HINT } from "../../bot/console/answer-line.ts";
+import { helpReply, nearMissReply } from "../../bot/console/commands.ts";
 import { renderPlainAnswer } from "../../bot/render/plain-answer.ts";
+import { loadConfig } from "../../config.ts";
 import { parseCommandArgs, UsageError } from "../args.ts";
 import { log, printJson, withDatabase } from "../context.ts";
 import { roleOption } from "./chat.ts";
 
 const USAGE = `Usage: beacon ask "<question>" [--role R] [--json]
   One question, one answer, for scripts. A question that starts with a command word runs it without the model,
-  e.g. beacon ask "kpi group_by=channel"; free text needs OPENAI_API_KEY.
-  --json prints the whole answer (text, tool steps, results) as JSON. Exit code 1 when the answer is a failure.`;
+  e.g. beacon ask "kpi group_by=channel"; free text needs OPENAI_API_KEY. beacon ask help (or "help kpi")
+  prints the commands (or one command's arguments and allowed values) without asking the model.
+  --json prints the whole answer (text, tool steps, results) as JSON. Exit code 1 when the answer is a failure,
+  or when the question is a mistyped command ("kpis": did you mean "kpi"?).`;
 
 /** `beacon ask "<question>"`: one-shot answer on stdout. */
 export async function askCommand(args: string[]): Promise<number> {
@@ -21,6 +25,17 @@ export async function askCommand(args: string[]): Promise<number> {
   const question = positionals.join(" ").trim();
   if (question === "") throw new UsageError("give the question, in quotes", USAGE);
   const role = roleOption(values.role, USAGE) ?? "admin";
+  // Help and typos need no database: only whether free text would work.
+  const help = helpReply(question, Boolean(loadConfig().OPENAI_API_KEY), "cli");
+  if (help !== null) {
+    process.stdout.write(`${help}\n`);
+    return 0;
+  }
+  const nearMiss = nearMissReply(question);
+  if (nearMiss) {
+    log(nearMiss);
+    return 1;
+  }
   const caller = { userId: "cli", role, canSeePii: role === "admin" || role === "support" };
   return withDatabase(async (db, config) => {
     const options = { caller, timezone: config.BEACON_TIMEZONE, currency: config.BEACON_CURRENCY };
@@ -32,7 +47,7 @@ export async function askCommand(args: string[]): Promise<number> {
         return 1;
       }
       if (values.json) printJson(outcome.view);
-      else process.stdout.write(`${renderPlainAnswer(outcome.view)}\n`);
+      else process.stdout.write(`${renderPlainAnswer(outcome.view, options)}\n`);
       return 0;
     }
     const analyst = createAnalyst({ db, config });
@@ -49,7 +64,7 @@ export async function askCommand(args: string[]): Promise<number> {
       onProgress: (status) => log(`  … ${status}`),
     });
     if (values.json) printJson(answer);
-    else process.stdout.write(`${renderPlainAnswer(answer)}\n`);
+    else process.stdout.write(`${renderPlainAnswer(answer, options)}\n`);
     return answer.outcome === "error" ? 1 : 0;
   });
 }

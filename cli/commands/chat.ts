@@ -1,3 +1,5 @@
+import { homedir } from "node:os";
+import { join } from "node:path";
 import { createAnalyst } from "../../agent/analyst.ts";
 import { runConsole } from "../../bot/console.ts";
 import type { Config } from "../../config.ts";
@@ -8,7 +10,11 @@ import { log, withDatabase } from "../context.ts";
 
 const USAGE = `Usage: beacon chat [--role marketer|manager|support|admin]
   The local console: deterministic commands (kpi, segment, attribution, budget, ticket, summary) always work;
-  free-text questions need OPENAI_API_KEY. Default role: admin (sees everything).`;
+  free-text questions need OPENAI_API_KEY. Default role: admin (sees everything).
+  In a terminal: Up/Down history (kept in ~/.beacon_history), Tab completion, Ctrl+C cancels a running question.`;
+
+/** The console's history, beside the shell's and psql's: the data directory belongs to the embedded database. */
+export const HISTORY_FILE = join(homedir(), ".beacon_history");
 
 /** Opens the local console over the same analyst and tools as Slack. */
 export async function startConsole(db: Database, config: Config, role: Role = "admin"): Promise<void> {
@@ -20,6 +26,7 @@ export async function startConsole(db: Database, config: Config, role: Role = "a
     timezone: config.BEACON_TIMEZONE,
     currency: config.BEACON_CURRENCY,
     onProgress: (status) => log(`  … ${status}`),
+    historyFile: HISTORY_FILE,
   });
 }
 

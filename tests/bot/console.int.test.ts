@@ -2,7 +2,8 @@
 import { PassThrough } from "node:stream";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { AgentAnswer, Analyst, AskRequest } from "../../agent/types.ts";
-import { NO_MODEL_HINT, runConsole } from "../../bot/console.ts";
+import { NO_MODEL_HINT } from "../../bot/console/answer-line.ts";
+import { runConsole } from "../../bot/console.ts";
 import { claimEvent } from "../../bot/slack/processed-events.queries.ts";
 import { generateDemo } from "../../db/demo/index.ts";
 import type { Database } from "../../db/pool.ts";
