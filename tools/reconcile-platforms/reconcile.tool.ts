@@ -16,11 +16,17 @@ const money = (x: number) => Math.round(x * 100) / 100;
 /** Ratio rounded, or null when the denominator is zero (never NaN or Infinity). */
 const ratio = (a: number, b: number) => (b > 0 ? r4(a / b) : null);
 
+/** Claims beyond the real orders they stand for, as a count and as a fraction of those orders. */
+const excessOf = (claims: number, realOrders: number) => ({
+  excess_claims: r4(claims - realOrders),
+  excess_claims_pct: ratio(claims - realOrders, realOrders),
+});
+
 export const reconcilePlatformsTool = defineTool({
   name: "reconcile_platform_conversions",
   description:
     "Reconciles what each ad platform claims (its own conversion reports) with real orders: per platform claimed conversions " +
-    "and value, matched real orders, exclusive vs shared with other platforms, over-claim ratio, platform-reported ROAS vs " +
+    "and value, matched real orders, exclusive vs shared with other platforms, over-claim ratio and excess claims (claimed - real, and as % of real), platform-reported ROAS vs " +
     "de-duplicated ROAS vs model-attributed ROAS, the overlap matrix between platforms, orders claimed by 3+ platforms, and " +
     "the spend that pays twice for the same order. Answers 'how many orders did Meta and Google both claim?'.",
   input: ReconcilePlatformsInput,
@@ -82,6 +88,7 @@ export const reconcilePlatformsTool = defineTool({
         dedup_conversions: r4(p.dedup_conversions),
         dedup_revenue: money(p.dedup_revenue),
         over_claim_ratio: ratio(p.claimed, p.dedup_conversions),
+        ...excessOf(p.claimed, p.dedup_conversions),
         spend: platformSpend,
         platform_roas: platformSpend === null ? null : ratio(p.claimed_value, platformSpend),
         dedup_roas: platformSpend === null ? null : ratio(p.dedup_revenue, platformSpend),
@@ -100,7 +107,7 @@ export const reconcilePlatformsTool = defineTool({
         : `Platforms claimed ${claimsTotal.toLocaleString("en-US")} conversions between ${start} and ${end}, ` +
           `but they match ${totals.claimed_orders.toLocaleString("en-US")} distinct real orders ` +
           `(${totals.real_orders.toLocaleString("en-US")} orders in total): summed platform reports overstate sales ` +
-          `${ratio(claimsTotal, totals.claimed_orders)?.toFixed(2)}x. ${totals.orders_claimed_by_3_plus.toLocaleString("en-US")} orders were claimed by 3+ platforms.` +
+          `${ratio(claimsTotal, totals.claimed_orders)?.toFixed(2)}x (${(claimsTotal - totals.claimed_orders).toLocaleString("en-US")} excess claims). ${totals.orders_claimed_by_3_plus.toLocaleString("en-US")} orders were claimed by 3+ platforms.` +
           (worst ? ` ${worst.platform} over-claims most (${worst.over_claim_ratio?.toFixed(2)}x).` : "");
     return {
       summary,
@@ -114,6 +121,9 @@ export const reconcilePlatformsTool = defineTool({
               : `A claim matches by the order id the platform passed back; claims without one match the same customer's nearest order within ${input.match_window_hours} hours.`,
         dedup_conversions: "Each real order counts once in total: an order claimed by k platforms gives each 1/k.",
         over_claim_ratio: "claimed conversions / de-duplicated conversions (1.0 = no over-claim).",
+        excess_claims:
+          "claims beyond the real orders behind them: per platform claimed - de-duplicated conversions, in total claims - distinct claimed orders; the platforms' excess adds up to the total.",
+        excess_claims_pct: "excess_claims / those real orders (0.25 = 25% more claims than real orders).",
         platform_roas: "platform-reported revenue / platform spend (the platform's own view).",
         dedup_roas: "de-duplicated real revenue / platform spend.",
         model_roas: `revenue attributed by the ${input.attribution_model} model (platform level, all orders, 30-day lookback) / platform spend.`,
@@ -129,6 +139,7 @@ export const reconcilePlatformsTool = defineTool({
         distinct_claimed_orders: totals.claimed_orders,
         orders_claimed_by_3_plus: totals.orders_claimed_by_3_plus,
         overstatement_ratio: ratio(totals.claims, totals.claimed_orders),
+        ...excessOf(totals.claims, totals.claimed_orders),
       },
       rows,
       overlap,

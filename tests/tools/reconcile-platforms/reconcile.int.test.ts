@@ -22,6 +22,8 @@ interface PlatformRow {
   dedup_conversions: number;
   dedup_revenue: number;
   over_claim_ratio: number | null;
+  excess_claims: number;
+  excess_claims_pct: number | null;
   spend: number | null;
   platform_roas: number | null;
   dedup_roas: number | null;
@@ -37,6 +39,8 @@ interface Result {
     distinct_claimed_orders: number;
     orders_claimed_by_3_plus: number;
     overstatement_ratio: number;
+    excess_claims: number;
+    excess_claims_pct: number | null;
   };
 }
 
@@ -116,6 +120,21 @@ describe.each(testEngines())("reconcile_platform_conversions on $name", (engine)
         orders_claimed_by_3_plus: 1,
         overstatement_ratio: 2.5,
       });
+    });
+
+    it("states the excess claims per platform and in total, as a count and as a share of the real orders", async () => {
+      const result = await reconcile(db, { start: "2026-10-01", end: "2026-10-31" });
+      const rows = new Map(result.rows.map((r) => [r.platform, r]));
+      // Meta claims 3 for 1 1/3 real orders (O1 shared three ways, O2 alone, one phantom): 1 2/3 too many, +125%.
+      expect(rows.get("Meta")).toMatchObject({ excess_claims: 1.6667, excess_claims_pct: 1.25 });
+      expect(rows.get("Google Ads")).toMatchObject({ excess_claims: 0.6667, excess_claims_pct: 2 });
+      expect(rows.get("Baidu")).toMatchObject({ excess_claims: 0.6667, excess_claims_pct: 2 });
+      // 5 claims for 2 distinct real orders: 3 too many, +150%; the platforms' excess adds up to it.
+      expect(result.totals).toMatchObject({ excess_claims: 3, excess_claims_pct: 1.5 });
+      expect(result.rows.reduce((s, r) => s + r.excess_claims, 0)).toBeCloseTo(3, 3);
+      expect(result.summary).toContain("(3 excess claims)");
+      const empty = await reconcile(db, { start: "2020-01-01", end: "2020-01-31" });
+      expect(empty.totals).toMatchObject({ excess_claims: 0, excess_claims_pct: null });
     });
 
     it("applies the stated matching rule", async () => {
