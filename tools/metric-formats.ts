@@ -193,9 +193,23 @@ const TOOL_FORMATS: Readonly<Record<string, Readonly<Record<string, MetricFormat
   estimate_clv: { frequency: ratio2 },
 };
 
-/** The format of a column in `tool`'s result: the tool's exceptions, the registry, the naming conventions, else null. */
-export function registeredFormat(tool: string, column: string): MetricFormat | null {
-  const own = TOOL_FORMATS[tool]?.[column] ?? METRIC_FORMATS[column];
+const OUTCOME_COLUMNS = ["expected_outcome", "expected_outcome_current", "expected_outcome_recommended"];
+
+// recommend_budget can maximise conversions instead of money: its expected outcomes are then (fractional) orders.
+function argumentFormat(tool: string, column: string, args: unknown): MetricFormat | null {
+  const outcome = (args as { outcome?: unknown } | null | undefined)?.outcome;
+  if (tool === "recommend_budget" && outcome === "conversions" && OUTCOME_COLUMNS.includes(column)) {
+    return { kind: "count", decimals: 1 };
+  }
+  return null;
+}
+
+/**
+ * The format of a column in `tool`'s result (called with `args`): the arguments' and the tool's exceptions, the
+ * registry, the naming conventions, else null.
+ */
+export function registeredFormat(tool: string, column: string, args?: unknown): MetricFormat | null {
+  const own = argumentFormat(tool, column, args) ?? TOOL_FORMATS[tool]?.[column] ?? METRIC_FORMATS[column];
   if (own) return own;
   return SUFFIX_FORMATS.find(([suffix]) => column.endsWith(suffix))?.[1] ?? null;
 }
@@ -204,8 +218,8 @@ export function registeredFormat(tool: string, column: string): MetricFormat | n
  * The format of a whole column: the registered one, or one chosen from its values so every row of the
  * column prints alike (text, or numbers with the decimals the values need, 0 or 2).
  */
-export function columnFormat(tool: string, column: string, values: readonly unknown[]): MetricFormat {
-  const registered = registeredFormat(tool, column);
+export function columnFormat(tool: string, column: string, values: readonly unknown[], args?: unknown): MetricFormat {
+  const registered = registeredFormat(tool, column, args);
   if (registered) return registered;
   const present = values.filter((v) => v !== null && v !== undefined);
   if (present.length === 0 || !present.every((v) => typeof v === "number")) return { kind: "text" };

@@ -76,7 +76,7 @@ export function answerBlocks(view: AnswerView, settings: DisplaySettings): Rende
   for (const chunk of chunkText(fitted || "(no answer text)")) head.push(section(chunk));
 
   for (const record of view.results.slice(0, 3)) {
-    const table = tableFromResult(record.tool, record.result);
+    const table = tableFromResult(record.tool, record.result, record.args);
     if (!table || table.rows.length === 0) continue;
     const inline = table.rows.length <= INLINE_TABLE_ROWS;
     const rendered = renderPlainTable(table, settings, {

@@ -16,7 +16,7 @@ export function renderPlainAnswer(
   if (view.failure && !text.includes(view.failure.message)) parts.push(`! ${view.failure.message}`);
   if (text) parts.push(text);
   for (const record of view.results.slice(0, 3)) {
-    const table = tableFromResult(record.tool, record.result);
+    const table = tableFromResult(record.tool, record.result, record.args);
     if (!table || table.rows.length === 0) continue;
     parts.push(
       `${table.title}\n${renderPlainTable(table, settings, { maxColumns: 8, maxRows: options.maxRows ?? CONSOLE_ROWS })}`,

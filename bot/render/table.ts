@@ -25,7 +25,7 @@ const PREFERRED: Record<string, string[]> = {
 const LABELS = ["key", "channel", "segment", "name", "customer"];
 
 /** The main list of a tool result as a table: `rows` when present, else its longest list of objects. */
-export function tableFromResult(tool: string, result: unknown): Table | null {
+export function tableFromResult(tool: string, result: unknown, args?: unknown): Table | null {
   if (!result || typeof result !== "object") return null;
   const record = result as Record<string, unknown>;
   const candidates = Object.entries(record).filter(
@@ -56,6 +56,7 @@ export function tableFromResult(tool: string, result: unknown): Table | null {
         tool,
         c,
         rows.map((r) => r[i]),
+        args,
       ),
     ),
   };

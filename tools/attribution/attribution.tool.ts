@@ -1,5 +1,6 @@
 import { fetchFreshness } from "../freshness.ts";
 import { assertKnownRegion, channelIdFor } from "../known-values.ts";
+import { formatCount, formatPercent, formatRatio } from "../number-format.ts";
 import { resolvePeriod } from "../period.ts";
 import { defineTool, ROLES, type ToolContext, ToolInputError } from "../tool.ts";
 import {
@@ -102,8 +103,8 @@ export const computeAttributionTool = defineTool({
     const summary =
       totalConversions > 0 && top
         ? `${input.model} attribution of ${formatCount(totalConversions)} conversions ${source.periodText}: ` +
-          `${top.key} leads with ${((top.share ?? 0) * 100).toFixed(1)}% (${formatCount(top.conversions)} conversions` +
-          (top.roas !== null ? `, ROAS ${top.roas.toFixed(2)}` : "") +
+          `${top.key} leads with ${formatPercent(top.share ?? 0)} (${formatCount(top.conversions, 1)} conversions` +
+          (top.roas !== null ? `, ROAS ${formatRatio(top.roas)}` : "") +
           ")." +
           (source.ordersWithoutTouch > 0
             ? ` ${formatCount(source.ordersWithoutTouch)} orders had no touch in the lookback window and are not attributed.`
@@ -216,8 +217,4 @@ function compareRows(runs: Map<string, ChannelCredit[]>): Record<string, number 
     for (const [model, credits] of runs) row[model] = r6(credits.find((c) => c.channel === key)?.conversions ?? 0);
     return row;
   });
-}
-
-function formatCount(n: number): string {
-  return n.toLocaleString("en-US", { maximumFractionDigits: 1 });
 }

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { describeThresholds, fetchTierThresholds } from "../find-customers/value-tier.queries.ts";
+import { formatMoney, formatRatio } from "../number-format.ts";
 import { maskContact, maskFreeText, maskingNote } from "../pii.ts";
 import { defineTool, ROLES, ToolInputError } from "../tool.ts";
 import {
@@ -32,8 +33,6 @@ function truncate(text: string | null): string | null {
   const chars = [...text];
   return chars.length <= BODY_CHARS ? text : `${chars.slice(0, BODY_CHARS).join("")}…`;
 }
-
-const money = (x: number) => x.toLocaleString("en-US", { minimumFractionDigits: 2, maximumFractionDigits: 2 });
 
 /** Customer 360: who the customer is, what they bought, how marketing reached them, what they told us. */
 export const getCustomerProfileTool = defineTool({
@@ -88,13 +87,13 @@ export const getCustomerProfileTool = defineTool({
       `${visible.name} (${identity.external_id}), ${[identity.city, identity.region].filter(Boolean).join(", ") || "location unknown"}, ` +
       `signed up ${identity.signup_date}${identity.acquisition_channel ? ` via ${identity.acquisition_channel}` : ""}; ` +
       (orders.orders > 0
-        ? `${orders.orders} order${orders.orders === 1 ? "" : "s"} worth ${money(orders.revenue)} ${context.currency} ` +
-          `(AOV ${money(aov ?? 0)}), last on ${orders.last_order_at?.slice(0, 10)}; `
+        ? `${orders.orders} order${orders.orders === 1 ? "" : "s"} worth ${formatMoney(orders.revenue, context.currency)} ` +
+          `(AOV ${formatMoney(aov ?? 0, context.currency)}), last on ${orders.last_order_at?.slice(0, 10)}; `
         : "no orders yet; ") +
-      `${orders.value_tier} value tier (12-month revenue ${money(orders.revenue_12m)}). ` +
+      `${orders.value_tier} value tier (12-month revenue ${formatMoney(orders.revenue_12m, context.currency)}). ` +
       (rfm.segment ? `RFM segment ${rfm.segment} (data up to ${rfm.data_up_to}). ` : "") +
       (clv.predicted_clv !== null && "expected_purchases" in clv
-        ? `Predicted ${clv.horizon_weeks}-week CLV ${money(clv.predicted_clv)} ${context.currency}, P(alive) ${clv.p_alive.toFixed(2)}. `
+        ? `Predicted ${clv.horizon_weeks}-week CLV ${formatMoney(clv.predicted_clv, context.currency)}, P(alive) ${formatRatio(clv.p_alive)}. `
         : "") +
       (touches90 > 0
         ? `${touches90} marketing touch${touches90 === 1 ? "" : "es"} in the last ${TOUCH_DAYS} days, most via ${topChannel?.channel}. `

@@ -1,6 +1,7 @@
 // The profile's RFM and CLV sections: one customer scored with the stored RFM thresholds and CLV model (refreshed
 // with the derived data), using the same formulas as segment_customers and estimate_clv.
 import type { Queryable } from "../../db/pool.ts";
+import { inBusinessTime } from "../business-time.ts";
 import { clvSettings, predictCustomer } from "../estimate-clv/clv-fit.model.ts";
 import { fetchCustomerHistory } from "../estimate-clv/estimate-clv.queries.ts";
 import { RFM_DEFINITION, scoreRfm } from "../segment-customers/rfm.model.ts";
@@ -9,6 +10,8 @@ import { RFM_ACTIONS } from "../segment-customers/segments.model.ts";
 import type { StoredScores } from "./customer-profile.queries.ts";
 
 const r2 = (x: number) => Math.round(x * 100) / 100;
+// In a sentence as in the result's fields: the instant in the business zone the scores were computed for.
+const computedIn = (s: { computed_at: string; timezone: string }) => String(inBusinessTime(s.computed_at, s.timezone));
 const r4 = (x: number) => Math.round(x * 1e4) / 1e4;
 const r6 = (x: number) => Math.round(x * 1e6) / 1e6;
 /** Parameters in the order the papers write them (jsonb stores keys sorted by length). */
@@ -41,7 +44,7 @@ export async function rfmSection(db: Queryable, customerId: number, stored: Stor
       note:
         t === null
           ? `No RFM thresholds stored yet: ${REFRESH_HINT}.`
-          : `No RFM thresholds: ${t.reason} (computed ${t.computed_at}).`,
+          : `No RFM thresholds: ${t.reason} (computed ${computedIn(t)}).`,
       fresh_as_of: t?.computed_at ?? null,
       data_up_to: t?.observation_end ?? null,
     };
@@ -98,7 +101,7 @@ export async function clvSection(db: Queryable, customerId: number, stored: Stor
       note:
         model === null
           ? `No CLV model stored yet: ${REFRESH_HINT}.`
-          : `No CLV model: ${model.reason} (computed ${model.computed_at}).`,
+          : `No CLV model: ${model.reason} (computed ${computedIn(model)}).`,
       fresh_as_of: model?.computed_at ?? null,
       data_up_to: model?.observation_end ?? null,
     };

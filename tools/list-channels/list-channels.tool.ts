@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { formatMoney } from "../number-format.ts";
 import { IsoDate, todayIn } from "../period.ts";
 import { defineTool, ROLES, ToolInputError } from "../tool.ts";
 import { fetchChannelList, fetchPlatforms, fetchSpendFreshness } from "./list-channels.queries.ts";
@@ -62,7 +63,7 @@ export const listChannelsTool = defineTool({
     return {
       summary:
         `${rows.length} channel${rows.length === 1 ? "" : "s"}; ad spend ${start}..${end}: ` +
-        `${spend.toLocaleString("en-US", { maximumFractionDigits: 2 })} ${context.currency}` +
+        formatMoney(spend, context.currency) +
         (top ? `, most on ${top.code}.` : "."),
       period: {
         start,

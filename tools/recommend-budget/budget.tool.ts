@@ -1,4 +1,5 @@
 import { insertProposal } from "../budget-proposals/proposals.queries.ts";
+import { formatChange, formatCount, formatMoney } from "../number-format.ts";
 import { addDays, todayIn } from "../period.ts";
 import { defineTool, ToolInputError } from "../tool.ts";
 import { fetchPaidChannels } from "./budget.queries.ts";
@@ -136,7 +137,7 @@ export const recommendBudgetTool = defineTool({
     const channels = channelsWith(trustCaps);
     if (optimiseOptions.total !== undefined && optimiseOptions.total < 0) {
       throw new ToolInputError(
-        `total_budget: ${money(input.total_budget ?? currentWeeklyTotal * horizon).toLocaleString("en-US")}${input.total_budget === undefined ? " (the current run rate)" : ""} is less than the ${money(heldTotal).toLocaleString("en-US")} held by channels that stay at their current budget (${held.map((h) => h.channel).join(", ")})`,
+        `total_budget: ${formatMoney(input.total_budget ?? currentWeeklyTotal * horizon, context.currency)}${input.total_budget === undefined ? " (the current run rate)" : ""} is less than the ${formatMoney(heldTotal, context.currency)} held by channels that stay at their current budget (${held.map((h) => h.channel).join(", ")})`,
       );
     }
     let allocation: ReturnType<typeof optimiseBudget>;
@@ -199,13 +200,16 @@ export const recommendBudgetTool = defineTool({
     );
     const whatIf = input.move ? runWhatIf(input.move, fits, channels, horizon) : undefined;
     const budgetTotal = money(allocation.total + heldTotal);
+    // Conversions are (fractional) orders, not money.
+    const outcomeText = (x: number) =>
+      input.outcome === "conversions" ? formatCount(x, 1) : formatMoney(x, context.currency);
     const result = {
       summary:
         `${allocation.mode === "target" ? `Largest budget keeping marginal ROAS >= ${input.target_marginal_roas}: ` : "Recommended split of "}` +
-        `${budgetTotal.toLocaleString("en-US")} ${context.currency} over ${horizon} weeks: expected ${input.outcome.replace("_", " ")} ` +
-        `${money(totalRecommended).toLocaleString("en-US")} vs ${money(totalCurrent).toLocaleString("en-US")} at the current split ` +
-        `(${totalCurrent > 0 ? `${((totalRecommended / totalCurrent - 1) * 100).toFixed(1)}%` : "n/a"}). ` +
-        `Biggest moves: ${biggestMoves(rows)}. A manager must approve before anything changes.`,
+        `${formatMoney(budgetTotal, context.currency)} over ${horizon} weeks: expected ${input.outcome.replace("_", " ")} ` +
+        `${outcomeText(totalRecommended)} vs ${outcomeText(totalCurrent)} at the current split ` +
+        `(${totalCurrent > 0 ? formatChange(totalRecommended / totalCurrent - 1) : "n/a"}). ` +
+        `Biggest moves: ${biggestMoves(rows, context.currency)}. A manager must approve before anything changes.`,
       proposal_id: 0,
       status: "proposed",
       period: {
@@ -345,14 +349,12 @@ function curvePoints(
   });
 }
 
-function biggestMoves(rows: { channel: string; change: number }[]): string {
+function biggestMoves(rows: { channel: string; change: number }[], currency: string): string {
   const moves = [...rows]
     .filter((r) => Math.abs(r.change) >= 0.01)
     .sort((a, b) => Math.abs(b.change) - Math.abs(a.change))
     .slice(0, 3);
-  return moves.length
-    ? moves.map((r) => `${r.channel} ${r.change > 0 ? "+" : ""}${r.change.toLocaleString("en-US")}`).join(", ")
-    : "none";
+  return moves.length ? moves.map((r) => `${r.channel} ${formatMoney(r.change, currency, true)}`).join(", ") : "none";
 }
 
 async function checkRevision(db: Parameters<typeof insertProposal>[0], id: number | undefined): Promise<number | null> {

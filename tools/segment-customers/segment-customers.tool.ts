@@ -5,6 +5,7 @@ import {
 } from "../find-customers/value-tier.queries.ts";
 import { fetchFreshness } from "../freshness.ts";
 import { assertKnownRegion, channelIdFor } from "../known-values.ts";
+import { formatCount, formatPercent } from "../number-format.ts";
 import { resolvePeriod } from "../period.ts";
 import { maskingNote, maskName } from "../pii.ts";
 import { defineTool, ROLES, type ToolContext, ToolInputError } from "../tool.ts";
@@ -295,8 +296,8 @@ function summarise(
 ): string {
   if (totals.customers === 0) return `No customers in scope for ${dimension} segments from ${start} to ${end}.`;
   const top = [...rows].sort((a, b) => (b.revenue_share ?? 0) - (a.revenue_share ?? 0))[0];
-  const pct = (x: number | null) => `${((x ?? 0) * 100).toFixed(1)}%`;
-  const base = `${totals.customers.toLocaleString("en-US")} customers in ${rows.filter((r) => r.customers > 0).length} ${dimension} segments, ${start} to ${end}`;
+  const pct = (x: number | null) => formatPercent(x ?? 0);
+  const base = `${formatCount(totals.customers)} customers in ${rows.filter((r) => r.customers > 0).length} ${dimension} segments, ${start} to ${end}`;
   return top
     ? `${base}; ${top.segment} holds ${pct(top.customer_share)} of customers and ${pct(top.revenue_share)} of revenue.`
     : `${base}.`;

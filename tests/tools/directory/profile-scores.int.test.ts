@@ -122,7 +122,7 @@ describe.each(testEngines())("profile RFM and CLV on $name", (engine) => {
       const profile = await ok(db, "get_customer_profile", { customer: champion });
       expect(profile.rfm.segment).toBe("Champions");
       expect(profile.summary).toContain("RFM segment Champions (data up to 2026-10-31)");
-      expect(profile.summary).toMatch(/Predicted 52-week CLV [\d,]+\.\d\d CNY, P\(alive\) [01]\.\d\d\./);
+      expect(profile.summary).toMatch(/Predicted 52-week CLV ¥[\d,]+\.\d\d, P\(alive\) [01]\.\d\d\./);
     });
 
     it("fits large data sets on a deterministic 1-in-k sample of customers and says so", async () => {

@@ -3,6 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { generateDemo } from "../../../db/demo/index.ts";
 import type { Database } from "../../../db/pool.ts";
+import { isoInZone } from "../../../tools/business-time.ts";
 import { invokeTool, type ToolOutcome } from "../../../tools/run-tool.ts";
 import {
   findDueReminders,
@@ -333,9 +334,10 @@ describe.each(testEngines())("ticket tools on $name", (engine) => {
       "support",
       resolvedAt,
     );
-    expect(resolved.ticket.resolved_at).toBe(resolvedAt.toISOString());
+    // Tool results name instants in the business zone (Asia/Shanghai here).
+    expect(resolved.ticket.resolved_at).toBe(isoInZone(resolvedAt, "Asia/Shanghai"));
     // BEACON_FOLLOW_UP_DAYS defaults to 3.
-    expect(resolved.ticket.follow_up_due).toBe(new Date(resolvedAt.getTime() + 72 * HOUR).toISOString());
+    expect(resolved.ticket.follow_up_due).toBe(isoInZone(new Date(resolvedAt.getTime() + 72 * HOUR), "Asia/Shanghai"));
     const afterwards = new Date(resolvedAt.getTime() + 80 * HOUR);
     await ok("update_ticket", { ticket_id: id, status: "followed_up", satisfaction: 4 }, "manager", afterwards);
     const closed = await ok("update_ticket", { ticket_id: id, status: "closed" }, "admin", afterwards);
