@@ -1,5 +1,14 @@
+import { CHANNELS } from "../db/demo/catalog.ts";
 import type { Queryable } from "../db/pool.ts";
 import { ToolInputError } from "./tool.ts";
+
+/**
+ * Channel codes quoted as examples in tool descriptions, taken from the demo catalog so an example is never a code
+ * that does not exist (the model copies examples verbatim). A test checks every description against the catalog.
+ */
+export const CHANNEL_CODE_EXAMPLES: readonly string[] = CHANNELS.filter((c) => c.isPaid && c.lang === "zh")
+  .slice(0, 2)
+  .map((c) => c.code);
 
 /**
  * The id of a channel code a user gave in `field`; an unknown code is an input error that lists the known ones.

@@ -1,3 +1,6 @@
+import { CHANNEL_CODE_EXAMPLES } from "../known-values.ts";
+import { CHANNEL_TYPES } from "../list-channels/list-channels.tool.ts";
+
 /**
  * The reporting views query_database may read (db/migrations/0008_agent.sql), with the column notes the model
  * sees. A test checks this list against the database catalog, so the two cannot drift apart.
@@ -5,9 +8,9 @@
 export const REPORTING_VIEWS: Record<string, Record<string, string>> = {
   channels: {
     id: "channel id (used by other views as channel_id)",
-    code: "short code, e.g. douyin, baidu_sem",
+    code: `short code, e.g. ${CHANNEL_CODE_EXAMPLES.join(", ")} (SELECT code FROM reporting.channels lists them)`,
     name: "display name",
-    type: "search, social, short_video, email, display, video, affiliate, offline, direct, ...",
+    type: CHANNEL_TYPES.join(", "),
     platform: "ad platform that reports conversions for this channel",
     is_paid: "true for paid media",
   },
