@@ -15,9 +15,13 @@ export interface WorkerAnalyst extends Analyst {
  */
 export async function startWorkerAnalyst(config: Config): Promise<WorkerAnalyst> {
   if (!config.DATABASE_URL) throw new Error("the worker analyst needs a server database (DATABASE_URL)");
-  // The worker registers tsx itself, so the TypeScript entry loads the same way under node, tsx and vitest.
-  const entry = new URL("./analyst-worker.ts", import.meta.url).href;
-  const bootstrap = `import("tsx/esm/api").then((tsx) => { tsx.register(); return import(${JSON.stringify(entry)}); })`;
+  // Compiled (dist/, see cli/build.js) the worker loads its compiled sibling; from the TypeScript sources (vitest,
+  // tsx) it registers tsx itself, so the entry loads the same way everywhere.
+  const compiled = import.meta.url.endsWith(".js");
+  const entry = new URL(compiled ? "./analyst-worker.js" : "./analyst-worker.ts", import.meta.url).href;
+  const bootstrap = compiled
+    ? `import(${JSON.stringify(entry)})`
+    : `import("tsx/esm/api").then((tsx) => { tsx.register(); return import(${JSON.stringify(entry)}); })`;
   const worker = new Worker(bootstrap, { eval: true, workerData: { config } });
   const pending = new Map<
     number,

@@ -1,28 +1,52 @@
 import { ConfigError } from "../config.ts";
 import { AppError } from "../errors.ts";
 import { UsageError } from "./args.ts";
-import { askCommand } from "./commands/ask.ts";
-import { benchCommand } from "./commands/bench.ts";
-import { chatCommand } from "./commands/chat.ts";
-import { dbCommand } from "./commands/db.ts";
-import { demoCommand } from "./commands/demo.ts";
-import { evalCommand } from "./commands/eval.ts";
-import { importCommand } from "./commands/import.ts";
-import { ingestCommand } from "./commands/ingest.ts";
-import { startCommand } from "./commands/start.ts";
-import { toolCommand } from "./commands/tool.ts";
 
-const COMMANDS: Record<string, { run: (args: string[]) => Promise<number>; summary: string }> = {
-  start: { run: startCommand, summary: "start Beacon (Slack when configured, else the local console)" },
-  chat: { run: chatCommand, summary: "the local console chat" },
-  ask: { run: askCommand, summary: 'one question, one answer: beacon ask "<question>"' },
-  demo: { run: demoCommand, summary: "(re)create the demo data set" },
-  import: { run: importCommand, summary: "import a CSV export" },
-  ingest: { run: ingestCommand, summary: "load documents into the knowledge base (--eval: retrieval evaluation)" },
-  tool: { run: toolCommand, summary: "run a registered tool with JSON arguments, or --list them" },
-  db: { run: dbCommand, summary: "migrate | status | reset the database" },
-  bench: { run: benchCommand, summary: "run the benchmarks (table + bench/results/latest.json)" },
-  eval: { run: evalCommand, summary: "score the analyst on the golden questions (table + JSON)" },
+type Run = (args: string[]) => Promise<number>;
+
+// Each command module is imported only when that command runs: `beacon --help` loads none of them, and a command
+// never pays for the libraries of another (LangChain, Vega, PDF parsing, the embedded database).
+const COMMANDS: Record<string, { load: () => Promise<Run>; summary: string }> = {
+  start: {
+    load: () => import("./commands/start.ts").then((m) => m.startCommand),
+    summary: "start Beacon (Slack when configured, else the local console)",
+  },
+  chat: {
+    load: () => import("./commands/chat.ts").then((m) => m.chatCommand),
+    summary: "the local console chat",
+  },
+  ask: {
+    load: () => import("./commands/ask.ts").then((m) => m.askCommand),
+    summary: 'one question, one answer: beacon ask "<question>"',
+  },
+  demo: {
+    load: () => import("./commands/demo.ts").then((m) => m.demoCommand),
+    summary: "(re)create the demo data set",
+  },
+  import: {
+    load: () => import("./commands/import.ts").then((m) => m.importCommand),
+    summary: "import a CSV export",
+  },
+  ingest: {
+    load: () => import("./commands/ingest.ts").then((m) => m.ingestCommand),
+    summary: "load documents into the knowledge base (--eval: retrieval evaluation)",
+  },
+  tool: {
+    load: () => import("./commands/tool.ts").then((m) => m.toolCommand),
+    summary: "run a registered tool with JSON arguments, or --list them",
+  },
+  db: {
+    load: () => import("./commands/db.ts").then((m) => m.dbCommand),
+    summary: "migrate | status | reset the database",
+  },
+  bench: {
+    load: () => import("./commands/bench.ts").then((m) => m.benchCommand),
+    summary: "run the benchmarks (table + bench/results/latest.json)",
+  },
+  eval: {
+    load: () => import("./commands/eval.ts").then((m) => m.evalCommand),
+    summary: "score the analyst on the golden questions (table + JSON)",
+  },
 };
 
 function usage(): string {
@@ -42,7 +66,8 @@ async function main(argv: string[]): Promise<number> {
     return 2;
   }
   try {
-    return await command.run(args);
+    const run = await command.load();
+    return await run(args);
   } catch (error) {
     if (error instanceof UsageError && error.requested) {
       process.stdout.write(`${error.usage}\n`);

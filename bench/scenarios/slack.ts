@@ -147,9 +147,11 @@ interface LoadResult {
 
 /** Runs slack-load.ts in a child process and returns what it measured. */
 function runLoad(plan: Record<string, unknown>): Promise<LoadResult> {
-  const script = fileURLToPath(new URL("./slack-load.ts", import.meta.url));
+  // Compiled (dist/, see cli/build.js) the load generator runs as plain JavaScript; from the sources, through tsx.
+  const compiled = import.meta.url.endsWith(".js");
+  const script = fileURLToPath(new URL(compiled ? "./slack-load.js" : "./slack-load.ts", import.meta.url));
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ["--import", "tsx", script, JSON.stringify(plan)], {
+    const child = spawn(process.execPath, [...(compiled ? [] : ["--import", "tsx"]), script, JSON.stringify(plan)], {
       stdio: ["ignore", "pipe", "inherit"],
     });
     let out = "";
