@@ -107,13 +107,13 @@ function onInterrupt(
       return;
     }
     const empty = rl.line.length === 0;
-    // Leave what was typed on screen, as shells do, and start a fresh line: move to its end, then a new row.
+    // Leave what was typed on screen, as shells do, and start a fresh row below it.
     rl.write(null, { ctrl: true, name: "e" });
     output.write("^C\r\n");
-    rl.write(null, { ctrl: true, name: "u" });
-    rl.write(null, { ctrl: true, name: "k" });
     if (!empty) {
       armed = false;
+      // Ctrl+U from the end deletes the typed text and redraws the prompt, on the fresh row.
+      rl.write(null, { ctrl: true, name: "u" });
       return;
     }
     if (armed) {

@@ -93,7 +93,7 @@ describe.each(testEngines())("console on $name", (engine) => {
     ]);
     expect(out).toContain("no model configured: commands only");
     expect(out).toContain("  kpi ");
-    expect(out).toMatch(/2026-10-01\.\.2026-10-31: revenue [\d,.]+ CNY/);
+    expect(out).toMatch(/2026-10-01\.\.2026-10-31: revenue ¥[\d,.]+ from \d+ orders/);
     expect(out).toMatch(/\nchannel\s+spend\s+revenue\s+orders\s+roas/);
     expect(out).toContain("Error: Invalid arguments for compute_kpis: limit:");
     expect(out).toContain("Usage: kpi key=value");
