@@ -49,4 +49,18 @@ describe.each(testEngines())("rendered tool results on $name match the golden fi
     if (!outcome.ok) throw new Error(outcome.error);
     await expect(rendered(tool, args, outcome.result)).toMatchFileSnapshot(`golden/${file}.txt`);
   });
+
+  it("summaries print money, changes and ratios as the tables do (was 'paid CAC 13840.71', 'revenue 53.6%', 'kol -27,755.2')", async () => {
+    const summaryOf = async (tool: string, args: Record<string, unknown>) => {
+      const outcome = await invokeTool(db, tool, args, options);
+      if (!outcome.ok) throw new Error(outcome.error);
+      return (outcome.result as { summary: string }).summary;
+    };
+    const kpis = await summaryOf("compute_kpis", { ...month, group_by: ["channel"] });
+    expect(kpis).toMatch(/revenue ¥\d{1,3}(,\d{3})*\.\d{2} from \d+ orders, ROAS \d+\.\d{2}, paid CAC ¥[\d,]+\.\d{2} /);
+    expect(kpis).toMatch(/\(revenue [+−]\d+\.\d% vs previous period\)/);
+    const budget = await summaryOf("recommend_budget", {});
+    expect(budget).toMatch(/Biggest moves: (\w+ [+−]¥[\d,]+\.\d{2}(, )?){1,3}\./);
+    expect(budget).toMatch(/at the current split \([+−]\d+\.\d%\)/);
+  });
 });
