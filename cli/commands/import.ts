@@ -5,6 +5,7 @@ import {
   ImportValidationError,
   importCsv,
 } from "../../db/import/index.ts";
+import { AppError } from "../../errors.ts";
 import { parseCommandArgs, UsageError } from "../args.ts";
 import { log, printJson, withDatabase } from "../context.ts";
 
@@ -61,6 +62,11 @@ export async function importCommand(args: string[]): Promise<number> {
     } catch (error) {
       if (error instanceof ImportValidationError) {
         log(error.message);
+        return 1;
+      }
+      // Said once, with what to check: the generic AppError printer would repeat the detail line.
+      if (error instanceof AppError && error.code === "not_found") {
+        log(`beacon import: ${error.userMessage}; check the path (relative paths start at ${process.cwd()})`);
         return 1;
       }
       throw error;

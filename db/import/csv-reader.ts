@@ -5,6 +5,7 @@ import { open } from "node:fs/promises";
 import { Transform } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { CsvError, Parser } from "csv-parse";
+import { binaryFileHint } from "./file-kind.ts";
 
 /** One parsed record: the file line it starts on and its fields, untrimmed. */
 export interface CsvRecord {
@@ -110,10 +111,13 @@ function detectEncoding(head: Buffer): CsvReader["encoding"] {
   if (head[0] === 0xfe && head[1] === 0xff) {
     throw new CsvFormatError(0, "the file is UTF-16 big-endian text; save it as CSV UTF-8");
   }
+  const binary = binaryFileHint(head);
+  if (binary) throw new CsvFormatError(0, binary);
   try {
     // stream: true tolerates a character cut in half at the end of the sniffed block.
     new TextDecoder("utf-8", { fatal: true }).decode(head, { stream: true });
   } catch {
+    // Only text reaches here (binary formats were recognised above), so the usual cause is a GBK export.
     throw new CsvFormatError(
       0,
       "the file is not UTF-8 text (Excel on Chinese Windows saves GBK/GB18030): save it as 'CSV UTF-8' and retry",

@@ -101,6 +101,17 @@ describe("beacon CLI", () => {
     expect(unknownEntity.stderr).toContain("unknown entity");
   });
 
+  it("says once that an import file is missing, and names an Excel workbook given as CSV", () => {
+    const missing = beacon(["import", "orders", join(dataDir, "nope.csv")]);
+    expect(missing.status).toBe(1);
+    expect(missing.stderr.match(/no such file/g)).toHaveLength(1);
+    expect(missing.stderr).toContain(`no such file: ${join(dataDir, "nope.csv")}; check the path`);
+    const workbook = beacon(["import", "orders", "tests/fixtures/csv/orders-workbook.xlsx"]);
+    expect(workbook.status).toBe(1);
+    expect(workbook.stderr).toContain("this is an Excel workbook (.xlsx) or a zip archive, not CSV");
+    expect(workbook.stderr).not.toContain("GBK");
+  }, 240_000);
+
   it("starts the console, says why, and answers deterministic commands", () => {
     const result = beacon(["start"], { input: "tools\ntool describe_data {}\nwhat is our ROAS?\nquit\n" });
     expect(result.status, result.stderr).toBe(0);

@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -49,6 +49,34 @@ describe("csv reader", () => {
   it("refuses GBK text with a hint", async () => {
     const gbk = Buffer.from([0xbf, 0xcd, 0xbb, 0xa7, 0x2c, 0x61, 0x0a, 0x31, 0x2c, 0x32, 0x0a]);
     await expect(readAll(gbk)).rejects.toThrow(/CSV UTF-8/);
+  });
+
+  it("recognises an Excel workbook by its zip header and says how to export CSV, without the GBK hint", async () => {
+    const workbook = readFileSync(new URL("../fixtures/csv/orders-workbook.xlsx", import.meta.url));
+    const error = await readAll(workbook).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(CsvFormatError);
+    expect((error as Error).message).toBe(
+      "this is an Excel workbook (.xlsx) or a zip archive, not CSV: export it as CSV (File > Save as > CSV UTF-8) and import that file",
+    );
+    expect((error as Error).message).not.toMatch(/GBK/);
+  });
+
+  it("names other binary files (old .xls, PDF, images, NUL bytes) instead of blaming the encoding", async () => {
+    const cases: [Buffer, RegExp][] = [
+      [Buffer.from([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1, 0, 0]), /old-format Excel workbook \(\.xls\)/],
+      [Buffer.from("%PDF-1.7\n%\xe2\xe3\n1 0 obj\n", "latin1"), /PDF document/],
+      [Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), /PNG image/],
+      [Buffer.from([0xff, 0xd8, 0xff, 0xe0, 0, 0x10]), /JPEG image/],
+      [Buffer.from("id,amount\n1,\u0000\u0000\n"), /NUL bytes/],
+    ];
+    for (const [bytes, hint] of cases) {
+      const message = await readAll(bytes).then(
+        () => "read without error",
+        (e: Error) => e.message,
+      );
+      expect(message).toMatch(hint);
+      expect(message).not.toMatch(/GBK/);
+    }
   });
 
   it("reports broken quoting with its line", async () => {
