@@ -13,6 +13,7 @@ import { resolveCaller } from "./callers.ts";
 import { collectFacts, findUntraceable, markUntraceable } from "./grounding.ts";
 import { loadThread, saveThread } from "./memory.ts";
 import { createChatModel, estimateCost } from "./model.ts";
+import { classifyModelError } from "./model-errors.ts";
 import { detectLanguage, emptyAnswer, failureText, partialAnswer } from "./replies.ts";
 import { suggestFollowUps } from "./suggestions.ts";
 import { buildSystemPrompt } from "./system-prompt.ts";
@@ -231,11 +232,13 @@ export function createAnalyst(options: AnalystOptions): Analyst {
         text: partialAnswer(why, draft.steps, language),
       };
     }
-    const code = run.fatal?.code ?? (reason instanceof AppError ? reason.code : "model_unavailable");
+    // A model-call failure gets its own code and an operator detail (endpoint, variable to check, retries).
+    const model = run.fatal ? null : classifyModelError(reason, config);
+    const code = run.fatal?.code ?? model?.code ?? (reason instanceof AppError ? reason.code : "model_unavailable");
     return {
       ...draft,
       outcome: "error",
-      failure: { code, message: failureText(code, language) },
+      failure: { code, message: failureText(code, language), ...(model ? { detail: model.detail } : {}) },
       text: failureText(code, language),
     };
   }

@@ -36,8 +36,29 @@ const FAILURES: Record<string, { en: string; zh: string }> = {
     zh: "今天的提问额度已用完,午夜重置;管理员可以调高 BEACON_DAILY_TOKEN_QUOTA。",
   },
   model_unavailable: {
-    en: "The language model is not reachable right now (it failed after retries). Please try again in a few minutes.",
-    zh: "语言模型暂时无法访问(重试后仍失败),请几分钟后再试。",
+    en: "The language model is not reachable right now. Please try again in a few minutes.",
+    zh: "语言模型暂时无法访问,请几分钟后再试。",
+  },
+  // Configuration problems: retrying will not help, so the sentence sends the user to whoever runs Beacon.
+  model_auth_failed: {
+    en: "The language model refused Beacon's API key, so I can't answer free-text questions. Please tell the Beacon admin (the key needs checking). Deterministic commands (e.g. `kpi`) still work.",
+    zh: "语言模型拒绝了 Beacon 的 API 密钥,暂时无法回答自由提问。请联系 Beacon 管理员检查密钥。确定性命令(如 `kpi`)仍可使用。",
+  },
+  model_not_found: {
+    en: "The language model Beacon is configured to use does not exist at its endpoint. Please tell the Beacon admin (the model name needs checking). Deterministic commands (e.g. `kpi`) still work.",
+    zh: "Beacon 配置的语言模型在其服务端不存在。请联系 Beacon 管理员检查模型名称。确定性命令(如 `kpi`)仍可使用。",
+  },
+  model_unreachable: {
+    en: "Beacon cannot connect to the language model. If this persists, please tell the Beacon admin. Deterministic commands (e.g. `kpi`) still work.",
+    zh: "Beacon 无法连接到语言模型。如果持续出现,请联系 Beacon 管理员。确定性命令(如 `kpi`)仍可使用。",
+  },
+  model_timeout: {
+    en: "The language model did not answer in time. Please try again in a few minutes, or ask a narrower question.",
+    zh: "语言模型未能及时回答,请几分钟后再试,或缩小问题范围。",
+  },
+  model_rate_limited: {
+    en: "The language model is rate-limiting Beacon right now. Please wait a minute and ask again.",
+    zh: "语言模型当前对 Beacon 限流,请稍等一分钟再问。",
   },
   database_unavailable: {
     en: "The database is not reachable right now. Please try again in a minute.",

@@ -55,6 +55,8 @@ export interface AgentAnswer {
   failure?: {
     code: ErrorCode | "rate_limited" | "quota_exceeded" | "no_model" | "budget_exhausted" | "cancelled";
     message: string;
+    /** For operators (log, CLI stderr), never shown in Slack: endpoint, what failed, what to check, retries. */
+    detail?: string;
   };
   language: "en" | "zh";
   steps: ToolStep[];

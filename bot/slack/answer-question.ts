@@ -26,6 +26,8 @@ export async function answerQuestion(deps: BotDeps, q: SlackQuestion): Promise<v
       onProgress: q.onProgress,
       now: deps.now,
     });
+    // The user sees the short sentence; what the operator must fix (endpoint, variable, retries) goes to the log.
+    if (answer.failure?.detail) deps.logger.error(`answering in ${q.channel}:${q.threadTs}: ${answer.failure.detail}`);
     await deps.delivery.postAnswer(q.channel, q.threadTs, answer);
   } catch (error) {
     deps.logger.error(`answering in ${q.channel}:${q.threadTs} failed`, error);

@@ -1,4 +1,3 @@
-import { createAnalyst } from "../../agent/analyst.ts";
 import { runSubcommand, subcommandOf } from "../../bot/commands/subcommands.ts";
 import { NO_MODEL_HINT } from "../../bot/console/answer-line.ts";
 import { helpReply, nearMissReply } from "../../bot/console/commands.ts";
@@ -6,6 +5,7 @@ import { renderPlainAnswer } from "../../bot/render/plain-answer.ts";
 import { loadConfig } from "../../config.ts";
 import { parseCommandArgs, UsageError } from "../args.ts";
 import { log, printJson, withDatabase } from "../context.ts";
+import { lazyAnalyst } from "../lazy-analyst.ts";
 import { roleOption } from "./chat.ts";
 
 const USAGE = `Usage: beacon ask "<question>" [--role R] [--json]
@@ -50,7 +50,7 @@ export async function askCommand(args: string[]): Promise<number> {
       else process.stdout.write(`${renderPlainAnswer(outcome.view, options)}\n`);
       return 0;
     }
-    const analyst = createAnalyst({ db, config });
+    const analyst = lazyAnalyst({ db, config });
     if (!analyst.modelConfigured) {
       log(NO_MODEL_HINT.replace("the commands above", "deterministic commands"));
       return 1;
@@ -64,7 +64,14 @@ export async function askCommand(args: string[]): Promise<number> {
       onProgress: (status) => log(`  … ${status}`),
     });
     if (values.json) printJson(answer);
-    else process.stdout.write(`${renderPlainAnswer(answer, options)}\n`);
-    return answer.outcome === "error" ? 1 : 0;
+    // A failure is not an answer: scripts read it on stderr, with the operator detail (endpoint, what to check).
+    if (answer.outcome === "error" && answer.failure) {
+      log(
+        `beacon ask: ${answer.failure.message}${answer.failure.detail ? `\n  detail: ${answer.failure.detail}` : ""}`,
+      );
+      return 1;
+    }
+    if (!values.json) process.stdout.write(`${renderPlainAnswer(answer, options)}\n`);
+    return 0;
   });
 }

@@ -5,7 +5,8 @@ import type { AddressInfo } from "node:net";
 export type ScriptedReply = (
   | { text: string }
   | { toolCalls: { name: string; args: unknown }[] }
-  | { status: number; retryAfterSeconds?: number; message?: string }
+  // `code`/`type` fill OpenAI's error body, e.g. 401 invalid_api_key or 404 model_not_found.
+  | { status: number; retryAfterSeconds?: number; message?: string; code?: string; type?: string }
 ) & { delayMs?: number; usage?: { input: number; output: number } };
 
 /** The parts of a chat-completions request the tests look at. */
@@ -63,7 +64,13 @@ export async function startFakeOpenAI(): Promise<FakeOpenAI> {
       return send(
         res,
         reply.status,
-        { error: { message: reply.message ?? `scripted ${reply.status}`, type: "server_error" } },
+        {
+          error: {
+            message: reply.message ?? `scripted ${reply.status}`,
+            type: reply.type ?? "server_error",
+            ...(reply.code ? { code: reply.code } : {}),
+          },
+        },
         headers,
       );
     }
