@@ -138,16 +138,17 @@ export const computeKpisTool = defineTool({
     );
     // A time series reads in date order; when it must be cut, the latest periods are the ones asked about.
     const shown = timeDim ? chronological(byRevenue, timeDim).slice(-input.limit) : byRevenue.slice(0, input.limit);
-    const labels = dims.includes("campaign")
-      ? await fetchCampaignLabels(
-          context.db,
-          shown.map((r) => r.key.campaign ?? ""),
-        )
-      : null;
-    const today = todayIn(context);
     const movers = previous
       ? biggestMovers(new Map(current.rows.map((r) => [rowId(r), r])), new Map(previous.rows.map((r) => [rowId(r), r])))
       : [];
+    const moverKeys = movers.map((m) => JSON.parse(m.key) as Record<string, string>);
+    const labels = dims.includes("campaign")
+      ? await fetchCampaignLabels(
+          context.db,
+          [...shown.map((r) => r.key), ...moverKeys].map((k) => k.campaign ?? ""),
+        )
+      : null;
+    const today = todayIn(context);
     const roiName = input.roi_convention === "google_ads" ? "roi_google_ads" : "roi_incremental_ratio";
     const npsKpi = nps(npsCounts.promoters, npsCounts.passives, npsCounts.detractors);
     const top = byRevenue[0];
@@ -206,15 +207,20 @@ export const computeKpisTool = defineTool({
       }),
       rows_total: current.rows.length,
       top_by_revenue: top && dims.length > 0 ? { key: top.key, revenue: money(top.inputs.revenue) } : undefined,
-      biggest_movers: movers.map((m) => ({
-        key: JSON.parse(m.key) as Record<string, string>,
-        kpi: m.kpi,
-        previous: r4(m.previous),
-        current: r4(m.current),
-        absolute_change: r4(m.absolute_change),
-        change: m.change === null ? null : r4(m.change),
-        impact: money(m.impact),
-      })),
+      biggest_movers: movers.map((m, i) => {
+        const key = moverKeys[i] ?? {};
+        const name = labels?.get(key.campaign ?? "")?.name;
+        return {
+          key,
+          ...(name ? { campaign_name: name } : {}),
+          kpi: m.kpi,
+          previous: r4(m.previous),
+          current: r4(m.current),
+          absolute_change: r4(m.absolute_change),
+          change: m.change === null ? null : r4(m.change),
+          impact: money(m.impact),
+        };
+      }),
       data_freshness: await fetchFreshness(context.db),
     };
   },

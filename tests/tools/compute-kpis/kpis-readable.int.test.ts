@@ -31,6 +31,7 @@ interface Row extends Record<string, unknown> {
 }
 interface Mover {
   key: Record<string, string>;
+  campaign_name?: string;
   kpi: string;
   previous: number;
   current: number;
@@ -133,6 +134,12 @@ describe.each(testEngines())("compute_kpis reads right on $name", (engine) => {
     expect(money?.current).toBeCloseTo(Number(row?.[field]), 2);
     expect(money?.impact).toBeCloseTo(Math.abs(Number(money?.absolute_change)), 2);
     expect(row?.change_absolute?.[field]).toBeCloseTo(Number(money?.absolute_change), 2);
+    // Movers name their campaign too, not just CMP-0019.
+    const names = await db.pool.query<{ external_id: string; name: string }>("SELECT external_id, name FROM campaigns");
+    const nameOf = new Map(names.rows.map((r) => [r.external_id, r.name]));
+    for (const mover of movers.filter((m) => m.key.campaign !== "(no campaign)")) {
+      expect(mover.campaign_name, mover.key.campaign).toBe(nameOf.get(mover.key.campaign ?? ""));
+    }
   });
 
   it("does not report retention for a window shorter than 28 days", async () => {
