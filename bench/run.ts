@@ -4,6 +4,7 @@ import { type BenchRow, formatTable, saveResults } from "./report.ts";
 import { benchAgent } from "./scenarios/agent.ts";
 import { benchAttribution } from "./scenarios/attribution.ts";
 import { benchBudget } from "./scenarios/budget.ts";
+import { benchCli } from "./scenarios/cli.ts";
 import { benchClv } from "./scenarios/clv.ts";
 import { benchDemoGeneration } from "./scenarios/demo-generation.ts";
 import { benchDirectory } from "./scenarios/directory.ts";
@@ -27,6 +28,7 @@ export const SCENARIOS: Record<string, (settings: BenchSettings) => Promise<Benc
   tickets: benchTickets,
   agent: benchAgent,
   slack: benchSlack,
+  cli: benchCli,
 };
 
 /** Runs the chosen scenarios, prints the table and saves the JSON. */

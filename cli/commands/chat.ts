@@ -1,12 +1,12 @@
 import { homedir } from "node:os";
 import { join } from "node:path";
-import { createAnalyst } from "../../agent/analyst.ts";
 import { runConsole } from "../../bot/console.ts";
 import type { Config } from "../../config.ts";
 import type { Database } from "../../db/pool.ts";
 import { ROLES, type Role } from "../../tools/tool.ts";
 import { parseCommandArgs, UsageError } from "../args.ts";
 import { log, withDatabase } from "../context.ts";
+import { lazyAnalyst } from "../lazy-analyst.ts";
 
 const USAGE = `Usage: beacon chat [--role marketer|manager|support|admin]
   The local console: deterministic commands (kpi, segment, attribution, budget, ticket, summary) always work;
@@ -18,7 +18,7 @@ export const HISTORY_FILE = join(homedir(), ".beacon_history");
 
 /** Opens the local console over the same analyst and tools as Slack. */
 export async function startConsole(db: Database, config: Config, role: Role = "admin"): Promise<void> {
-  const analyst = createAnalyst({ db, config });
+  const analyst = lazyAnalyst({ db, config });
   await runConsole({
     db,
     analyst,

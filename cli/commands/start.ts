@@ -1,6 +1,3 @@
-import { createAnalyst } from "../../agent/analyst.ts";
-import { startWorkerAnalyst } from "../../agent/worker-analyst.ts";
-import { runSlackUntilStopped } from "../../bot/run-slack.ts";
 import type { Config } from "../../config.ts";
 import { generateDemo } from "../../db/demo/index.ts";
 import type { Database } from "../../db/pool.ts";
@@ -48,6 +45,12 @@ export async function startCommand(args: string[]): Promise<number> {
     log(`Beacon on ${db.kind === "pglite" ? "embedded PGlite" : "PostgreSQL"} at ${db.label}`);
     if (surface === "slack") {
       log(`Starting Slack: ${reason}.`);
+      // Slack's modules load only here: the console never pays for Bolt, LangChain or the worker.
+      const [{ createAnalyst }, { startWorkerAnalyst }, { runSlackUntilStopped }] = await Promise.all([
+        import("../../agent/analyst.ts"),
+        import("../../agent/worker-analyst.ts"),
+        import("../../bot/run-slack.ts"),
+      ]);
       // On a server the analyst runs in a worker thread, so its CPU work never delays Slack acknowledgements.
       const worker = config.DATABASE_URL ? await startWorkerAnalyst(config) : undefined;
       try {

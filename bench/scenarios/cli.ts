@@ -1,0 +1,140 @@
+// Whole-process timings of the `beacon` command, as a user at a terminal sees them, next to their floors:
+// a bare `node` start and the same compute_kpis work inside an already running process.
+import { spawn } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { generateDemo } from "../../db/demo/index.ts";
+import { migrate } from "../../db/migrate.ts";
+import { openDatabase } from "../../db/pool.ts";
+import { invokeTool } from "../../tools/run-tool.ts";
+import type { BenchRow } from "../report.ts";
+import type { BenchSettings } from "../settings.ts";
+import { percentile } from "../stats.ts";
+
+const ROOT = fileURLToPath(new URL("../..", import.meta.url));
+const RUNS = 5;
+const CUSTOMERS = 10_000;
+const BANNER = "Beacon console (";
+const TOOL_OPTIONS = {
+  caller: { userId: "bench", role: "admin" as const, canSeePii: true },
+  timezone: "Asia/Shanghai",
+};
+
+interface Timed {
+  seconds: number;
+  /** The run compiled dist/ first (someone edited a source meanwhile): not a steady-state sample. */
+  compiled: boolean;
+}
+
+/** `beacon --help`, `beacon tool compute_kpis '{}'` and console start on a 10k-customer PGlite data dir, each run whole. */
+export async function benchCli(_settings: BenchSettings): Promise<BenchRow[]> {
+  const dataDir = mkdtempSync(join(tmpdir(), "beacon-bench-cli-"));
+  try {
+    await writeDemo(dataDir);
+    const env = { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "", BEACON_DATA_DIR: dataDir };
+    const beacon = (args: string[], until?: string) =>
+      timeProcess([join(ROOT, "cli/beacon.js"), ...args], { ...env, BEACON_TIMEZONE: "Asia/Shanghai" }, until);
+    // One untimed call compiles dist/ when the sources changed, so the timed runs measure the steady state.
+    await beacon(["--help"]);
+    const size = `${CUSTOMERS.toLocaleString("en-US")} customers`;
+    const rows: BenchRow[] = [];
+    const measure = async (scenario: string, run: () => Promise<Timed>, target?: [string, number]) => {
+      const seconds: number[] = [];
+      for (let attempt = 0; seconds.length < RUNS && attempt < RUNS * 2; attempt++) {
+        const timed = await run();
+        if (!timed.compiled) seconds.push(timed.seconds);
+      }
+      if (seconds.length === 0) throw new Error(`${scenario}: every run recompiled (sources kept changing)`);
+      const median =
+        Number(
+          percentile(
+            seconds.map((s) => s * 1000),
+            50,
+          ).toFixed(0),
+        ) / 1000;
+      rows.push({
+        scenario,
+        engine: "node",
+        size: scenario.includes("help") || scenario.includes("node") ? "-" : size,
+        metrics: { median_s: median, min_s: Math.min(...seconds), max_s: Math.max(...seconds), runs: seconds.length },
+        ...(target ? { target: target[0], met: median <= target[1] } : {}),
+      });
+    };
+    await measure("cli: node -e '' (process floor)", () => timeProcess(["-e", ""], env));
+    await measure("cli: beacon --help", () => beacon(["--help"]), ["<= 0.3 s", 0.3]);
+    await measure("cli: beacon tool compute_kpis '{}'", () => beacon(["tool", "compute_kpis", "{}"]), ["<= 1 s", 1]);
+    await measure("cli: beacon chat until the banner", () => beacon(["chat"], BANNER), ["<= 1.5 s", 1.5]);
+    rows.push(await inProcessFloor(dataDir, size));
+    return rows;
+  } finally {
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+async function writeDemo(dataDir: string): Promise<void> {
+  const db = await openDatabase({ dataDir });
+  try {
+    await migrate(db.pool);
+    process.stderr.write(`bench: generating ${CUSTOMERS.toLocaleString("en-US")} demo customers in ${dataDir}\n`);
+    await generateDemo(db, { customers: CUSTOMERS, seed: 42, endDate: "2026-10-31" });
+  } finally {
+    await db.close();
+  }
+}
+
+/** The floor under the CLI call: the same tool call inside a process whose database is already open. */
+async function inProcessFloor(dataDir: string, size: string): Promise<BenchRow> {
+  const db = await openDatabase({ dataDir });
+  try {
+    const times: number[] = [];
+    for (let i = 0; i < RUNS + 1; i++) {
+      const started = performance.now();
+      const outcome = await invokeTool(db, "compute_kpis", {}, { ...TOOL_OPTIONS, currency: "CNY" });
+      if (!outcome.ok) throw new Error(outcome.error);
+      times.push((performance.now() - started) / 1000);
+    }
+    const [first = 0, ...warm] = times;
+    return {
+      scenario: "cli: compute_kpis '{}' in an open process (work floor)",
+      engine: "pglite",
+      size,
+      metrics: { first_call_s: Number(first.toFixed(3)), warm_median_s: percentile(warm, 50), runs: RUNS },
+    };
+  } finally {
+    await db.close();
+  }
+}
+
+/**
+ * Runs `node <args>` and returns the wall time until it exits, or until `until` appears on its stdout (then it is
+ * sent "quit" and awaited, untimed). A failing run throws with its stderr, so a broken CLI cannot look fast.
+ */
+function timeProcess(args: string[], env: Record<string, string>, until?: string): Promise<Timed> {
+  return new Promise((resolve, reject) => {
+    const started = performance.now();
+    const child = spawn(process.execPath, args, { cwd: ROOT, env, stdio: ["pipe", "pipe", "pipe"] });
+    let output = "";
+    let stderr = "";
+    let seconds: number | undefined;
+    child.stdout.on("data", (chunk: Buffer) => {
+      output += chunk.toString("utf8");
+      if (until && seconds === undefined && output.includes(until)) {
+        seconds = (performance.now() - started) / 1000;
+        child.stdin.end("quit\n");
+      }
+    });
+    child.stderr.on("data", (chunk: Buffer) => {
+      stderr += chunk.toString("utf8");
+    });
+    if (!until) child.stdin.end();
+    child.on("error", reject);
+    child.on("exit", (code) => {
+      const elapsed = seconds ?? (performance.now() - started) / 1000;
+      if (code !== 0) reject(new Error(`node ${args.join(" ")} exited with ${code}: ${stderr.trim()}`));
+      else if (until && seconds === undefined) reject(new Error(`"${until}" never appeared: ${output}`));
+      else resolve({ seconds: Number(elapsed.toFixed(3)), compiled: stderr.includes("compiling") });
+    });
+  });
+}

@@ -1,0 +1,76 @@
+import { spawnSync } from "node:child_process";
+import { cpSync, existsSync, lstatSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+// @ts-expect-error plain JavaScript (it runs before anything is compiled), no type declarations
+import { ensureCompiled, listSources, ROOT } from "../../cli/build.js";
+
+type Ensure = (root: string, onCompile?: (files: number) => void) => Promise<string>;
+const ensure = ensureCompiled as Ensure;
+
+// A miniature project laid out like Beacon: an entry in cli/, a module it imports, and an asset it finds next to
+// itself through import.meta.url.
+const project = mkdtempSync(join(tmpdir(), "beacon-build-"));
+afterAll(() => rmSync(project, { recursive: true, force: true }));
+mkdirSync(join(project, "cli"));
+mkdirSync(join(project, "lib/assets"), { recursive: true });
+cpSync(join(ROOT, "cli/build.js"), join(project, "cli/build.js"));
+cpSync(join(ROOT, "tsconfig.json"), join(project, "tsconfig.json"));
+symlinkSync(join(ROOT, "node_modules"), join(project, "node_modules"));
+writeFileSync(join(project, "package.json"), '{ "type": "module" }\n');
+writeFileSync(join(project, "lib/assets/greeting.txt"), "hello from an asset");
+writeFileSync(
+  join(project, "lib/answer.ts"),
+  'import { readFileSync } from "node:fs";\n' +
+    "export const answer: number = 41;\n" +
+    'export const greeting = (): string => readFileSync(new URL("./assets/greeting.txt", import.meta.url), "utf8");\n',
+);
+writeFileSync(
+  join(project, "cli/main.ts"),
+  'import { answer, greeting } from "../lib/answer.ts";\nconsole.log(answer, greeting());\n',
+);
+
+function run(main: string): string {
+  const result = spawnSync(process.execPath, [main], { encoding: "utf8" });
+  expect(result.status, result.stderr).toBe(0);
+  return result.stdout.trim();
+}
+
+describe("cli/build.js", () => {
+  it("compiles .ts to .js with rewritten imports and links assets, so import.meta.url finds them", async () => {
+    const compiles: number[] = [];
+    const main = await ensure(project, (files) => compiles.push(files));
+    expect(compiles).toEqual([2]); // cli/main.ts, lib/answer.ts and nothing else that is TypeScript
+    expect(main).toMatch(/dist\/[0-9a-f]{16}\/cli\/main\.js$/);
+    expect(run(main)).toBe("41 hello from an asset");
+    expect(lstatSync(join(main, "../../lib/assets")).isSymbolicLink()).toBe(true);
+    // Nothing changed: the same build, no compilation.
+    expect(await ensure(project, (files) => compiles.push(files))).toBe(main);
+    expect(compiles).toEqual([2]);
+  });
+
+  it("never runs stale code: an edited source gets a new build on the next call", async () => {
+    const before = await ensure(project);
+    writeFileSync(
+      join(project, "lib/answer.ts"),
+      "export const answer: number = 42;\nexport const greeting = () => 'edited';\n",
+    );
+    const compiles: number[] = [];
+    const after = await ensure(project, (files) => compiles.push(files));
+    expect(after).not.toBe(before);
+    expect(compiles).toEqual([2]);
+    expect(run(after)).toBe("42 edited");
+    // The earlier build stays for processes still running from it.
+    expect(existsSync(before)).toBe(true);
+  });
+
+  it("covers Beacon's runtime files: the worker entry is compiled, migrations and the playbook are linked", () => {
+    const sources = listSources(ROOT) as { compile: string[]; links: string[] };
+    expect(sources.compile).toContain("agent/analyst-worker.ts");
+    expect(sources.compile).toContain("cli/main.ts");
+    expect(sources.links).toEqual(expect.arrayContaining(["db/migrations", "knowledge/docs", "bench/results"]));
+    expect(sources.links).toContain("knowledge/eval/questions.json");
+    expect(sources.compile.some((path) => path.startsWith("node_modules/") || path.startsWith("dist/"))).toBe(false);
+  });
+});
