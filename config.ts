@@ -48,7 +48,8 @@ export const ConfigSchema = z.object({
   OPENAI_PRICE_OUTPUT_PER_MTOK: z.coerce.number().min(0).default(0.6),
   BEACON_QUESTION_TIME_BUDGET_MS: z.coerce.number().int().min(1000).max(600_000).default(90_000),
   BEACON_MAX_TOOL_STEPS: z.coerce.number().int().min(1).max(50).default(8),
-  BEACON_QUESTION_TOKEN_BUDGET: z.coerce.number().int().min(1000).default(60_000),
+  // A three-tool question with one grounding repair measured ~51k tokens (o200k) with the routed tool list.
+  BEACON_QUESTION_TOKEN_BUDGET: z.coerce.number().int().min(1000).default(100_000),
   BEACON_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(6),
   BEACON_DAILY_TOKEN_QUOTA: z.coerce.number().int().min(1000).default(300_000),
   BEACON_SUPPORT_CHANNEL: optionalString,

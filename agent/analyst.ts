@@ -1,5 +1,6 @@
 import type { BaseChatModel } from "@langchain/core/language_models/chat_models";
-import { AIMessage, type BaseMessage, HumanMessage, SystemMessage } from "@langchain/core/messages";
+import { type BaseMessage, HumanMessage, SystemMessage } from "@langchain/core/messages";
+import type { DynamicStructuredTool } from "@langchain/core/tools";
 import { createAgent } from "langchain";
 import type { Config } from "../config.ts";
 import type { Database } from "../db/pool.ts";
@@ -7,10 +8,22 @@ import { AppError } from "../errors.ts";
 import { fetchFreshness } from "../tools/freshness.ts";
 import { TOOLS } from "../tools/index.ts";
 import { todayIn } from "../tools/period.ts";
-import type { Role, ToolDefinition } from "../tools/tool.ts";
+import type { Caller, Role, ToolDefinition } from "../tools/tool.ts";
+import {
+  type BeaconAgent,
+  Cancelled,
+  finalText,
+  invalidToolCalls,
+  type PassSetup,
+  runPass,
+  toolsUsedIn,
+} from "./agent-pass.ts";
 import { checkUsage, rateRun, recordRun } from "./audit.ts";
+import { BudgetExhausted, QuestionBudget } from "./budget.ts";
+import { CALCULATE_TOOL, derivationsShown } from "./calculate.ts";
 import { resolveCaller } from "./callers.ts";
-import { collectFacts, findUntraceable, markUntraceable } from "./grounding.ts";
+import { factsBySource, markUntraceable } from "./grounding.ts";
+import { type Grounded, repairGrounding, untraceableIn } from "./grounding-repair.ts";
 import { loadThread, saveThread } from "./memory.ts";
 import { createChatModel, estimateCost } from "./model.ts";
 import { classifyModelError } from "./model-errors.ts";
@@ -18,6 +31,8 @@ import { detectLanguage, emptyAnswer, failureText, partialAnswer } from "./repli
 import { suggestFollowUps } from "./suggestions.ts";
 import { buildSystemPrompt } from "./system-prompt.ts";
 import { describeTools, type RunContext, toolExecutor } from "./tool-executor.ts";
+import { routeTools } from "./tool-router.ts";
+import { MORE_TOOLS, type TurnState, turnMiddleware, turnTools } from "./turn-middleware.ts";
 import type { AgentAnswer, Analyst, AskRequest } from "./types.ts";
 
 export interface AnalystOptions {
@@ -31,44 +46,64 @@ export interface AnalystOptions {
 
 type Draft = Omit<AgentAnswer, "runId">;
 
-/** The answer pipeline: quota, memory, the LangChain agent over the registry, grounding, audit. */
+/** One question on its way through the pipeline: what every step reads and fills in. */
+interface Question {
+  request: AskRequest;
+  caller: Caller;
+  started: number;
+  draft: Draft;
+  history: BaseMessage[];
+  setup: PassSetup;
+}
+
+/**
+ * The answer pipeline: prepare (quota, memory, prompt, tool menu, budget), run the agent loop, check grounding,
+ * repair once if the budget allows, finish (audit, memory). Budget rules live in budget.ts and the turn
+ * middleware; grounding repair in grounding-repair.ts.
+ */
 export function createAnalyst(options: AnalystOptions): Analyst {
   const { db, config } = options;
   const registry = options.registry ?? TOOLS;
   const model = options.model ?? (config.OPENAI_API_KEY ? createChatModel(config) : undefined);
 
   // One agent per role (its tool list); the per-question system prompt goes in as the first message.
-  const agents = new Map<Role, ReturnType<typeof createAgent>>();
+  const agents = new Map<Role, { agent: BeaconAgent; tools: DynamicStructuredTool[] }>();
   const agentFor = (role: Role) => {
-    let agent = agents.get(role);
-    if (!agent && model) {
-      agent = createAgent({ model, tools: describeTools(registry, role), middleware: [toolExecutor(registry)] });
-      agents.set(role, agent);
+    let entry = agents.get(role);
+    if (!entry && model) {
+      const tools = [...describeTools(registry, role), ...turnTools()];
+      const middleware = [turnMiddleware(), toolExecutor(registry)];
+      entry = { agent: createAgent({ model, tools, middleware }), tools };
+      agents.set(role, entry);
     }
-    if (!agent) throw new AppError("model_unavailable", "no chat model configured");
-    return agent;
+    if (!entry) throw new AppError("model_unavailable", "no chat model configured");
+    return entry;
   };
 
-  async function ask(request: AskRequest): Promise<AgentAnswer> {
-    const started = performance.now();
+  const finish = async (
+    question: Pick<Question, "request" | "caller" | "started">,
+    answer: Draft,
+    memory?: Promise<void>,
+  ) => {
+    answer.latencyMs = Math.round(performance.now() - question.started);
+    answer.modelMs = Math.round(answer.modelMs ?? 0);
+    answer.costUsd = estimateCost(config, answer.tokens);
+    const [runId] = await Promise.all([recordRun(db.pool, question.request, question.caller.role, answer), memory]);
+    return { ...answer, runId };
+  };
+
+  /** Step 1: caller, quota, freshness, memory, prompt, the tool menu and the budget; or a refusal. */
+  async function prepare(request: AskRequest, started: number): Promise<Question | AgentAnswer> {
     const language = detectLanguage(request.question);
     const caller = request.caller ?? (await resolveCaller(db.pool, request.userId, config.BEACON_DEFAULT_ROLE));
     const draft: Draft = { ...emptyAnswer(language), model: model ? config.OPENAI_MODEL : null };
-    const finish = async (answer: Draft, memory?: Promise<void>): Promise<AgentAnswer> => {
-      answer.latencyMs = Math.round(performance.now() - started);
-      answer.modelMs = Math.round(answer.modelMs ?? 0);
-      answer.costUsd = estimateCost(config, answer.tokens);
-      const [runId] = await Promise.all([recordRun(db.pool, request, caller.role, answer), memory]);
-      return { ...answer, runId };
+    const refuse = (code: "no_model" | "rate_limited" | "quota_exceeded") => {
+      const text = failureText(code, language);
+      return finish(
+        { request, caller, started },
+        { ...draft, outcome: "refused", failure: { code, message: text }, text },
+      );
     };
-    const refuse = (code: "no_model" | "rate_limited" | "quota_exceeded") =>
-      finish({
-        ...draft,
-        outcome: "refused",
-        failure: { code, message: failureText(code, language) },
-        text: failureText(code, language),
-      });
-
     if (!model) return refuse("no_model");
     // Independent reads run concurrently on a server pool (PGlite serialises them anyway).
     const [limit, freshness, history] = await Promise.all([
@@ -98,7 +133,7 @@ export function createAnalyst(options: AnalystOptions): Analyst {
       abort: new AbortController(),
       onProgress: request.onProgress,
     };
-    const agent = agentFor(caller.role);
+    const { agent, tools } = agentFor(caller.role);
     const systemPrompt = new SystemMessage(
       buildSystemPrompt({
         today: todayIn({ now, timezone: config.BEACON_TIMEZONE }),
@@ -110,106 +145,109 @@ export function createAnalyst(options: AnalystOptions): Analyst {
         freshness,
       }),
     );
-    const budgetMs = config.BEACON_QUESTION_TIME_BUDGET_MS;
-    const timer = setTimeout(() => run.abort.abort(new AppError("timeout", `time budget of ${budgetMs} ms`)), budgetMs);
-    // The caller's cancel (console Ctrl-C) stops the run the way the budgets do: through the run's own signal.
-    const cancel = () => run.abort.abort(new Cancelled("cancelled by the user"));
-    request.signal?.addEventListener("abort", cancel, { once: true });
-    if (request.signal?.aborted) cancel();
-
-    // Model time is measured from LangChain's callbacks so benchmarks can separate it from pipeline overhead.
-    const modelStarts = new Map<string, number>();
-    const timing = {
-      handleChatModelStart: (_llm: unknown, _messages: unknown, runId: string) => {
-        modelStarts.set(runId, performance.now());
-      },
-      handleLLMEnd: (_output: unknown, runId: string) => {
-        const start = modelStarts.get(runId);
-        if (start !== undefined) draft.modelMs = (draft.modelMs ?? 0) + (performance.now() - start);
-        modelStarts.delete(runId);
-      },
+    const turn: TurnState = {
+      offered: toolMenu(request.question, history, registry, caller.role),
+      available: tools.map((t) => t.name),
+      budget: new QuestionBudget(
+        config.BEACON_QUESTION_TOKEN_BUDGET,
+        config.BEACON_QUESTION_TIME_BUDGET_MS,
+        draft.tokens,
+        started,
+      ),
+      calculations: [],
+      factSources: () => [
+        ...factsBySource(request.question, run.results),
+        { source: CALCULATE_TOOL, facts: turn.calculations.map((c) => c.result) },
+      ],
+      abort: run.abort,
     };
-
-    /** Streams one agent pass, collecting its new messages and token usage; stops on the token budget. */
-    const pass = async (input: BaseMessage[]): Promise<BaseMessage[]> => {
-      const produced: BaseMessage[] = [];
-      const stream = await agent.stream(
-        { messages: [systemPrompt, ...input] },
-        {
-          context: { run },
-          signal: run.abort.signal,
-          streamMode: "updates",
-          callbacks: [timing],
-          recursionLimit: 2 * config.BEACON_MAX_TOOL_STEPS + 6,
-        },
-      );
-      for await (const update of stream) {
-        for (const node of Object.values(update as Record<string, { messages?: BaseMessage[] }>)) {
-          for (const message of node?.messages ?? []) {
-            produced.push(message);
-            const usage = AIMessage.isInstance(message) ? message.usage_metadata : undefined;
-            if (!usage) continue;
-            draft.tokens.input += usage.input_tokens;
-            draft.tokens.output += usage.output_tokens;
-            if (draft.tokens.input + draft.tokens.output > config.BEACON_QUESTION_TOKEN_BUDGET) {
-              run.abort.abort(new BudgetExhausted(`token budget of ${config.BEACON_QUESTION_TOKEN_BUDGET} tokens`));
-            }
-          }
-        }
-      }
-      return produced;
+    const onModelTime = (ms: number) => {
+      draft.modelMs = (draft.modelMs ?? 0) + ms;
     };
+    const setup: PassSetup = {
+      agent,
+      tools,
+      systemPrompt,
+      run,
+      turn,
+      maxSteps: config.BEACON_MAX_TOOL_STEPS,
+      onModelTime,
+    };
+    return { request, caller, started, draft, history, setup };
+  }
 
-    const question = new HumanMessage(request.question);
+  async function ask(request: AskRequest): Promise<AgentAnswer> {
+    const started = performance.now();
+    const prepared = await prepare(request, started);
+    if (!("setup" in prepared)) return prepared;
+    const question = prepared;
+    const stopWatching = watchBudgetAndCancel(
+      question.setup.run,
+      request.signal,
+      config.BEACON_QUESTION_TIME_BUDGET_MS,
+    );
+    let draft: Grounded | undefined;
     try {
-      const turn = [question, ...(await pass([...history, question]))];
-      let text = finalText(turn);
-      const malformed = invalidToolCalls(turn.at(-1));
-      if (!text && malformed) {
-        // Tool-call JSON the SDK could not parse: drop that message and tell the model what was wrong, once.
-        turn.pop();
-        const repair = new HumanMessage(
-          `[Beacon — automatic, not from the user] Your last tool call could not be parsed (${malformed}). Call the tool again with valid JSON arguments.`,
-        );
-        const repaired = await pass([...history, ...turn, repair]);
-        turn.push(...repaired);
-        text = finalText(repaired);
-      }
-      const facts = () => collectFacts([request.question, ...run.results.map((r) => [r.args, r.result])]);
-      let untraceable = findUntraceable(text, facts());
-      if (untraceable.length > 0) {
-        // One chance to fix: the model sees exactly which numbers no tool result supports.
-        const check = new HumanMessage(
-          `[Beacon grounding check — automatic, not from the user] These numbers in your answer appear in no tool result: ${untraceable.join(", ")}. ` +
-            "Rewrite the answer using only numbers from tool results (call a tool if you need one), in the same language.",
-        );
-        const fixed = await pass([...history, ...turn, check]);
-        const fixedText = finalText(fixed);
-        if (fixedText) {
-          turn.push(...fixed.filter((m) => m !== fixed.at(-1)));
-          turn.push(new AIMessage(fixedText));
-          text = fixedText;
-          untraceable = findUntraceable(text, facts());
-        }
-      }
-      draft.untraceableNumbers = untraceable;
-      draft.text = markUntraceable(text, untraceable);
-      if (run.stepLimitHit) {
-        draft.outcome = "partial";
-        draft.failure = { code: "budget_exhausted", message: `step budget of ${run.maxSteps} tool calls` };
-      }
-      draft.suggestions = suggestFollowUps(draft.steps, language);
-      return finish(draft, saveThread(db.pool, request.threadKey, history, turn));
+      const loop = await runLoop(question);
+      draft = { ...loop, untraceable: untraceableIn(loop.text, question.setup) };
+      const grounded = await repairGrounding(question.setup, question.history, draft);
+      return finish(
+        question,
+        deliver(question, grounded),
+        saveThread(db.pool, request.threadKey, question.history, grounded.turn),
+      );
     } catch (error) {
-      return finish(failedDraft(draft, run, error));
+      // A finished draft survives any budget stop that came after it: delivered with its unverified figures marked.
+      if (draft && !(question.setup.run.abort.signal.reason instanceof Cancelled)) {
+        return finish(
+          question,
+          deliver(question, draft),
+          saveThread(db.pool, request.threadKey, question.history, draft.turn),
+        );
+      }
+      return finish(question, failedDraft(question, error));
     } finally {
-      clearTimeout(timer);
-      request.signal?.removeEventListener("abort", cancel);
+      stopWatching();
     }
   }
 
-  /** The answer of a run that failed or ran out of budget: what was found so far, or a clear failure. */
-  function failedDraft(draft: Draft, run: RunContext, error: unknown): Draft {
+  /** Step 2: the agent loop over the question, with one retry when the model's tool-call JSON was unparseable. */
+  async function runLoop(question: Question): Promise<{ text: string; turn: BaseMessage[] }> {
+    const { setup, history } = question;
+    const asked = new HumanMessage(question.request.question);
+    const turn = [asked, ...(await runPass(setup, [...history, asked]))];
+    const malformed = invalidToolCalls(turn.at(-1));
+    if (finalText(turn) || !malformed) return { text: finalText(turn), turn };
+    // Drop the unparseable message and tell the model what was wrong, once.
+    turn.pop();
+    const repair = new HumanMessage(
+      `[Beacon — automatic, not from the user] Your last tool call could not be parsed (${malformed}). Call the tool again with valid JSON arguments.`,
+    );
+    const repaired = await runPass(setup, [...history, ...turn, repair]);
+    turn.push(...repaired);
+    return { text: finalText(repaired), turn };
+  }
+
+  /** Step 4: the answer as delivered: marked numbers, derivations, step-limit note, suggestions. */
+  function deliver(question: Question, grounded: Grounded): Draft {
+    const { draft, setup } = question;
+    draft.untraceableNumbers = grounded.untraceable;
+    draft.text = markUntraceable(grounded.text, grounded.untraceable);
+    draft.derivations = derivationsShown(grounded.text, setup.turn.calculations);
+    draft.promptTokensPerCall = setup.turn.budget.promptTokensPerCall;
+    if (setup.run.stepLimitHit) {
+      draft.outcome = "partial";
+      draft.failure = { code: "budget_exhausted", message: `step budget of ${setup.run.maxSteps} tool calls` };
+    }
+    draft.suggestions = suggestFollowUps(draft.steps, draft.language);
+    return draft;
+  }
+
+  /** The answer of a run that failed or ran out of budget before any draft: what was found so far, or a clear failure. */
+  function failedDraft(question: Question, error: unknown): Draft {
+    const { draft, setup } = question;
+    const run = setup.run;
+    draft.promptTokensPerCall = setup.turn.budget.promptTokensPerCall;
     const reason = run.abort.signal.aborted ? run.abort.signal.reason : error;
     const language = draft.language;
     if (reason instanceof Cancelled) {
@@ -253,29 +291,34 @@ export function createAnalyst(options: AnalystOptions): Analyst {
   };
 }
 
-/** Raised through the abort signal when the token budget runs out. */
-class BudgetExhausted extends Error {}
+/** The tools offered for this question (see tool-router.ts), plus calculate, plus more_tools when some are held back. */
+function toolMenu(
+  question: string,
+  history: BaseMessage[],
+  registry: readonly ToolDefinition[],
+  role: Role,
+): Set<string> {
+  const roleTools = registry.filter((t) => t.roles.includes(role)).map((t) => t.name);
+  const offered = new Set([...routeTools(question, toolsUsedIn(history), roleTools), CALCULATE_TOOL]);
+  if (roleTools.some((name) => !offered.has(name))) offered.add(MORE_TOOLS);
+  return offered;
+}
 
-/** Raised through the abort signal when the caller cancels (AskRequest.signal). */
-class Cancelled extends Error {}
+/**
+ * The hard stops through the run's own abort signal: the time budget (a backstop; model calls are planned
+ * against it beforehand) and the caller's cancel (console Ctrl-C). Returns the function that stops watching.
+ */
+function watchBudgetAndCancel(run: RunContext, signal: AbortSignal | undefined, budgetMs: number): () => void {
+  const timer = setTimeout(() => run.abort.abort(new AppError("timeout", `time budget of ${budgetMs} ms`)), budgetMs);
+  const cancel = () => run.abort.abort(new Cancelled("cancelled by the user"));
+  signal?.addEventListener("abort", cancel, { once: true });
+  if (signal?.aborted) cancel();
+  return () => {
+    clearTimeout(timer);
+    signal?.removeEventListener("abort", cancel);
+  };
+}
 
 function isRecursionLimit(error: unknown): boolean {
   return error instanceof Error && error.name === "GraphRecursionError";
-}
-
-/** A description of unparseable tool calls in an AI message, if it has any. */
-function invalidToolCalls(message: BaseMessage | undefined): string | null {
-  if (!message || !AIMessage.isInstance(message) || !message.invalid_tool_calls?.length) return null;
-  return message.invalid_tool_calls.map((call) => `${call.name ?? "tool"}: ${call.error ?? "invalid JSON"}`).join("; ");
-}
-
-/** The text of the last AI message that is a final answer (no tool calls). */
-function finalText(messages: BaseMessage[]): string {
-  for (let i = messages.length - 1; i >= 0; i--) {
-    const message = messages[i];
-    if (!AIMessage.isInstance(message) || (message.tool_calls?.length ?? 0) > 0) continue;
-    const text = typeof message.content === "string" ? message.content : message.text;
-    if (text.trim()) return text.trim();
-  }
-  return "";
 }

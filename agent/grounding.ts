@@ -66,6 +66,23 @@ export function collectFacts(sources: unknown[]): number[] {
   return facts;
 }
 
+/** Where facts came from: "question", a tool's name, or "calculate", and the numbers it holds. */
+export interface FactSource {
+  source: string;
+  facts: number[];
+}
+
+/** The facts of a run by source: the question, then each tool call's arguments and result. */
+export function factsBySource(
+  question: string,
+  results: readonly { tool: string; args: unknown; result: unknown }[],
+): FactSource[] {
+  return [
+    { source: "question", facts: collectFacts([question]) },
+    ...results.map((r) => ({ source: r.tool, facts: collectFacts([r.args, r.result]) })),
+  ];
+}
+
 /** Small counts ("3 channels", "top 5") and calendar numbers need no source. */
 function isSelfEvident(mention: NumberMention): boolean {
   return !mention.percent && Number.isInteger(mention.value) && mention.value >= 0 && mention.value <= 12;

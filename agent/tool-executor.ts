@@ -7,6 +7,7 @@ import { AppError } from "../errors.ts";
 import { invokeTool } from "../tools/run-tool.ts";
 import type { Caller, Role, ToolDefinition } from "../tools/tool.ts";
 import { progressText } from "./progress.ts";
+import { compactSchema } from "./tool-schema.ts";
 import type { ToolResultRecord, ToolStep } from "./types.ts";
 
 /** Per-question state the tool executor reads from LangChain's runtime context (never from globals). */
@@ -46,7 +47,9 @@ export function describeTools(registry: readonly ToolDefinition[], role: Role): 
     .map((definition) => {
       let schema = jsonSchemas.get(definition);
       if (!schema) {
-        schema = z.toJSONSchema(definition.input, { io: "input", unrepresentable: "any" }) as Record<string, unknown>;
+        schema = compactSchema(
+          z.toJSONSchema(definition.input, { io: "input", unrepresentable: "any" }) as Record<string, unknown>,
+        );
         jsonSchemas.set(definition, schema);
       }
       return tool(

@@ -73,6 +73,19 @@ export interface AgentAnswer {
   modelMs?: number;
   /** Follow-up questions worth offering as buttons. */
   suggestions: string[];
+  /** Derived numbers the text shows, with their inputs (the calculate tool): the "how I got this" arithmetic. */
+  derivations?: Derivation[];
+  /** Prompt tokens each model call was charged, in order (as the endpoint reported them). */
+  promptTokensPerCall?: number[];
+}
+
+/** A number the answer derived from tool results, e.g. 17.4% = (1,234 − 1,051) / 1,051 from compute_kpis. */
+export interface Derivation {
+  /** As the text shows it, e.g. "17.4%". */
+  number: string;
+  formula: string;
+  /** Tools whose results hold the inputs. */
+  sources: string[];
 }
 
 /** The answer pipeline the bot and the console call. */

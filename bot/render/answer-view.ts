@@ -3,10 +3,10 @@ import type { AgentAnswer } from "../../agent/types.ts";
 /** What the renderers need from an answer; deterministic commands build one without a run id. */
 export type AnswerView = Pick<
   AgentAnswer,
-  "text" | "steps" | "results" | "freshness" | "model" | "suggestions" | "failure" | "outcome"
+  "text" | "steps" | "results" | "freshness" | "model" | "suggestions" | "failure" | "outcome" | "derivations"
 > & { runId: number | null };
 
-/** The "How I got this" facts: tools, period, model / convention, data freshness. */
+/** The "How I got this" facts: tools, derived numbers and their inputs, period, model / convention, data freshness. */
 export function provenance(view: AnswerView): string[] {
   const parts: string[] = [];
   if (view.steps.length > 0) {
@@ -24,6 +24,9 @@ export function provenance(view: AnswerView): string[] {
     if (typeof result?.model === "string") conventions.add(`${result.model} attribution`);
     const args = record.args as Record<string, unknown> | null;
     if (typeof args?.roi_convention === "string") conventions.add(`ROI ${args.roi_convention}`);
+  }
+  for (const derived of view.derivations ?? []) {
+    parts.push(`Derived: ${derived.number} = ${derived.formula} from ${derived.sources.join(", ")}`);
   }
   if (periods.size > 0) parts.push(`Period: ${[...periods].join("; ")}`);
   if (conventions.size > 0) parts.push(`Convention: ${[...conventions].join(", ")}`);

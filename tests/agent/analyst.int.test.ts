@@ -85,9 +85,13 @@ for (const engine of testEngines()) {
       const sent = fake.requests[0]?.body;
       expect(sent?.model).toBe("gpt-4o-mini");
       expect(JSON.stringify(sent?.messages[0]?.content)).toContain("last month: start=2026-10-01 end=2026-10-31");
-      expect(sent?.tools?.map((t) => t.function.name)).toEqual(
-        expect.arrayContaining(["compute_kpis", "query_database"]),
-      );
+      // The router offers what a revenue question needs; more_tools reaches the rest (query_database...).
+      expect(sent?.tools?.map((t) => t.function.name)).toEqual([
+        "describe_data",
+        "compute_kpis",
+        "calculate",
+        "more_tools",
+      ]);
       const audit = await db.pool.query(
         "SELECT outcome, tokens_in, tokens_out, question, model, jsonb_array_length(tool_calls) AS calls FROM agent_runs WHERE id = $1",
         [answer.runId],
@@ -175,6 +179,8 @@ for (const engine of testEngines()) {
       expect(answer.text).toContain("What I found so far");
       expect(answer.text).toContain("compute_kpis");
       expect(answer.latencyMs).toBeLessThan(2400);
+      // On a loaded machine the first call can take so long that the budget does not start the second one.
+      while (fake.pending() > 0) await analyst().ask(ask("drain"));
     });
 
     it("enforces the step budget and still answers", async () => {
@@ -191,16 +197,14 @@ for (const engine of testEngines()) {
       expect(answer.text).toBe("We have channels.");
     });
 
-    it("stops when the token budget is spent", async () => {
-      fake.enqueue(
-        { toolCalls: [{ name: "list_channels", args: {} }], usage: { input: 900, output: 200 } },
-        { text: "unused" },
-      );
+    it("does not start a model call the token budget cannot pay for", async () => {
+      // The system prompt and the tool list alone exceed 1,000 tokens: checked before the call, not after it.
       const answer = await analyst({ BEACON_QUESTION_TOKEN_BUDGET: "1000" }).ask(ask("channels?"));
       expect(answer.outcome).toBe("partial");
       expect(answer.failure?.message).toBe("token budget of 1000 tokens");
-      fake.enqueue(); // the unused reply stays queued unless consumed
-      while (fake.pending() > 0) await analyst().ask(ask("drain"));
+      expect(answer.text).toContain("No query had finished yet");
+      expect(fake.requests).toHaveLength(0);
+      expect(answer.tokens).toEqual({ input: 0, output: 0 });
     });
 
     it("finds an untraceable number, lets the model fix it, and marks what stays untraceable", async () => {
@@ -217,14 +221,14 @@ for (const engine of testEngines()) {
       fake.requests.length = 0;
       fake.enqueue(
         { toolCalls: [{ name: "compute_kpis", args: october }] },
-        { text: "Revenue was ¥987,654, up 37.5%." },
-        { text: "Revenue was ¥987,654, up 37.5%." },
+        { text: "Revenue was ¥987,654, up 41.3%." },
+        { text: "Revenue was ¥987,654, up 41.3%." },
       );
       const stubborn = await analyst().ask(ask("Revenue last month?"));
-      expect(stubborn.untraceableNumbers).toEqual(["987,654", "37.5%"]);
-      expect(stubborn.text).toBe("Revenue was ¥987,654 [unverified], up 37.5% [unverified].");
+      expect(stubborn.untraceableNumbers).toEqual(["987,654", "41.3%"]);
+      expect(stubborn.text).toBe("Revenue was ¥987,654 [unverified], up 41.3% [unverified].");
       const audit = await db.pool.query("SELECT untraceable FROM agent_runs WHERE id = $1", [stubborn.runId]);
-      expect(audit.rows[0]?.untraceable).toEqual(["987,654", "37.5%"]);
+      expect(audit.rows[0]?.untraceable).toEqual(["987,654", "41.3%"]);
     });
 
     it("shows each role only its tools and refuses forbidden calls again at execution", async () => {
