@@ -1,4 +1,3 @@
-import { ConfigError } from "../config.ts";
 import { AppError } from "../errors.ts";
 import { UsageError } from "./args.ts";
 
@@ -77,6 +76,8 @@ async function main(argv: string[]): Promise<number> {
       process.stderr.write(`beacon ${name}: ${error.message}\n${error.usage}\n`);
       return 2;
     }
+    // Imported here, not at the top: config.ts loads zod, which `beacon --help` does not need.
+    const { ConfigError } = await import("../config.ts");
     if (error instanceof ConfigError) {
       process.stderr.write(`${error.message}\nSee .env.example for every variable.\n`);
       return 1;
