@@ -34,7 +34,8 @@ export const SUBCOMMANDS: Record<string, Subcommand> = {
   },
   budget: {
     tool: "recommend_budget",
-    summary: "budget reallocation proposal (managers approve it); `budget list` shows past proposals",
+    summary:
+      "budget reallocation (in Slack saved as a proposal managers approve; elsewhere add save_proposal=true); `budget list` shows past proposals",
     example: "budget total_budget=50000 max_change_pct=30",
   },
   ticket: {

@@ -50,7 +50,7 @@ export function registerSlashCommand(app: App, deps: BotDeps): void {
           rest,
           invokeOptions(deps, caller),
           PREFIX,
-          extraArgs(name, command.trigger_id),
+          extraArgs(name, command.trigger_id, rest),
         );
         if (!outcome.ok) {
           await tell(code(outcome.message));
@@ -71,6 +71,9 @@ export function registerSlashCommand(app: App, deps: BotDeps): void {
 }
 
 // Filing a ticket from the command is idempotent per command invocation.
-function extraArgs(name: string, triggerId: string): Record<string, unknown> {
-  return name === "ticket" ? { idempotency_key: `slash:${triggerId}` } : {};
+function extraArgs(name: string, triggerId: string, rest: string): Record<string, unknown> {
+  if (name === "ticket") return { idempotency_key: `slash:${triggerId}` };
+  // In Slack, /beacon budget is the proposal flow (its answer carries Approve/Reject buttons), so it is saved.
+  if (name === "budget" && !/^\s*list\b/.test(rest)) return { save_proposal: true };
+  return {};
 }

@@ -351,16 +351,17 @@ describe.each(testEngines())("Slack bot end to end on $name", (engine) => {
   });
 
   it("budget buttons: a marketer is refused privately; a manager approves once", async () => {
+    // Asked to propose, the model saves the recommendation: only saved proposals get Approve/Reject buttons.
     script(
-      "Where should next month's budget go?",
-      { toolCalls: [{ name: "recommend_budget", args: { horizon_weeks: 4 } }] },
+      "Propose how to split next month's budget",
+      { toolCalls: [{ name: "recommend_budget", args: { horizon_weeks: 4, save_proposal: true } }] },
       { text: "Here is a proposal." },
     );
     await db.pool.query(
       "INSERT INTO app_users (slack_user_id, display_name, role) VALUES ('UMGR', 'Mia Manager', 'manager') ON CONFLICT DO NOTHING",
     );
     await h.send({
-      json: eventEnvelope(mention("Where should next month's budget go?", { channel: "CBUDGET", user: "UMGR" })),
+      json: eventEnvelope(mention("Propose how to split next month's budget", { channel: "CBUDGET", user: "UMGR" })),
     });
     await h.slack.waitFor(() => postsIn(h, "CBUDGET").length === 1, 30_000);
     const blocks = postsIn(h, "CBUDGET")[0]?.args.blocks as Loose[];

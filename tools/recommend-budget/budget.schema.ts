@@ -3,6 +3,24 @@ import { IsoDate } from "../period.ts";
 
 const Money = z.number().nonnegative().finite();
 
+/** A what-if move: an absolute amount or a percentage of the source channel's current budget, not both. */
+const WhatIfMove = z
+  .object({
+    from: z.string().min(1).describe("Channel code the budget is taken from, e.g. baidu_search."),
+    to: z.string().min(1).describe("Channel code the budget goes to, e.g. douyin_ads."),
+    amount: Money.optional().describe("Amount to move over the whole horizon, in the business currency."),
+    amount_pct: z
+      .number()
+      .gt(0)
+      .max(100)
+      .optional()
+      .describe("Instead of amount: percent of the from channel's current budget over the horizon (20 = 20%)."),
+  })
+  .strict()
+  .refine((m) => (m.amount === undefined) !== (m.amount_pct === undefined), {
+    error: "give amount (money) or amount_pct (percent of the from channel's current budget), exactly one",
+  });
+
 export const RecommendBudgetInput = z
   .object({
     start: IsoDate.optional().describe(
@@ -57,19 +75,23 @@ export const RecommendBudgetInput = z
       .array(z.string().min(1))
       .optional()
       .describe("Only these paid channel codes. Default: every paid channel with spend."),
-    move: z
-      .object({ from: z.string().min(1), to: z.string().min(1), amount: Money })
-      .strict()
-      .optional()
+    move: WhatIfMove.optional().describe(
+      'What-if: move budget from one channel to another and report the expected change, e.g. {"from":"baidu_search","to":"douyin_ads","amount_pct":20}. Nothing is saved.',
+    ),
+    save_proposal: z
+      .boolean()
+      .default(false)
       .describe(
-        "What-if: move this amount (over the horizon) from one channel to another and report the expected change.",
+        "Store the recommendation as a budget proposal awaiting a manager's approval. Only when the user asks to propose, submit or save it; leave false for questions and what-ifs.",
       ),
     revises_proposal_id: z
       .number()
       .int()
       .positive()
       .optional()
-      .describe("This recommendation adjusts an open proposal, which becomes superseded."),
+      .describe(
+        "This recommendation adjusts an open proposal, which becomes superseded; the revision is saved as a new proposal.",
+      ),
     include_curves: z
       .boolean()
       .default(true)

@@ -9,6 +9,7 @@ import { type Curve, curveMarginal, curveValue } from "./curves.model.ts";
 import { type FittedChannel, fitResponseCurve, TRUST_MULTIPLE } from "./fit.model.ts";
 import { quantile } from "./minimise.model.ts";
 import { type BudgetChannel, optimiseBudget } from "./optimise.model.ts";
+import { returnsExplained } from "./returns-explained.ts";
 import { whatIfMove } from "./whatif.model.ts";
 
 const money = (x: number) => Math.round(x * 100) / 100;
@@ -31,8 +32,9 @@ export const recommendBudgetTool = defineTool({
     "Recommends how to split a marketing budget across paid channels: fits each channel's response curve (log, Hill, " +
     "exponential, logistic, with carry-over) to weekly spend and attributed outcome, then finds the allocation with equal " +
     "marginal returns under min/max, change limits and locked channels, or the largest budget above a target marginal ROAS. " +
-    "Returns current vs recommended budgets, expected outcome with a bootstrap band, marginal ROAS before and after, curve " +
-    "fits, a what-if move, and stores the result as a proposal a manager can approve. It never changes ad-platform budgets.",
+    "Returns current vs recommended budgets, expected outcome with a bootstrap band, average vs marginal ROAS per channel " +
+    "(with a sentence on why they differ), curve fits, and a what-if move (amount or amount_pct). Nothing is stored " +
+    "unless save_proposal is true: then it becomes a proposal a manager can approve. It never changes ad-platform budgets.",
   input: RecommendBudgetInput,
   roles: ["marketer", "manager", "admin"],
   access: "write",
@@ -172,6 +174,7 @@ export const recommendBudgetTool = defineTool({
           change_pct: current > 0 ? r4((a.spend - current) / current) : null,
           expected_outcome_current: money((fit.baseline + curveValue(fit.curve, current / horizon)) * horizon),
           expected_outcome_recommended: money(fit.baseline * horizon + a.outcome),
+          average_roas_current: averageRoas(history.get(a.name) as ChannelHistory),
           marginal_roas_current: r4(curveMarginal(fit.curve, current / horizon)),
           marginal_roas_recommended: r4(a.marginal),
           bound: a.bound,
@@ -198,7 +201,8 @@ export const recommendBudgetTool = defineTool({
       heldOutcome,
       horizon,
     );
-    const whatIf = input.move ? runWhatIf(input.move, fits, channels, horizon) : undefined;
+    const whatIf = input.move ? runWhatIf(input.move, fits, channels, horizon, context.currency) : undefined;
+    const saving = input.save_proposal || input.revises_proposal_id !== undefined;
     const budgetTotal = money(allocation.total + heldTotal);
     // Conversions are (fractional) orders, not money.
     const outcomeText = (x: number) =>
@@ -209,9 +213,12 @@ export const recommendBudgetTool = defineTool({
         `${formatMoney(budgetTotal, context.currency)} over ${horizon} weeks: expected ${input.outcome.replace("_", " ")} ` +
         `${outcomeText(totalRecommended)} vs ${outcomeText(totalCurrent)} at the current split ` +
         `(${totalCurrent > 0 ? formatChange(totalRecommended / totalCurrent - 1) : "n/a"}). ` +
-        `Biggest moves: ${biggestMoves(rows, context.currency)}. A manager must approve before anything changes.`,
-      proposal_id: 0,
-      status: "proposed",
+        `Biggest moves: ${biggestMoves(rows, context.currency)}. ` +
+        (saving
+          ? "Saved as a proposal: a manager must approve before anything changes."
+          : "Not saved: ask to propose it (save_proposal) to submit it for a manager's approval."),
+      proposal_id: null as number | null,
+      status: saving ? "proposed" : "not_saved",
       period: {
         history_start: weeks.start,
         history_end: weeks.end,
@@ -236,6 +243,7 @@ export const recommendBudgetTool = defineTool({
           "At the optimum every channel not held by a bound has the same marginal return (lambda); marginal_spread is the largest difference between them.",
       },
       what_if: whatIf,
+      returns_explained: returnsExplained(rows, context.currency),
       curve_points: input.include_curves ? curvePoints(allocation.channels, fits, channels, horizon) : undefined,
       assumptions: [
         `Curves are fitted on ${weeks.mondays.length} full weeks ${weeks.start}..${weeks.end}; budgets are totals over ${horizon} weeks spent evenly.`,
@@ -246,6 +254,7 @@ export const recommendBudgetTool = defineTool({
       ],
       currency: context.currency,
     };
+    if (!saving) return result;
     result.proposal_id = await insertProposal(context.db, {
       author: context.caller.userId,
       authorRole: context.caller.role,
@@ -262,6 +271,12 @@ export const recommendBudgetTool = defineTool({
 /** A weekly curve as a curve of the total spent evenly over `horizon` weeks: horizon x f(x / horizon). */
 function overHorizon(curve: Curve, horizon: number): Curve {
   return horizon === 1 ? curve : { form: "sum", terms: [{ curve, scale: 1 / horizon, weight: horizon }] };
+}
+
+/** Attributed outcome per unit of spend over the last few weeks: the "ROAS" reports show, an average. */
+function averageRoas(history: ChannelHistory): number | null {
+  const spend = recentAverage(history.spend);
+  return spend > 0 ? r4(recentAverage(history.outcome) / spend) : null;
 }
 
 /** Average of the last few weeks: the current run rate. */
@@ -300,10 +315,11 @@ function outcomeBand(allocated: { fit: FittedChannel; spend: number }[], heldOut
 }
 
 function runWhatIf(
-  move: { from: string; to: string; amount: number },
+  move: { from: string; to: string; amount?: number; amount_pct?: number },
   fits: Map<string, FittedChannel>,
   channels: BudgetChannel[],
   horizon: number,
+  currency: string,
 ) {
   const side = (name: string) => {
     const fit = fits.get(name);
@@ -314,14 +330,26 @@ function runWhatIf(
     const current = (channels.find((c) => c.name === name)?.current ?? 0) / horizon;
     return { name, curve: fit.curve, spend: current, draws: fit.draws?.map((d) => d.curve as Curve) };
   };
+  const from = side(move.from);
+  // amount_pct is a share of the from channel's current budget, so "move 20% of Baidu" needs no extra call.
+  const amount = move.amount ?? (from.spend * horizon * (move.amount_pct ?? 0)) / 100;
   try {
-    const r = whatIfMove(side(move.from), side(move.to), move.amount / horizon);
+    const r = whatIfMove(from, side(move.to), amount / horizon);
+    const change = money(r.change * horizon);
     return {
       from: move.from,
       to: move.to,
-      amount: money(move.amount),
-      expected_change: money(r.change * horizon),
+      amount: money(amount),
+      amount_pct: move.amount_pct ?? (from.spend > 0 ? r4((amount / (from.spend * horizon)) * 100) : null),
+      from_budget_before: money(from.spend * horizon),
+      expected_change: change,
+      expected_change_from: money(r.from.outcomeChange * horizon),
+      expected_change_to: money(r.to.outcomeChange * horizon),
       band: r.band ? { p05: money(r.band.p05 * horizon), p95: money(r.band.p95 * horizon) } : null,
+      summary:
+        `Moving ${formatMoney(amount, currency)} from ${move.from} to ${move.to} over ${horizon} weeks: ` +
+        `${move.from} ${formatMoney(r.from.outcomeChange * horizon, currency, true)}, ${move.to} ` +
+        `${formatMoney(r.to.outcomeChange * horizon, currency, true)}, net ${formatMoney(change, currency, true)} expected.`,
     };
   } catch (error) {
     if (error instanceof RangeError) throw new ToolInputError(`move: ${error.message} (weekly)`);

@@ -25,11 +25,12 @@ interface Row {
   bound?: string;
   reason?: string;
   marginal_roas_recommended?: number;
+  marginal_roas_current?: number;
+  average_roas_current?: number | null;
   curve?: { form: string; r2: number };
 }
 interface Recommendation {
-  summary: string;
-  proposal_id: number;
+  proposal_id: number | null;
   totals: {
     budget: number;
     expected_outcome_recommended: number;
@@ -37,7 +38,18 @@ interface Recommendation {
   };
   rows: Row[];
   optimality: { lambda_marginal_roas: number | null; free_channels: number; marginal_spread: number };
-  what_if?: { expected_change: number };
+  what_if?: {
+    amount: number;
+    amount_pct: number | null;
+    from_budget_before: number;
+    expected_change: number;
+    expected_change_from: number;
+    expected_change_to: number;
+    summary: string;
+  };
+  summary: string;
+  status: "proposed" | "not_saved";
+  returns_explained: string[];
   curve_points?: { channel: string; points: { spend: number; outcome: number }[] }[];
 }
 
@@ -56,6 +68,8 @@ async function failure(
   return outcome.ok ? "" : outcome.error;
 }
 const cents = (x: number) => Math.round(x * 100);
+const proposalCount = async (db: Database) =>
+  (await db.pool.query<{ n: number }>("SELECT count(*)::int AS n FROM budget_proposals")).rows[0]?.n ?? -1;
 
 describe.each(testEngines())("recommend_budget on $name", (engine) => {
   let db: Database;
@@ -106,7 +120,68 @@ describe.each(testEngines())("recommend_budget on $name", (engine) => {
     expect(band?.p95).toBeGreaterThanOrEqual(result.totals.expected_outcome_recommended);
     expect(typeof result.what_if?.expected_change).toBe("number");
     expect(result.curve_points?.[0]?.points).toHaveLength(9);
-    expect(result.proposal_id).toBeGreaterThan(0);
+    expect(result.proposal_id).toBeNull();
+    expect(result.status).toBe("not_saved");
+  });
+
+  it("what-ifs and recommendations store nothing unless save_proposal is true", async () => {
+    const before = await proposalCount(db);
+    const args = { end: "2026-10-31", include_curves: false };
+    const plain = await call<Recommendation>(db, "recommend_budget", args);
+    const whatIf = await call<Recommendation>(db, "recommend_budget", {
+      ...args,
+      move: { from: "baidu_search", to: "douyin_ads", amount_pct: 20 },
+    });
+    expect(await proposalCount(db)).toBe(before);
+    expect(plain.summary).toContain("Not saved: ask to propose it (save_proposal)");
+    expect(whatIf.proposal_id).toBeNull();
+    const saved = await call<Recommendation>(db, "recommend_budget", { ...args, save_proposal: true });
+    expect(await proposalCount(db)).toBe(before + 1);
+    expect(saved).toMatchObject({ status: "proposed" });
+    expect(saved.proposal_id).toBeGreaterThan(0);
+    expect(saved.summary).toContain("Saved as a proposal: a manager must approve before anything changes.");
+  });
+
+  it("moves a percentage of a channel's budget: 20% of baidu_search is the same what-if as that amount", async () => {
+    const args = { end: "2026-10-31", include_curves: false };
+    const byPct = await call<Recommendation>(db, "recommend_budget", {
+      ...args,
+      move: { from: "baidu_search", to: "douyin_ads", amount_pct: 20 },
+    });
+    const baidu = byPct.rows.find((r) => r.channel === "baidu_search");
+    const pct = byPct.what_if as NonNullable<Recommendation["what_if"]>;
+    expect(pct.from_budget_before).toBe(baidu?.current);
+    expect(pct.amount).toBeCloseTo((baidu?.current ?? 0) * 0.2, 2);
+    expect(pct.amount_pct).toBe(20);
+    const byAmount = await call<Recommendation>(db, "recommend_budget", {
+      ...args,
+      move: { from: "baidu_search", to: "douyin_ads", amount: pct.amount },
+    });
+    expect(byAmount.what_if?.expected_change).toBeCloseTo(pct.expected_change, 1);
+    expect(pct.expected_change).toBeCloseTo(pct.expected_change_from + pct.expected_change_to, 1);
+    expect(pct.summary).toMatch(/^Moving ¥[\d,]+\.\d\d from baidu_search to douyin_ads over 4 weeks: /);
+    expect(
+      await failure(db, "recommend_budget", {
+        move: { from: "baidu_search", to: "douyin_ads", amount: 1, amount_pct: 5 },
+      }),
+    ).toContain("give amount (money) or amount_pct (percent of the from channel's current budget), exactly one");
+    expect(await failure(db, "recommend_budget", { move: { from: "baidu_search", to: "douyin_ads" } })).toContain(
+      "exactly one",
+    );
+  });
+
+  it("explains why a channel's marginal ROAS sits below its average, attributed ROAS", async () => {
+    const result = await call<Recommendation>(db, "recommend_budget", { end: "2026-10-31", include_curves: false });
+    const fitted = result.rows.filter((r) => r.status === "fitted");
+    expect(result.returns_explained).toHaveLength(fitted.length);
+    const flattening = fitted.filter((r) => (r.marginal_roas_current ?? 0) < 0.5 * (r.average_roas_current ?? 0));
+    expect(flattening.length).toBeGreaterThan(0);
+    for (const row of flattening) {
+      const sentence = result.returns_explained.find((s) => s.startsWith(`${row.channel}:`)) ?? "";
+      expect(sentence).toContain(`brought ${(row.average_roas_current ?? 0).toFixed(2)} on average (attributed ROAS)`);
+      expect(sentence).toContain(`brings about ${(row.marginal_roas_current ?? 0).toFixed(2)} (marginal ROAS)`);
+      expect(sentence).toContain("diminishing returns");
+    }
   });
 
   it("keeps every channel within the allowed change", async () => {
@@ -153,7 +228,11 @@ describe.each(testEngines())("recommend_budget on $name", (engine) => {
   });
 
   it("lets only managers and admins decide, once, and remembers who and when", async () => {
-    const proposal = await call<Recommendation>(db, "recommend_budget", { end: "2026-10-31", include_curves: false });
+    const proposal = await call<Recommendation>(db, "recommend_budget", {
+      end: "2026-10-31",
+      include_curves: false,
+      save_proposal: true,
+    });
     const id = proposal.proposal_id;
     expect(await failure(db, "decide_budget_proposal", { proposal_id: id, decision: "approve" }, "marketer")).toContain(
       "The marketer role may not use decide_budget_proposal",
