@@ -2,8 +2,12 @@ import type { Analyst } from "../agent/types.ts";
 import type { Config } from "../config.ts";
 import type { Database } from "../db/pool.ts";
 import { createSlackBot } from "./app.ts";
+import { SlackStartError } from "./slack/check-tokens.ts";
 
-/** Runs the Slack bot until SIGINT / SIGTERM, then finishes answers in progress and stops. */
+/**
+ * Runs the Slack bot until SIGINT / SIGTERM, then finishes answers in progress and stops. Check the tokens first
+ * (checkSlackTokens); a start that still fails rejects with SlackStartError, one line for the operator.
+ */
 export async function runSlackUntilStopped(
   db: Database,
   config: Config,
@@ -11,7 +15,10 @@ export async function runSlackUntilStopped(
   log: (message: string) => void,
 ): Promise<void> {
   const bot = createSlackBot({ db, config, analyst });
-  const port = await bot.start();
+  const port = await bot.start().catch((error: unknown) => {
+    // E.g. the HTTP port is taken, or the Socket Mode connection fails after the check.
+    throw new SlackStartError(`Slack did not start: ${error instanceof Error ? error.message : String(error)}`);
+  });
   log(
     bot.mode === "socket"
       ? "Beacon is connected to Slack in Socket Mode. Press Ctrl+C to stop."

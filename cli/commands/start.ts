@@ -39,9 +39,15 @@ export async function startCommand(args: string[]): Promise<number> {
   const { positionals } = parseCommandArgs(args, {}, USAGE);
   if (positionals.length > 0) throw new UsageError(`unexpected arguments: ${positionals.join(" ")}`, USAGE);
   return withDatabase(async (db, config) => {
+    const { surface, reason } = chooseSurface(config);
+    // Slack's tokens are checked first, so a bad token fails in seconds, before the demo data is loaded.
+    const slackProblem = surface === "slack" ? await slackTokenProblem(config) : null;
+    if (slackProblem) {
+      log(`beacon start: ${slackProblem}`);
+      return 1;
+    }
     await ensureData(db, config);
     await ensurePlaybook(db, config);
-    const { surface, reason } = chooseSurface(config);
     log(`Beacon on ${db.kind === "pglite" ? "embedded PGlite" : "PostgreSQL"} at ${db.label}`);
     if (surface === "slack") {
       log(`Starting Slack: ${reason}.`);
@@ -55,6 +61,10 @@ export async function startCommand(args: string[]): Promise<number> {
       const worker = config.DATABASE_URL ? await startWorkerAnalyst(config) : undefined;
       try {
         await runSlackUntilStopped(db, config, worker ?? createAnalyst({ db, config }), log);
+      } catch (error) {
+        if (!(error instanceof Error && error.name === "SlackStartError")) throw error;
+        log(`beacon start: ${error.message}`);
+        return 1;
       } finally {
         await worker?.close();
       }
@@ -64,6 +74,18 @@ export async function startCommand(args: string[]): Promise<number> {
     await startConsole(db, config);
     return 0;
   });
+}
+
+/** Why Slack cannot start with these tokens (one line), or null when they work. */
+async function slackTokenProblem(config: Config): Promise<string | null> {
+  const { checkSlackTokens, SlackStartError } = await import("../../bot/slack/check-tokens.ts");
+  try {
+    await checkSlackTokens(config);
+    return null;
+  } catch (error) {
+    if (error instanceof SlackStartError) return error.message;
+    throw error;
+  }
 }
 
 async function ensureData(db: Database, config: Config): Promise<void> {

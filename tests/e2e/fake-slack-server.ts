@@ -22,6 +22,8 @@ export interface FakeSlack {
   callsOf(method: string): SlackCall[];
   /** The next `times` calls of `method` get 429 with Retry-After. */
   rateLimit(method: string, retryAfterSeconds: number, times?: number): void;
+  /** From now on `method` answers `{ ok: false, error }`, as Slack does for e.g. invalid_auth. */
+  failWith(method: string, error: string): void;
   /** Bytes received by the upload URL, by file id. */
   uploads: Map<string, Buffer>;
   /** Resolves when `predicate` holds, polling; rejects after `timeoutMs` with what was recorded. */
@@ -36,6 +38,7 @@ export async function startFakeSlack(): Promise<FakeSlack> {
   const calls: SlackCall[] = [];
   const uploads = new Map<string, Buffer>();
   const limits = new Map<string, { retryAfter: number; times: number }>();
+  const failures = new Map<string, string>();
   let ts = 1_700_000_000;
   let files = 0;
   let base = "";
@@ -66,6 +69,8 @@ export async function startFakeSlack(): Promise<FakeSlack> {
   });
 
   function answer(method: string, args: Record<string, unknown>): Record<string, unknown> {
+    const failure = failures.get(method);
+    if (failure) return { ok: false, error: failure };
     switch (method) {
       case "auth.test":
         return {
@@ -106,6 +111,7 @@ export async function startFakeSlack(): Promise<FakeSlack> {
     calls,
     callsOf: (method) => calls.filter((c) => c.method === method && !c.rateLimited),
     rateLimit: (method, retryAfter, times = 1) => limits.set(method, { retryAfter, times }),
+    failWith: (method, error) => failures.set(method, error),
     uploads,
     async waitFor(predicate, timeoutMs = 15_000) {
       const deadline = Date.now() + timeoutMs;
