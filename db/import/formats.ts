@@ -75,6 +75,9 @@ const GENERAL = `## Importing CSV exports
   the header (Google Ads) and trailing "Total" rows are skipped.
 - **File**: UTF-8 with or without BOM (or Excel's UTF-16 "Unicode text"); delimiter \`,\` \`;\` or tab, detected;
   quoted fields may contain delimiters and line breaks. GBK files are refused with a hint to save as CSV UTF-8.
+  Files are recognised by their first bytes: an Excel workbook or zip (\`PK\`), an old \`.xls\`, a PDF, an image, gzip, or
+  anything with NUL bytes is refused with what it is and how to export CSV (File > Save as > CSV UTF-8); the GBK hint
+  is only for text that is not UTF-8. A missing file is reported once, with the path to check.
 - **Dates**: \`2026-03-05\`, \`2026-03-05T14:30:00+08:00\` or with a space, \`2026/03/05\`, \`2026.03.05\`,
   \`20260305\`, \`2026年3月5日\`, \`Mar 5, 2026\`, \`5 Mar 2026\`, and \`05/03/2026\`: day-first or month-first is
   decided by \`--date-order\` or by the file itself (any first part above 12 means day-first); otherwise the import
