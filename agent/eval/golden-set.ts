@@ -1,6 +1,7 @@
 // The golden set of `beacon eval`: questions over the demo data with the tool, key arguments and key numbers a
 // correct answer needs. Expected numbers are paths into the expected tool's result, computed at eval time.
 import type { Role } from "../../tools/tool.ts";
+import { MULTI_STEP_SET } from "./golden-multi-step.ts";
 
 /** Named periods resolved for the evaluation day (agent/calendar.ts namedPeriods). */
 export type Periods = Record<string, [string, string]>;
@@ -22,6 +23,43 @@ export interface GoldenCase {
    * `rows[key.channel=douyin_ads].spend`, `channels.length`.
    */
   numbers: string[];
+  /** Further tool calls a multi-step answer needs; step 0 is the case's own tool, these are steps 1, 2, ... */
+  also?: GoldenStep[];
+  /** A second question asked in the same thread after the first answer (steps with `turn: 1` answer it). */
+  followUp?: string;
+  /** Numbers the answer derives from step results (differences, percentages), as `calculate` computes them. */
+  derived?: DerivedNumber[];
+  /** Documents (file names) the answer must cite as [citation_id] from its search_knowledge results. */
+  cites?: string[];
+}
+
+/** One further tool call of a multi-step case. */
+export interface GoldenStep {
+  tool: string;
+  args: (p: Periods) => Record<string, unknown>;
+  unscoredArgs?: string[];
+  numbers: string[];
+  /** 1 when the follow-up question needs this call; default 0 (the first question). */
+  turn?: 0 | 1;
+}
+
+/** Arithmetic on step results, with the operations and conventions of the analyst's `calculate` tool. */
+export interface DerivedNumber {
+  op: "difference" | "sum" | "ratio" | "share" | "percent_change";
+  /** `[step, path]` of each input, in the order `op` names them (difference a - b; percent_change from a to b). */
+  inputs: [number, string][];
+}
+
+/** Every step of a case: its own call first, then `also`. */
+export function stepsOf(golden: GoldenCase): GoldenStep[] {
+  const own: GoldenStep = { tool: golden.tool, args: golden.args, numbers: golden.numbers };
+  if (golden.unscoredArgs) own.unscoredArgs = golden.unscoredArgs;
+  return [own, ...(golden.also ?? [])];
+}
+
+/** True for cases that need more than one tool call, a follow-up turn, arithmetic or citations. */
+export function isMultiStep(golden: GoldenCase): boolean {
+  return (golden.also?.length ?? 0) > 0 || golden.followUp !== undefined || (golden.derived?.length ?? 0) > 0;
 }
 
 /** `{ start, end }` of a named period. */
@@ -41,7 +79,8 @@ function sale618(p: Periods): { start: string; end: string } {
 
 const period = (name: string) => (p: Periods) => range(p, name);
 
-export const GOLDEN_SET: readonly GoldenCase[] = [
+/** The single-tool questions: one call, its key arguments and numbers. */
+export const SINGLE_STEP_SET: readonly GoldenCase[] = [
   // compute_kpis
   {
     id: "kpi-revenue-last-month",
@@ -721,7 +760,7 @@ export const GOLDEN_SET: readonly GoldenCase[] = [
     numbers: ["total_tickets", "ad_promise_by_campaign[0].ad_promise"],
   },
 
-  // search_knowledge: the answer is a passage, so only the tool choice is scored
+  // search_knowledge: the tool choice, and the document the answer must cite (the playbook has no refund policy)
   {
     id: "kb-refund-policy",
     language: "en",
@@ -741,5 +780,9 @@ export const GOLDEN_SET: readonly GoldenCase[] = [
     args: () => ({ query: "流失风险 高价值客户 挽回" }),
     unscoredArgs: ["query"],
     numbers: [],
+    cites: ["customer-lifecycle.md"],
   },
 ];
+
+/** Every golden question: the single-tool ones, then the multi-step ones. */
+export const GOLDEN_SET: readonly GoldenCase[] = [...SINGLE_STEP_SET, ...MULTI_STEP_SET];

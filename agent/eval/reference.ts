@@ -1,18 +1,22 @@
-// Reference answers of `beacon eval`: the evaluation day, and the expected tool run with the expected arguments.
+// Reference answers of `beacon eval`: the evaluation day, and the expected tools run with the expected arguments.
 import { type Database, withTransaction } from "../../db/pool.ts";
 import { AppError } from "../../errors.ts";
 import { findTool } from "../../tools/index.ts";
 import { addDays, todayIn } from "../../tools/period.ts";
 import { invokeTool } from "../../tools/run-tool.ts";
 import type { ToolContext } from "../../tools/tool.ts";
-import type { GoldenCase } from "./golden-set.ts";
+import { type DerivedNumber, type GoldenCase, type Periods, stepsOf } from "./golden-set.ts";
 import { valueAt } from "./result-path.ts";
 
-/** What the reference call of a case produced: its arguments and the expected numbers. */
+/** What the reference calls of a case produced: their arguments and the expected numbers. */
 export interface Reference {
+  /** Arguments of step 0, the case's own tool. */
   args: Record<string, unknown>;
+  /** Every step's tool and arguments, step 0 first (the calls a perfect answer makes). */
+  steps: { tool: string; args: Record<string, unknown>; turn: 0 | 1 }[];
+  /** Step 0's numbers by path, other steps' as "step N: path", then derived numbers as "op(inputs)". */
   numbers: { path: string; value: number | null }[];
-  /** Why the reference call or a path failed (the case cannot be scored on numbers). */
+  /** Why a reference call or a path failed (the case cannot be scored on numbers). */
   error?: string;
 }
 
@@ -38,29 +42,69 @@ export function instantOn(day: string, timezone: string): Date {
   return new Date(at);
 }
 
-/** Runs the expected tool with the expected arguments; write tools run in a transaction that is rolled back. */
+/** Runs every step's tool with its expected arguments; write tools run in a transaction that is rolled back. */
 export async function computeReference(
   db: Database,
   golden: GoldenCase,
-  args: Record<string, unknown>,
+  periods: Periods,
   context: Omit<ToolContext, "db">,
 ): Promise<Reference> {
-  const outcome = await referenceCall(db, golden.tool, args, context).catch(
-    (error: unknown): ReferenceOutcome => ({
-      ok: false,
-      error: error instanceof Error ? error.message : String(error),
-    }),
-  );
-  if (!outcome.ok)
-    return { args, numbers: golden.numbers.map((path) => ({ path, value: null })), error: outcome.error };
-  const numbers = golden.numbers.map((path) => {
-    const value = valueAt(outcome.result, path);
-    return { path, value: typeof value === "number" && Number.isFinite(value) ? value : null };
-  });
-  const missing = numbers.filter((n) => n.value === null).map((n) => n.path);
-  return missing.length > 0
-    ? { args, numbers, error: `no number at ${missing.join(", ")} in the ${golden.tool} result` }
-    : { args, numbers };
+  const steps = stepsOf(golden).map((step) => ({ tool: step.tool, args: step.args(periods), turn: step.turn ?? 0 }));
+  const numbers: Reference["numbers"] = [];
+  const values = new Map<string, number | null>();
+  const errors: string[] = [];
+  for (const [index, step] of steps.entries()) {
+    const outcome = await referenceCall(db, step.tool, step.args, context).catch(
+      (error: unknown): ReferenceOutcome => ({
+        ok: false,
+        error: error instanceof Error ? error.message : String(error),
+      }),
+    );
+    if (!outcome.ok) errors.push(`step ${index} (${step.tool}): ${outcome.error}`);
+    for (const path of stepsOf(golden)[index]?.numbers ?? []) {
+      const value = outcome.ok ? valueAt(outcome.result, path) : undefined;
+      const number = typeof value === "number" && Number.isFinite(value) ? value : null;
+      values.set(`${index}:${path}`, number);
+      numbers.push({ path: index === 0 ? path : `step ${index}: ${path}`, value: number });
+      if (outcome.ok && number === null) errors.push(`no number at ${path} in the ${step.tool} result (step ${index})`);
+    }
+    // Inputs of derived numbers need not be stated themselves, but are read the same way.
+    for (const derived of golden.derived ?? []) {
+      for (const [at, path] of derived.inputs) {
+        if (at !== index || values.has(`${at}:${path}`)) continue;
+        const value = outcome.ok ? valueAt(outcome.result, path) : undefined;
+        values.set(`${at}:${path}`, typeof value === "number" && Number.isFinite(value) ? value : null);
+      }
+    }
+  }
+  for (const derived of golden.derived ?? []) {
+    const inputs = derived.inputs.map(([at, path]) => values.get(`${at}:${path}`) ?? null);
+    const value = inputs.every((v): v is number => v !== null) ? derive(derived.op, inputs) : null;
+    numbers.push({ path: derivedLabel(derived), value: value !== null && Number.isFinite(value) ? value : null });
+    if (value === null || !Number.isFinite(value)) errors.push(`cannot derive ${derivedLabel(derived)}`);
+  }
+  return { args: steps[0]?.args ?? {}, steps, numbers, ...(errors.length > 0 ? { error: errors.join("; ") } : {}) };
+}
+
+/** The arithmetic of the analyst's `calculate` tool: difference a-b, sum, ratio and share a/b, change (b-a)/a. */
+export function derive(op: DerivedNumber["op"], values: readonly number[]): number {
+  const [a = Number.NaN, b = Number.NaN] = values;
+  switch (op) {
+    case "difference":
+      return a - b;
+    case "sum":
+      return values.reduce((sum, v) => sum + v, 0);
+    case "ratio":
+    case "share":
+      return a / b;
+    case "percent_change":
+      return (b - a) / a;
+  }
+}
+
+/** How a derived number is named in the report, e.g. "percent_change(step 1 totals.revenue, step 0 totals.revenue)". */
+export function derivedLabel(derived: DerivedNumber): string {
+  return `${derived.op}(${derived.inputs.map(([at, path]) => `step ${at} ${path}`).join(", ")})`;
 }
 
 type ReferenceOutcome = { ok: true; result: unknown } | { ok: false; error: string };

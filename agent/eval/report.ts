@@ -18,30 +18,42 @@ export const DEFAULT_EVAL_JSON = join(
 export function formatEvalReport(run: EvalRun): string {
   const header = [
     "case",
+    "kind",
     "lang",
     "role",
-    "expected tool",
-    "tool",
+    "expected tools",
+    "tools",
     "args",
     "numbers",
     "grounded",
+    "cites",
+    "repairs",
+    "outcome",
+    "tokens",
     "latency s",
     "cost $",
+    "pass",
   ];
   const mark = (ok: boolean | null) => (ok === null ? "-" : ok ? "ok" : "FAIL");
   const lines = run.cases.map((c) => [
     c.id,
+    c.kind,
     c.language,
     c.role,
-    c.expectedTool,
+    c.expectedTools.join("+"),
     c.toolCorrect ? "ok" : `FAIL ${c.calls.join(",") || "(none)"}`,
     mark(c.argsCorrect),
     c.numbers.length === 0
       ? "-"
       : `${c.numbers.filter((n) => n.found).length}/${c.numbers.length}${c.referenceError ? " (ref error)" : ""}`,
     c.grounded ? "ok" : c.untraceable.length ? `FAIL ${c.untraceable.length}` : `FAIL ${c.outcome}`,
+    mark(c.citations.correct),
+    c.failedCalls === 0 ? "-" : `${c.repairs}/${c.failedCalls}`,
+    c.outcome,
+    (c.tokens.input + c.tokens.output).toLocaleString("en-US"),
     (c.latencyMs / 1000).toFixed(1),
     c.costUsd.toFixed(4),
+    c.passed ? "PASS" : "FAIL",
   ]);
   const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => (l[i] ?? "").length)));
   const render = (cells: string[]) =>
@@ -52,12 +64,19 @@ export function formatEvalReport(run: EvalRun): string {
   const s = run.summary;
   const summary = [
     `model ${run.model}${run.baseUrl ? ` at ${run.baseUrl}` : ""}; evaluation day ${run.today}; ${s.cases} cases`,
+    `passed              ${formatRate(s.passed)}`,
+    ...Object.entries(s.byKind).map(([k, v]) => `  ${`${k}-step`.padEnd(18)}${formatRate(v.passed)}`),
+    `outcomes            ${Object.entries(s.outcomes)
+      .map(([k, v]) => `${k} ${v}`)
+      .join(", ")}`,
     `tool selection      ${formatRate(s.toolSelection)}`,
     `argument accuracy   ${formatRate(s.argumentAccuracy)}`,
     `numeric correctness ${formatRate(s.numericCorrectness)}`,
     `grounding           ${formatRate(s.grounding)}`,
+    `citations           ${formatRate(s.citations)}`,
+    `repairs             ${s.repairs} of ${s.failedCalls} failed tool calls retried successfully`,
     `latency             median ${(s.latencyMs.median / 1000).toFixed(1)} s, p95 ${(s.latencyMs.p95 / 1000).toFixed(1)} s`,
-    `cost                $${s.costUsd.total.toFixed(4)} total, $${s.costUsd.mean.toFixed(4)} per question (${s.tokens.input.toLocaleString("en-US")} in / ${s.tokens.output.toLocaleString("en-US")} out tokens)`,
+    `cost                $${s.costUsd.total.toFixed(4)} total, $${s.costUsd.mean.toFixed(4)} per question (${s.tokens.input.toLocaleString("en-US")} in / ${s.tokens.output.toLocaleString("en-US")} out tokens, ${s.tokensPerQuestion.toLocaleString("en-US")} per question)`,
     ...Object.entries(s.byLanguage).map(
       ([k, v]) =>
         `language ${k.padEnd(10)} tools ${formatRate(v.toolSelection)}, numbers ${formatRate(v.numericCorrectness)}`,

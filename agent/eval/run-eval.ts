@@ -1,5 +1,5 @@
-// `beacon eval`: asks the analyst every golden question and scores tool choice, arguments, numbers and grounding
-// against reference numbers computed from the same database at eval time.
+// `beacon eval`: asks the analyst every golden question (and follow-up) and scores tool choice, arguments, numbers,
+// grounding and citations against reference numbers computed from the same database at eval time.
 import type { Config } from "../../config.ts";
 import type { Database } from "../../db/pool.ts";
 import { AppError } from "../../errors.ts";
@@ -8,7 +8,7 @@ import { namedPeriods } from "../calendar.ts";
 import { resolveCaller } from "../callers.ts";
 import { emptyAnswer } from "../replies.ts";
 import type { AgentAnswer, Analyst } from "../types.ts";
-import { GOLDEN_SET, type GoldenCase } from "./golden-set.ts";
+import { GOLDEN_SET, type GoldenCase, isMultiStep, stepsOf } from "./golden-set.ts";
 import { computeReference, evaluationDay, instantOn, type Reference } from "./reference.ts";
 import { argumentDifferences, statesNumber } from "./scoring.ts";
 
@@ -19,12 +19,17 @@ export interface CaseResult {
   id: string;
   language: "en" | "zh";
   role: string;
+  /** "multi" for cases needing several tool calls, a follow-up turn or arithmetic. */
+  kind: "single" | "multi";
+  /** The question, and the follow-up after " / " when the case has one. */
   question: string;
   expectedTool: string;
+  /** Every tool the case needs, step order (repeats when a tool is needed twice). */
+  expectedTools: string[];
   /** Every tool call of the run, `name` or `name!` for a failed one. */
   calls: string[];
   toolCorrect: boolean;
-  /** Null when the case has no scored arguments. */
+  /** Null when the case has no scored arguments; with several steps, every step needs a call with its arguments. */
   argsCorrect: boolean | null;
   argDifferences: string[];
   numbers: { path: string; expected: number | null; found: boolean }[];
@@ -32,6 +37,13 @@ export interface CaseResult {
   numbersCorrect: boolean | null;
   grounded: boolean;
   untraceable: string[];
+  /** Documents the answer had to cite and cited (ids from its own search results); correct is null without any. */
+  citations: { expected: string[]; cited: string[]; correct: boolean | null };
+  /** Tool calls that failed, and how many of those the model repaired by calling the same tool again successfully. */
+  failedCalls: number;
+  repairs: number;
+  /** Every applicable check passed and the run ended "ok". */
+  passed: boolean;
   outcome: AgentAnswer["outcome"];
   failure?: string;
   referenceError?: string;
@@ -51,6 +63,14 @@ export interface Rate {
 
 export interface EvalSummary {
   cases: number;
+  /** Cases passing every applicable check, overall and by kind. */
+  passed: Rate;
+  byKind: Record<string, { cases: number; passed: Rate }>;
+  /** Runs by outcome: ok, partial (budget or cancel), error, refused. */
+  outcomes: Record<AgentAnswer["outcome"], number>;
+  citations: Rate;
+  failedCalls: number;
+  repairs: number;
   toolSelection: Rate;
   argumentAccuracy: Rate;
   numericCorrectness: Rate;
@@ -58,6 +78,8 @@ export interface EvalSummary {
   latencyMs: { median: number; p95: number; mean: number };
   costUsd: { total: number; mean: number };
   tokens: { input: number; output: number };
+  /** Mean input + output tokens per question (all turns of a case). */
+  tokensPerQuestion: number;
   /** Runs that ended in an error or refusal (model down, timeout...). */
   failedRuns: number;
   referenceErrors: number;
@@ -105,25 +127,30 @@ export async function runEvaluation(options: EvalOptions): Promise<EvalRun> {
   const results: CaseResult[] = [];
   for (const [index, golden] of cases.entries()) {
     const caller = await resolveCaller(db.pool, `eval-${golden.role}`, golden.role);
-    const args = golden.args(periods);
-    const reference = await computeReference(db, golden, args, {
+    const reference = await computeReference(db, golden, periods, {
       caller,
       now,
       timezone,
       currency: config.BEACON_CURRENCY,
     });
     options.onAsk?.(golden, reference, index);
-    const answer = await analyst
-      .ask({
-        question: golden.question,
-        userId: caller.userId,
-        caller,
-        surface: "eval",
-        threadKey: `eval:${runKey}:${golden.id}`,
-        now,
-      })
-      .catch((error: unknown) => crashed(golden, error));
-    const result = scoreCase(golden, reference, answer);
+    const answers: AgentAnswer[] = [];
+    // A follow-up is asked in the same thread, so it relies on the analyst's memory of the first answer.
+    for (const question of [golden.question, ...(golden.followUp ? [golden.followUp] : [])]) {
+      const answer = await analyst
+        .ask({
+          question,
+          userId: caller.userId,
+          caller,
+          surface: "eval",
+          threadKey: `eval:${runKey}:${golden.id}`,
+          now,
+        })
+        .catch((error: unknown) => crashed(golden, error));
+      answers.push(answer);
+      if (answer.outcome === "error" || answer.outcome === "refused") break;
+    }
+    const result = scoreCase(golden, reference, mergeTurns(answers));
     results.push(result);
     options.onCase?.(result, index);
   }
@@ -147,34 +174,75 @@ function crashed(golden: GoldenCase, error: unknown): AgentAnswer {
   };
 }
 
-/** Scores one answer against its case and reference. */
+/** The turns of one case as one answer: calls, results and tokens added up, texts joined, the worst outcome. */
+export function mergeTurns(answers: readonly AgentAnswer[]): AgentAnswer {
+  const [first, ...rest] = answers;
+  if (!first) throw new Error("mergeTurns: no answers");
+  const rank: AgentAnswer["outcome"][] = ["ok", "partial", "refused", "error"];
+  const merged: AgentAnswer = {
+    ...first,
+    steps: [...first.steps],
+    results: [...first.results],
+    untraceableNumbers: [...first.untraceableNumbers],
+    tokens: { ...first.tokens },
+  };
+  for (const next of rest) {
+    merged.text = `${merged.text}\n\n${next.text}`;
+    if (rank.indexOf(next.outcome) > rank.indexOf(merged.outcome)) merged.outcome = next.outcome;
+    merged.failure ??= next.failure;
+    merged.steps.push(...next.steps);
+    merged.results.push(...next.results);
+    merged.untraceableNumbers.push(...next.untraceableNumbers);
+    merged.tokens.input += next.tokens.input;
+    merged.tokens.output += next.tokens.output;
+    merged.costUsd += next.costUsd;
+    merged.latencyMs += next.latencyMs;
+  }
+  return merged;
+}
+
+/** Scores one answer (all turns merged) against its case and reference. */
 export function scoreCase(golden: GoldenCase, reference: Reference, answer: AgentAnswer): CaseResult {
   const successful = answer.steps.filter((s) => s.ok);
-  const call = successful.find((s) => s.tool === golden.tool);
-  const scored = Object.keys(reference.args).filter((name) => !golden.unscoredArgs?.includes(name));
-  const argDifferences = call
-    ? argumentDifferences(golden.tool, reference.args, call.args, scored)
-    : [`${golden.tool} was not called successfully`];
+  const steps = stepsOf(golden);
+  const missing = steps.filter((step) => !successful.some((s) => s.tool === step.tool)).map((step) => step.tool);
+  const argChecks = steps.map((step, index) => {
+    const expected = reference.steps[index]?.args ?? {};
+    const scored = Object.keys(expected).filter((name) => !step.unscoredArgs?.includes(name));
+    const calls = successful.filter((s) => s.tool === step.tool);
+    if (scored.length === 0) return null;
+    if (calls.length === 0) return [`${step.tool} was not called successfully`];
+    // Any successful call of the tool with the step's arguments counts: steps may come in any order.
+    const differences = calls.map((call) => argumentDifferences(step.tool, expected, call.args, scored));
+    return differences.find((d) => d.length === 0) ?? (differences[0] as string[]);
+  });
+  const scoredArgs = argChecks.filter((c): c is string[] => c !== null);
+  const argDifferences = scoredArgs.flat();
   const numbers = reference.numbers.map((n) => ({
     path: n.path,
     expected: n.value,
     found: n.value !== null && statesNumber(answer.text, n.value),
   }));
   const ran = answer.outcome === "ok" || answer.outcome === "partial";
-  return {
+  const citations = scoreCitations(golden.cites ?? [], answer);
+  const result: Omit<CaseResult, "passed"> = {
     id: golden.id,
     language: golden.language,
     role: golden.role,
-    question: golden.question,
+    kind: isMultiStep(golden) ? "multi" : "single",
+    question: golden.followUp ? `${golden.question} / ${golden.followUp}` : golden.question,
     expectedTool: golden.tool,
+    expectedTools: steps.map((step) => step.tool),
     calls: answer.steps.map((s) => (s.ok ? s.tool : `${s.tool}!`)),
-    toolCorrect: call !== undefined,
-    argsCorrect: scored.length === 0 ? null : argDifferences.length === 0,
-    argDifferences: scored.length === 0 ? [] : argDifferences,
+    toolCorrect: missing.length === 0,
+    argsCorrect: scoredArgs.length === 0 ? null : argDifferences.length === 0,
+    argDifferences,
     numbers,
     numbersCorrect: numbers.length === 0 ? null : numbers.every((n) => n.found),
     grounded: ran && answer.untraceableNumbers.length === 0,
     untraceable: answer.untraceableNumbers,
+    citations,
+    ...repairsIn(answer),
     outcome: answer.outcome,
     failure: answer.failure ? `${answer.failure.code}: ${answer.failure.message}` : undefined,
     referenceError: reference.error,
@@ -183,6 +251,46 @@ export function scoreCase(golden: GoldenCase, reference: Reference, answer: Agen
     tokens: answer.tokens,
     answer: answer.text,
   };
+  const passed =
+    result.toolCorrect &&
+    result.argsCorrect !== false &&
+    result.numbersCorrect !== false &&
+    result.grounded &&
+    citations.correct !== false &&
+    result.outcome === "ok" &&
+    result.referenceError === undefined;
+  return { ...result, passed };
+}
+
+/**
+ * The expected documents the answer cites: a citation counts when the text names a citation id that one of the
+ * run's own search_knowledge results returned for that document (an empty knowledge base leaves nothing to cite).
+ */
+export function scoreCitations(expected: readonly string[], answer: AgentAnswer): CaseResult["citations"] {
+  const cited = new Set<string>();
+  for (const record of answer.results) {
+    if (record.tool !== "search_knowledge") continue;
+    const passages = (record.result as { passages?: { citation_id?: unknown; document?: unknown }[] }).passages ?? [];
+    for (const passage of passages) {
+      if (typeof passage.citation_id !== "string" || typeof passage.document !== "string") continue;
+      if (answer.text.includes(passage.citation_id)) cited.add(passage.document.split("/").at(-1) ?? passage.document);
+    }
+  }
+  const list = [...cited].sort();
+  return {
+    expected: [...expected],
+    cited: list,
+    correct: expected.length === 0 ? null : expected.every((doc) => cited.has(doc)),
+  };
+}
+
+/** Failed tool calls, and those followed later by a successful call of the same tool (the model's own repair). */
+function repairsIn(answer: AgentAnswer): { failedCalls: number; repairs: number } {
+  let repairs = 0;
+  answer.steps.forEach((step, index) => {
+    if (!step.ok && answer.steps.slice(index + 1).some((later) => later.ok && later.tool === step.tool)) repairs++;
+  });
+  return { failedCalls: answer.steps.filter((s) => !s.ok).length, repairs };
 }
 
 /** Aggregate rates, latency and cost. */
@@ -201,8 +309,22 @@ export function summarise(results: readonly CaseResult[]): EvalSummary {
     }
     return out;
   };
+  const outcomes: EvalSummary["outcomes"] = { ok: 0, partial: 0, error: 0, refused: 0 };
+  for (const r of results) outcomes[r.outcome]++;
+  const byKind: EvalSummary["byKind"] = {};
+  for (const kind of [...new Set(results.map((r) => r.kind))].sort()) {
+    const subset = results.filter((r) => r.kind === kind);
+    byKind[kind] = { cases: subset.length, passed: rate(subset.map((r) => r.passed)) };
+  }
+  const totalTokens = results.reduce((s, r) => s + r.tokens.input + r.tokens.output, 0);
   return {
     cases: results.length,
+    passed: rate(results.map((r) => r.passed)),
+    byKind,
+    outcomes,
+    citations: rate(results.map((r) => r.citations.correct)),
+    failedCalls: results.reduce((s, r) => s + r.failedCalls, 0),
+    repairs: results.reduce((s, r) => s + r.repairs, 0),
     toolSelection: rate(results.map((r) => r.toolCorrect)),
     argumentAccuracy: rate(results.map((r) => r.argsCorrect)),
     numericCorrectness: rate(results.map((r) => r.numbersCorrect)),
@@ -217,6 +339,7 @@ export function summarise(results: readonly CaseResult[]): EvalSummary {
       input: results.reduce((s, r) => s + r.tokens.input, 0),
       output: results.reduce((s, r) => s + r.tokens.output, 0),
     },
+    tokensPerQuestion: results.length ? Math.round(totalTokens / results.length) : 0,
     failedRuns: results.filter((r) => r.outcome === "error" || r.outcome === "refused").length,
     referenceErrors: results.filter((r) => r.referenceError !== undefined).length,
     byLanguage: group("language"),

@@ -3,6 +3,7 @@ import { parseCommandArgs, positiveInt, UsageError } from "../args.ts";
 import { log, printJson, withDatabase } from "../context.ts";
 import { progressBar } from "../progress.ts";
 import { type DemoReplacement, inspectDemoReplacement } from "./demo-guard.ts";
+import { ensurePlaybook } from "./ingest.ts";
 
 const USAGE = `Usage:
   beacon demo [--customers N] [--seed S] [--end-date YYYY-MM-DD] [--yes]
@@ -31,12 +32,14 @@ export async function demoCommand(args: string[]): Promise<number> {
   if (endDate !== undefined && !/^\d{4}-\d{2}-\d{2}$/.test(endDate)) {
     throw new UsageError(`--end-date must look like 2026-10-31, got "${endDate}"`, USAGE);
   }
-  return withDatabase(async (db) => {
+  return withDatabase(async (db, config) => {
     const replacement = await inspectDemoReplacement(db.pool);
     if (replacement.foreign.length > 0 && !values.yes) throw new UsageError(refusal(replacement), USAGE);
     log(`Generating ${customers.toLocaleString("en-US")} demo customers (seed ${seed}) into ${db.label}`);
     const summary = await generateDemo(db, { customers, seed, endDate, onProgress: progressBar("demo") });
     printJson(summary);
+    // The demo answers playbook questions too, so the bundled knowledge base is loaded (skipped when unchanged).
+    await ensurePlaybook(db, config);
     return 0;
   });
 }

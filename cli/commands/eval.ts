@@ -1,21 +1,25 @@
 import { resolve } from "node:path";
-import { GOLDEN_SET } from "../../agent/eval/golden-set.ts";
+import { GOLDEN_SET, isMultiStep } from "../../agent/eval/golden-set.ts";
 import { formatEvalReport, saveEvalJson } from "../../agent/eval/report.ts";
 import { runEvaluation } from "../../agent/eval/run-eval.ts";
 import { loadConfig } from "../../config.ts";
 import { generateDemo } from "../../db/demo/index.ts";
 import { AppError } from "../../errors.ts";
+import { hasChunks } from "../../knowledge/knowledge.queries.ts";
 import { parseCommandArgs, positiveInt, UsageError } from "../args.ts";
 import { log, withDatabase } from "../context.ts";
 import { progressBar } from "../progress.ts";
 import { DEFAULT_DEMO } from "./demo.ts";
+import { ensurePlaybook } from "./ingest.ts";
 
 const USAGE = `Usage:
   beacon eval [--only id,id] [--limit N] [--json PATH]
-      Asks the analyst the golden set (${GOLDEN_SET.length} questions in English and 中文 over the demo data) through the
-      configured OpenAI-compatible model (OPENAI_API_KEY, OPENAI_BASE_URL, OPENAI_MODEL) and scores tool
-      selection, arguments, numbers (computed from the database) and grounding. Prints a table and saves the
-      run as JSON (default bench/results/eval-latest.json). Loads the demo data into an empty embedded database.
+      Asks the analyst the golden set (${GOLDEN_SET.length} questions in English and 中文 over the demo data, ${GOLDEN_SET.filter(isMultiStep).length} of them
+      needing several tools, a follow-up turn or arithmetic) through the configured OpenAI-compatible model
+      (OPENAI_API_KEY, OPENAI_BASE_URL, OPENAI_MODEL) and scores tool selection, arguments, numbers (computed
+      from the database), grounding, playbook citations, repairs, outcome and tokens. Prints a table and saves
+      the run as JSON (default bench/results/eval-latest.json). Loads the demo data into an empty embedded
+      database and the bundled playbook into the knowledge base.
       --only   run only these case ids      --limit  run the first N cases`;
 
 /** `beacon eval`: the golden-set evaluation of the analyst against the configured model. */
@@ -63,6 +67,11 @@ export async function evalCommand(args: string[]): Promise<number> {
       );
       await generateDemo(db, { ...DEFAULT_DEMO, onProgress: progressBar("demo") });
     }
+    // Knowledge cases pass only when the answer cites the playbook, so the bundled one is loaded (skipped when unchanged).
+    await ensurePlaybook(db, config);
+    if (!(await hasChunks(db.pool))) {
+      log("The knowledge base is empty (the playbook could not be ingested): knowledge cases will fail.");
+    }
     log(
       `Evaluating ${cases.length} questions with ${config.OPENAI_MODEL}${config.OPENAI_BASE_URL ? ` at ${config.OPENAI_BASE_URL}` : ""} on ${db.label}`,
     );
@@ -72,9 +81,9 @@ export async function evalCommand(args: string[]): Promise<number> {
       cases,
       onCase: (result, index) =>
         log(
-          `[${index + 1}/${cases.length}] ${result.id}: tool ${result.toolCorrect ? "ok" : "FAIL"}, numbers ${
+          `[${index + 1}/${cases.length}] ${result.id}: ${result.passed ? "PASS" : "FAIL"} (tools ${result.toolCorrect ? "ok" : "FAIL"}, numbers ${
             result.numbersCorrect === null ? "-" : result.numbersCorrect ? "ok" : "FAIL"
-          }, ${(result.latencyMs / 1000).toFixed(1)} s`,
+          }, cites ${result.citations.correct === null ? "-" : result.citations.correct ? "ok" : "FAIL"}, ${result.outcome}), ${(result.latencyMs / 1000).toFixed(1)} s`,
         ),
     });
     process.stdout.write(`${formatEvalReport(run)}\n`);

@@ -1,13 +1,15 @@
 // The golden set's shape and the eval's scoring rules (paths, argument normalisation, number matching, summary).
+import { readdirSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { namedPeriods } from "../../agent/calendar.ts";
-import { GOLDEN_SET } from "../../agent/eval/golden-set.ts";
-import { instantOn } from "../../agent/eval/reference.ts";
+import { GOLDEN_SET, isMultiStep, stepsOf } from "../../agent/eval/golden-set.ts";
+import { derive, instantOn } from "../../agent/eval/reference.ts";
 import { formatEvalReport } from "../../agent/eval/report.ts";
 import { valueAt } from "../../agent/eval/result-path.ts";
-import { type CaseResult, scoreCase, summarise } from "../../agent/eval/run-eval.ts";
+import { type CaseResult, mergeTurns, scoreCase, summarise } from "../../agent/eval/run-eval.ts";
 import { argumentDifferences, statesNumber } from "../../agent/eval/scoring.ts";
 import type { AgentAnswer } from "../../agent/types.ts";
+import { PLAYBOOK_DIR } from "../../knowledge/playbook.ts";
 import { findTool, TOOLS } from "../../tools/index.ts";
 import { todayIn } from "../../tools/period.ts";
 
@@ -32,6 +34,33 @@ describe("golden set", () => {
       expect(tool?.roles, c.id).toContain(c.role);
       const parsed = tool?.input.safeParse(c.args(periods));
       expect(parsed?.success, `${c.id}: ${parsed?.error?.message}`).toBe(true);
+    }
+  });
+
+  it("has 30+ multi-step cases in both languages whose steps, derived inputs and cited documents all exist", () => {
+    const multi = GOLDEN_SET.filter(isMultiStep);
+    expect(multi.length).toBeGreaterThanOrEqual(30);
+    expect(multi.filter((c) => c.language === "zh").length).toBeGreaterThanOrEqual(12);
+    expect(multi.filter((c) => c.followUp).length).toBeGreaterThanOrEqual(5);
+    expect(multi.filter((c) => (c.derived ?? []).length > 0).length).toBeGreaterThanOrEqual(10);
+    const documents = readdirSync(PLAYBOOK_DIR);
+    for (const c of GOLDEN_SET) {
+      const steps = stepsOf(c);
+      expect(steps.length, c.id).toBeLessThanOrEqual(4);
+      for (const step of steps) {
+        const tool = findTool(step.tool);
+        expect(tool?.roles, `${c.id}: ${step.tool}`).toContain(c.role);
+        const parsed = tool?.input.safeParse(step.args(periods));
+        expect(parsed?.success, `${c.id}: ${parsed?.error?.message}`).toBe(true);
+        if (step.turn === 1) expect(c.followUp, c.id).toBeDefined();
+      }
+      for (const d of c.derived ?? []) for (const [at] of d.inputs) expect(steps[at], c.id).toBeDefined();
+      for (const doc of c.cites ?? []) expect(documents, c.id).toContain(doc);
+      if (c.cites?.length)
+        expect(
+          steps.map((s) => s.tool),
+          c.id,
+        ).toContain("search_knowledge");
     }
   });
 
@@ -147,6 +176,7 @@ describe("scoring", () => {
   if (!golden) throw new Error("missing case");
   const reference = {
     args: { start: "2026-09-01", end: "2026-09-30" },
+    steps: [{ tool: "compute_kpis", args: { start: "2026-09-01", end: "2026-09-30" }, turn: 0 as const }],
     numbers: [
       { path: "totals.revenue", value: 12945.67 },
       { path: "totals.orders", value: 62 },
@@ -166,6 +196,7 @@ describe("scoring", () => {
       }),
     );
     expect(good).toMatchObject({ toolCorrect: true, argsCorrect: true, numbersCorrect: true, grounded: true });
+    expect(good).toMatchObject({ kind: "single", failedCalls: 1, repairs: 1, passed: true });
     expect(good.calls).toEqual(["compute_kpis!", "compute_kpis"]);
 
     const bad = scoreCase(
@@ -183,7 +214,89 @@ describe("scoring", () => {
     expect(bad.numbers.map((n) => n.found)).toEqual([true, false]);
 
     const failed = scoreCase(golden, reference, answer({ outcome: "error", text: "The model is down." }));
-    expect(failed).toMatchObject({ toolCorrect: false, argsCorrect: false, grounded: false });
+    expect(failed).toMatchObject({ toolCorrect: false, argsCorrect: false, grounded: false, passed: false });
+    // A partial answer (budget ran out) with every number right is still not a pass.
+    const partial = scoreCase(
+      golden,
+      reference,
+      answer({
+        outcome: "partial",
+        text: "Revenue ¥12,946 from 62 orders.",
+        steps: [{ tool: "compute_kpis", args: reference.args, ok: true, rows: 16, elapsedMs: 5 }],
+      }),
+    );
+    expect(partial).toMatchObject({ numbersCorrect: true, outcome: "partial", passed: false });
+  });
+
+  it("scores a multi-step case: every step's call, derived numbers, the follow-up and the cited document", () => {
+    const multi = GOLDEN_SET.find((c) => c.id === "kd-overclaim-rule-zh");
+    if (!multi) throw new Error("missing case");
+    const args = { start: "2026-09-01", end: "2026-09-30" };
+    const ref = {
+      args,
+      steps: [
+        { tool: "reconcile_platform_conversions", args, turn: 0 as const },
+        { tool: "search_knowledge", args: { query: "平台转化排重 规则" }, turn: 0 as const },
+      ],
+      numbers: [
+        { path: "totals.claims", value: 64 },
+        { path: "totals.real_orders", value: 62 },
+        { path: "difference(step 0 totals.claims, step 0 totals.real_orders)", value: 2 },
+      ],
+    };
+    const passages = [
+      { citation_id: "zh-attribution-dedup#0123456789", document: "playbook/zh-attribution-dedup.md" },
+      { citation_id: "kpi-definitions#9876543210", document: "playbook/kpi-definitions.md" },
+    ];
+    const steps = [
+      { tool: "reconcile_platform_conversions", args, ok: true, rows: 12, elapsedMs: 5 },
+      { tool: "search_knowledge", args: { query: "排重" }, ok: true, rows: 2, elapsedMs: 5 },
+    ];
+    const results = [{ tool: "search_knowledge", args: {}, result: { passages } }];
+    const text = "认领 64 次,真实订单 62 笔,多 2 次。按规则二处理 [zh-attribution-dedup#0123456789]。";
+    const good = scoreCase(multi, ref, answer({ text, steps, results }));
+    expect(good).toMatchObject({ kind: "multi", toolCorrect: true, numbersCorrect: true, passed: true });
+    expect(good.expectedTools).toEqual(["reconcile_platform_conversions", "search_knowledge"]);
+    expect(good.citations).toEqual({
+      expected: ["zh-attribution-dedup.md"],
+      cited: ["zh-attribution-dedup.md"],
+      correct: true,
+    });
+
+    // Citing another document, or an id no search returned, does not count; skipping the search fails the tools.
+    const otherDoc = scoreCase(
+      multi,
+      ref,
+      answer({ text: text.replace(/\[.*\]/, "[kpi-definitions#9876543210]"), steps, results }),
+    );
+    expect(otherDoc.citations).toMatchObject({ cited: ["kpi-definitions.md"], correct: false });
+    expect(otherDoc.passed).toBe(false);
+    const invented = scoreCase(multi, ref, answer({ text, steps, results: [] }));
+    expect(invented.citations.correct).toBe(false);
+    const oneTool = scoreCase(multi, ref, answer({ text, steps: steps.slice(0, 1), results }));
+    expect(oneTool).toMatchObject({ toolCorrect: false, passed: false });
+    // Without the derived difference the numbers fail.
+    const noDifference = scoreCase(multi, ref, answer({ text: text.replace("多 2 次", "多了一些"), steps, results }));
+    expect(noDifference.numbers.map((n) => n.found)).toEqual([true, true, false]);
+  });
+
+  it("merges a follow-up turn: calls and tokens add up, the worse outcome wins", () => {
+    const first = answer({ text: "a", tokens: { input: 100, output: 20 } });
+    const second = answer({ text: "b", outcome: "partial", tokens: { input: 50, output: 5 }, latencyMs: 800 });
+    const merged = mergeTurns([first, second]);
+    expect(merged).toMatchObject({
+      text: "a\n\nb",
+      outcome: "partial",
+      tokens: { input: 150, output: 25 },
+      latencyMs: 2000,
+    });
+  });
+
+  it("derives numbers the way calculate does", () => {
+    expect(derive("difference", [10, 4])).toBe(6);
+    expect(derive("percent_change", [80, 100])).toBe(0.25);
+    expect(derive("share", [1, 4])).toBe(0.25);
+    expect(derive("sum", [1, 2, 3])).toBe(6);
   });
 
   it("summarises rates over the cases they apply to, with latency and cost", () => {
@@ -191,8 +304,10 @@ describe("scoring", () => {
       id: "x",
       language: "en",
       role: "marketer",
+      kind: "single",
       question: "q",
       expectedTool: "compute_kpis",
+      expectedTools: ["compute_kpis"],
       calls: ["compute_kpis"],
       toolCorrect: true,
       argsCorrect: true,
@@ -201,6 +316,10 @@ describe("scoring", () => {
       numbersCorrect: true,
       grounded: true,
       untraceable: [],
+      citations: { expected: [], cited: [], correct: null },
+      failedCalls: 0,
+      repairs: 0,
+      passed: true,
       outcome: "ok",
       latencyMs: 1000,
       costUsd: 0.002,
@@ -210,9 +329,33 @@ describe("scoring", () => {
     });
     const s = summarise([
       row({}),
-      row({ id: "y", language: "zh", toolCorrect: false, argsCorrect: false, latencyMs: 3000 }),
-      row({ id: "z", argsCorrect: null, numbersCorrect: null, grounded: false, outcome: "error", latencyMs: 2000 }),
+      row({ id: "y", language: "zh", toolCorrect: false, argsCorrect: false, passed: false, latencyMs: 3000 }),
+      row({
+        id: "z",
+        kind: "multi",
+        argsCorrect: null,
+        numbersCorrect: null,
+        grounded: false,
+        outcome: "error",
+        passed: false,
+        latencyMs: 2000,
+        citations: { expected: ["a.md"], cited: [], correct: false },
+        failedCalls: 2,
+        repairs: 1,
+      }),
     ]);
+    expect(s.passed).toEqual({ passed: 1, of: 3, rate: 0.333333 });
+    expect(s.byKind).toEqual({
+      multi: { cases: 1, passed: { passed: 0, of: 1, rate: 0 } },
+      single: { cases: 2, passed: { passed: 1, of: 2, rate: 0.5 } },
+    });
+    expect(s.outcomes).toEqual({ ok: 2, partial: 0, error: 1, refused: 0 });
+    expect(s.citations).toEqual({ passed: 0, of: 1, rate: 0 });
+    expect({ failed: s.failedCalls, repairs: s.repairs, perQuestion: s.tokensPerQuestion }).toEqual({
+      failed: 2,
+      repairs: 1,
+      perQuestion: 15,
+    });
     expect(s.toolSelection).toEqual({ passed: 2, of: 3, rate: 0.666667 });
     expect(s.argumentAccuracy).toEqual({ passed: 1, of: 2, rate: 0.5 });
     expect(s.numericCorrectness).toEqual({ passed: 2, of: 2, rate: 1 });
@@ -230,6 +373,9 @@ describe("scoring", () => {
       cases: [],
     });
     expect(table).toContain("tool selection      66.7% (2/3)");
+    expect(table).toContain("passed              33.3% (1/3)");
+    expect(table).toContain("outcomes            ok 2, partial 0, error 1, refused 0");
+    expect(table).toContain("repairs             1 of 2 failed tool calls retried successfully");
     expect(table).toContain("latency             median 2.0 s, p95 3.0 s");
   });
 
