@@ -1,4 +1,5 @@
 import { createAnalyst } from "../../agent/analyst.ts";
+import { countTokens } from "../../agent/token-count.ts";
 import { parseConfig } from "../../config.ts";
 import { startFakeOpenAI } from "../../tests/fakes/fake-openai-server.ts";
 import type { BenchRow } from "../report.ts";
@@ -30,6 +31,7 @@ export async function benchAgent(settings: BenchSettings): Promise<BenchRow[]> {
       });
       const overhead: number[] = [];
       const totals: number[] = [];
+      fake.requests.length = 0;
       const count = settings.quick ? 20 : QUESTIONS;
       for (let i = 0; i < count; i++) {
         fake.enqueue(
@@ -59,6 +61,14 @@ export async function benchAgent(settings: BenchSettings): Promise<BenchRow[]> {
           overhead_median_ms: overheadMedian,
           overhead_p95_ms: percentile(overhead.slice(3), 95),
           total_median_ms: percentile(totals.slice(3), 50),
+          // What each model call's prompt weighs (messages + routed tools, o200k), the fake's usage being scripted.
+          prompt_tokens_per_call: Math.round(
+            fake.requests.reduce(
+              (sum, r) =>
+                sum + countTokens(JSON.stringify(r.body.messages)) + countTokens(JSON.stringify(r.body.tools ?? [])),
+              0,
+            ) / Math.max(1, fake.requests.length),
+          ),
         },
         target: "pipeline overhead <= 50 ms median",
         met: overheadMedian <= 50,
