@@ -61,7 +61,7 @@ export function parseInstant(text: string): Date | null {
 export function inBusinessTime(value: unknown, timezone: string): unknown {
   if (value instanceof Date) return Number.isNaN(value.getTime()) ? null : isoInZone(value, timezone);
   if (typeof value === "string") {
-    const instant = value.length <= 40 ? parseInstant(value) : null;
+    const instant = parseInstant(value);
     return instant ? isoInZone(instant, timezone) : value;
   }
   if (Array.isArray(value)) return value.map((v) => inBusinessTime(v, timezone));

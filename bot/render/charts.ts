@@ -32,8 +32,8 @@ export function chartsFor(results: readonly ToolResultRecord[], settings: Displa
   return charts.slice(0, 3);
 }
 
-/** d3-format pattern for an axis of `measure`, from the same registry as tables: "$~s" prints "¥20k". */
-export function axisFormat(tool: string, measure: string): string {
+// d3-format pattern for an axis of `measure`, from the same registry as tables: "$~s" prints "¥20k".
+function axisFormat(tool: string, measure: string): string {
   const format: MetricFormat = registeredFormat(tool, measure) ?? { kind: "number" };
   if (format.kind === "money") return "$~s";
   if (format.kind === "ratio") return `,.${format.decimals ?? 2}f`;
