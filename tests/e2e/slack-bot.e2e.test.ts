@@ -467,4 +467,14 @@ describe.each(testEngines())("Slack bot end to end on $name", (engine) => {
     expect(blocksText(post)).toContain("language model is not reachable");
     expect(blocksText(post)).not.toContain("upstream exploded");
   });
+
+  it("a wrong API key: the thread gets the short auth sentence, without the endpoint or the SDK's message", async () => {
+    script("Is my key right?", { status: 401, code: "invalid_api_key", message: "Incorrect API key provided" });
+    await h.send({ json: eventEnvelope(mention("Is my key right?", { channel: "CKEY", ts: "1800000500.000100" })) });
+    await h.slack.waitFor(() => postsIn(h, "CKEY").length === 1);
+    const text = blocksText(postsIn(h, "CKEY")[0] as SlackCall);
+    expect(text).toContain("The language model refused Beacon's API key");
+    expect(text).not.toContain("Incorrect API key provided");
+    expect(text).not.toContain("OPENAI_BASE_URL");
+  });
 });

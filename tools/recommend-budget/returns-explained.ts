@@ -22,8 +22,8 @@ export function returnsExplained(rows: readonly ReturnsRow[], currency: string):
     const marginal = row.marginal_roas_current;
     if (row.status !== "fitted" || average === null || average === undefined || marginal === undefined) continue;
     const opening =
-      `${row.channel}: each unit spent in the last 4 weeks brought ${formatRatio(average)} on average (attributed ROAS), ` +
-      `but the next unit at the current budget of ${formatMoney(row.current, currency)} brings about ${formatRatio(marginal)} (marginal ROAS)`;
+      `${row.channel}: each unit spent in the last 4 weeks brought ${formatRatio(average)} on average (attributed ROAS); ` +
+      `the next unit at the current budget of ${formatMoney(row.current, currency)} brings about ${formatRatio(marginal)} (marginal ROAS)`;
     if (marginal < average * STEEP_DROP) {
       sentences.push(
         `${opening}. Its fitted response curve flattens as spend grows (diminishing returns): the easiest sales are ` +
@@ -31,7 +31,7 @@ export function returnsExplained(rows: readonly ReturnsRow[], currency: string):
       );
     } else if (marginal <= average) {
       sentences.push(
-        `${opening}. The curve is flattening only gently here, so extra budget still earns close to the average.`,
+        `${opening}. The fitted response curve flattens as spend grows (diminishing returns), though less steeply here, so extra budget earns somewhat less than the average.`,
       );
     } else {
       sentences.push(

@@ -178,7 +178,7 @@ describe.each(testEngines())("recommend_budget on $name", (engine) => {
     expect(flattening.length).toBeGreaterThan(0);
     for (const row of flattening) {
       const sentence = result.returns_explained.find((s) => s.startsWith(`${row.channel}:`)) ?? "";
-      expect(sentence).toContain(`brought ${(row.average_roas_current ?? 0).toFixed(2)} on average (attributed ROAS)`);
+      expect(sentence).toContain(`brought ${(row.average_roas_current ?? 0).toFixed(2)} on average (attributed ROAS);`);
       expect(sentence).toContain(`brings about ${(row.marginal_roas_current ?? 0).toFixed(2)} (marginal ROAS)`);
       expect(sentence).toContain("diminishing returns");
     }
