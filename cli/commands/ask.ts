@@ -64,7 +64,14 @@ export async function askCommand(args: string[]): Promise<number> {
       onProgress: (status) => log(`  … ${status}`),
     });
     if (values.json) printJson(answer);
-    else process.stdout.write(`${renderPlainAnswer(answer, options)}\n`);
-    return answer.outcome === "error" ? 1 : 0;
+    // A failure is not an answer: scripts read it on stderr, with the operator detail (endpoint, what to check).
+    if (answer.outcome === "error" && answer.failure) {
+      log(
+        `beacon ask: ${answer.failure.message}${answer.failure.detail ? `\n  detail: ${answer.failure.detail}` : ""}`,
+      );
+      return 1;
+    }
+    if (!values.json) process.stdout.write(`${renderPlainAnswer(answer, options)}\n`);
+    return 0;
   });
 }
