@@ -19,7 +19,8 @@ function beacon(args: string[]) {
   return spawnSync(process.execPath, ["cli/beacon.js", ...args], {
     cwd: ROOT,
     encoding: "utf8",
-    timeout: 120_000,
+    // Generous: a demo run on a 2-core machine shared with other work has taken over two minutes.
+    timeout: 300_000,
     env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "", BEACON_DATA_DIR: dataDir },
   });
 }
