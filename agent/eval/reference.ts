@@ -49,7 +49,8 @@ export async function computeReference(
   periods: Periods,
   context: Omit<ToolContext, "db">,
 ): Promise<Reference> {
-  const steps = stepsOf(golden).map((step) => ({ tool: step.tool, args: step.args(periods), turn: step.turn ?? 0 }));
+  const defined = stepsOf(golden);
+  const steps = defined.map((step) => ({ tool: step.tool, args: step.args(periods), turn: step.turn ?? 0 }));
   const numbers: Reference["numbers"] = [];
   const values = new Map<string, number | null>();
   const errors: string[] = [];
@@ -61,9 +62,8 @@ export async function computeReference(
       }),
     );
     if (!outcome.ok) errors.push(`step ${index} (${step.tool}): ${outcome.error}`);
-    for (const path of stepsOf(golden)[index]?.numbers ?? []) {
-      const value = outcome.ok ? valueAt(outcome.result, path) : undefined;
-      const number = typeof value === "number" && Number.isFinite(value) ? value : null;
+    for (const path of defined[index]?.numbers ?? []) {
+      const number = numberAt(outcome, path);
       values.set(`${index}:${path}`, number);
       numbers.push({ path: index === 0 ? path : `step ${index}: ${path}`, value: number });
       if (outcome.ok && number === null) errors.push(`no number at ${path} in the ${step.tool} result (step ${index})`);
@@ -71,9 +71,7 @@ export async function computeReference(
     // Inputs of derived numbers need not be stated themselves, but are read the same way.
     for (const derived of golden.derived ?? []) {
       for (const [at, path] of derived.inputs) {
-        if (at !== index || values.has(`${at}:${path}`)) continue;
-        const value = outcome.ok ? valueAt(outcome.result, path) : undefined;
-        values.set(`${at}:${path}`, typeof value === "number" && Number.isFinite(value) ? value : null);
+        if (at === index && !values.has(`${at}:${path}`)) values.set(`${at}:${path}`, numberAt(outcome, path));
       }
     }
   }
@@ -84,6 +82,12 @@ export async function computeReference(
     if (value === null || !Number.isFinite(value)) errors.push(`cannot derive ${derivedLabel(derived)}`);
   }
   return { args: steps[0]?.args ?? {}, steps, numbers, ...(errors.length > 0 ? { error: errors.join("; ") } : {}) };
+}
+
+/** The finite number at `path` in a successful result, else null. */
+function numberAt(outcome: ReferenceOutcome, path: string): number | null {
+  const value = outcome.ok ? valueAt(outcome.result, path) : undefined;
+  return typeof value === "number" && Number.isFinite(value) ? value : null;
 }
 
 /** The arithmetic of the analyst's `calculate` tool: difference a-b, sum, ratio and share a/b, change (b-a)/a. */
