@@ -3,6 +3,7 @@ import { AppError } from "../../errors.ts";
 import { fetchTierThresholds } from "../find-customers/value-tier.queries.ts";
 import { fetchFreshness } from "../freshness.ts";
 import { assertKnownRegion, channelIdFor } from "../known-values.ts";
+import { formatChange, formatCount, formatMoney, formatRatio } from "../number-format.ts";
 import { addDays, IsoDate, resolvePeriod, todayIn } from "../period.ts";
 import { defineTool, ROLES, type ToolContext } from "../tool.ts";
 import {
@@ -154,11 +155,13 @@ export const computeKpisTool = defineTool({
     const top = byRevenue[0];
     return {
       summary:
-        `${start}..${end}: revenue ${money(total.inputs.revenue).toLocaleString("en-US")} ${context.currency} from ${total.inputs.orders.toLocaleString("en-US")} orders` +
-        (total.kpis.roas?.value != null ? `, ROAS ${total.kpis.roas.value.toFixed(2)}` : "") +
-        (total.kpis.cac_paid?.value != null ? `, paid CAC ${money(total.kpis.cac_paid.value)}` : "") +
+        `${start}..${end}: revenue ${formatMoney(total.inputs.revenue, context.currency)} from ${formatCount(total.inputs.orders)} orders` +
+        (total.kpis.roas?.value != null ? `, ROAS ${formatRatio(total.kpis.roas.value)}` : "") +
+        (total.kpis.cac_paid?.value != null
+          ? `, paid CAC ${formatMoney(total.kpis.cac_paid.value, context.currency)}`
+          : "") +
         (previousTotal && previousTotal.inputs.revenue > 0
-          ? ` (revenue ${((total.inputs.revenue / previousTotal.inputs.revenue - 1) * 100).toFixed(1)}% vs ${input.compare.replace("_", " ")})`
+          ? ` (revenue ${formatChange(total.inputs.revenue / previousTotal.inputs.revenue - 1)} vs ${input.compare.replace("_", " ")})`
           : "") +
         (top && dims.length > 0 ? `; top ${dims.join(" x ")} by revenue: ${Object.values(top.key).join(" / ")}` : "") +
         ".",
