@@ -117,6 +117,8 @@ export const METRIC_FORMATS: Readonly<Record<string, MetricFormat>> = Object.fro
     "marginal_roas",
     "marginal_roas_current",
     "marginal_roas_recommended",
+    "average_roas_current",
+    "average_roas_recommended",
     "orders_per_customer",
     "over_claim_ratio",
     "clv_cac_ratio",
