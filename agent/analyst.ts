@@ -80,6 +80,7 @@ export function createAnalyst(options: AnalystOptions): Analyst {
     return entry;
   };
 
+  /** Step 5: latency, cost, the audit row and thread memory. */
   const finish = async (
     question: Pick<Question, "request" | "caller" | "started">,
     answer: Draft,
@@ -145,22 +146,14 @@ export function createAnalyst(options: AnalystOptions): Analyst {
         freshness,
       }),
     );
-    const turn: TurnState = {
-      offered: toolMenu(request.question, history, registry, caller.role),
-      available: tools.map((t) => t.name),
-      budget: new QuestionBudget(
-        config.BEACON_QUESTION_TOKEN_BUDGET,
-        config.BEACON_QUESTION_TIME_BUDGET_MS,
-        draft.tokens,
-        started,
-      ),
-      calculations: [],
-      factSources: () => [
-        ...factsBySource(request.question, run.results),
-        { source: CALCULATE_TOOL, facts: turn.calculations.map((c) => c.result) },
-      ],
-      abort: run.abort,
-    };
+    const budget = new QuestionBudget(
+      config.BEACON_QUESTION_TOKEN_BUDGET,
+      config.BEACON_QUESTION_TIME_BUDGET_MS,
+      draft.tokens,
+      started,
+    );
+    const offered = toolMenu(request.question, history, registry, caller.role);
+    const turn = newTurn(request.question, run, offered, tools, budget);
     const onModelTime = (ms: number) => {
       draft.modelMs = (draft.modelMs ?? 0) + ms;
     };
@@ -228,7 +221,7 @@ export function createAnalyst(options: AnalystOptions): Analyst {
     return { text: finalText(repaired), turn };
   }
 
-  /** Step 4: the answer as delivered: marked numbers, derivations, step-limit note, suggestions. */
+  /** Step 4 (step 3 is repairGrounding): the delivered answer: marks, derivations, step-limit note, suggestions. */
   function deliver(question: Question, grounded: Grounded): Draft {
     const { draft, setup } = question;
     draft.untraceableNumbers = grounded.untraceable;
@@ -289,6 +282,28 @@ export function createAnalyst(options: AnalystOptions): Analyst {
       if (!found) throw new AppError("not_found", `run ${runId} does not exist`);
     },
   };
+}
+
+/** The turn's state: its tool menu, its budget, and the facts calculate may use (tool results, earlier results). */
+function newTurn(
+  question: string,
+  run: RunContext,
+  offered: Set<string>,
+  tools: readonly DynamicStructuredTool[],
+  budget: QuestionBudget,
+): TurnState {
+  const turn: TurnState = {
+    offered,
+    available: tools.map((t) => t.name),
+    budget,
+    calculations: [],
+    factSources: () => [
+      ...factsBySource(question, run.results),
+      { source: CALCULATE_TOOL, facts: turn.calculations.map((c) => c.result) },
+    ],
+    abort: run.abort,
+  };
+  return turn;
 }
 
 /** The tools offered for this question (see tool-router.ts), plus calculate, plus more_tools when some are held back. */
