@@ -51,7 +51,7 @@ export const ConfigSchema = z.object({
   // A three-tool question with one grounding repair measured ~51k tokens (o200k) with the routed tool list.
   BEACON_QUESTION_TOKEN_BUDGET: z.coerce.number().int().min(1000).default(100_000),
   BEACON_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(6),
-  BEACON_DAILY_TOKEN_QUOTA: z.coerce.number().int().min(1000).default(300_000),
+  BEACON_DAILY_TOKEN_QUOTA: z.coerce.number().int().min(1000).default(1_000_000),
   BEACON_SUPPORT_CHANNEL: optionalString,
   BEACON_FOLLOW_UP_DAYS: z.coerce.number().int().min(1).max(90).default(3),
   BEACON_P1_UNTOUCHED_HOURS: z.coerce.number().int().min(1).max(720).default(4),
