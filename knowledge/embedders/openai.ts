@@ -1,4 +1,3 @@
-import OpenAI from "openai";
 import type { Config } from "../../config.ts";
 import { AppError } from "../../errors.ts";
 import { type Embedder, l2Normalize } from "./embedder.ts";
@@ -23,6 +22,8 @@ export type OpenAIEmbedderConfig = Pick<
  * Models of unknown size are probed once so the stored dimension is always the real one.
  */
 export async function createOpenAIEmbedder(config: OpenAIEmbedderConfig): Promise<Embedder> {
+  // Loaded here, not at the top: the SDK costs ~0.1 s to import and most processes never embed through it.
+  const { default: OpenAI } = await import("openai");
   const client = new OpenAI({
     apiKey: config.OPENAI_API_KEY,
     baseURL: config.OPENAI_BASE_URL,

@@ -1,4 +1,3 @@
-import { parse } from "libpg-query";
 import { REPORTING_VIEWS } from "./reporting-views.ts";
 
 /**
@@ -43,6 +42,8 @@ export class SqlRejected extends Error {
 export async function checkReportingQuery(sql: string): Promise<string> {
   let tree: { stmts?: { stmt?: object }[] };
   try {
+    // Imported on first use: the parser's WASM costs ~50 ms to load and most processes never check SQL.
+    const { parse } = await import("libpg-query");
     tree = await parse(sql);
   } catch (error) {
     throw new SqlRejected(`sql: not valid PostgreSQL (${error instanceof Error ? error.message : String(error)})`);
