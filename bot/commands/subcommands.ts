@@ -36,7 +36,7 @@ export const SUBCOMMANDS: Record<string, Subcommand> = {
     tool: "recommend_budget",
     summary:
       "budget reallocation (in Slack saved as a proposal managers approve; elsewhere add save_proposal=true); `budget list` shows past proposals",
-    example: "budget total_budget=50000 max_change_pct=30",
+    example: "budget total_budget=200000 max_change_pct=30",
   },
   ticket: {
     tool: "log_feedback_ticket",

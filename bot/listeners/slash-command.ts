@@ -1,5 +1,6 @@
 import type { App } from "@slack/bolt";
 import { resolveCaller } from "../../agent/callers.ts";
+import { closestMatch } from "../commands/did-you-mean.ts";
 import { helpText, runSubcommand, SUBCOMMANDS, usageOf } from "../commands/subcommands.ts";
 import { escapeControl } from "../render/escape.ts";
 import { answerQuestion } from "../slack/answer-question.ts";
@@ -38,8 +39,10 @@ export function registerSlashCommand(app: App, deps: BotDeps): void {
           return;
         }
         if (!(name in SUBCOMMANDS)) {
+          const guess = closestMatch(name, [...Object.keys(SUBCOMMANDS), "ask", "help"]);
+          const hint = guess ? ` Did you mean \`${PREFIX}${guess}\`?` : "";
           await tell(
-            `Unknown command \`${escapeControl(word)}\`.\n${code(helpText(PREFIX, deps.analyst.modelConfigured))}`,
+            `Unknown command \`${escapeControl(word)}\`.${hint}\n${code(helpText(PREFIX, deps.analyst.modelConfigured))}`,
           );
           return;
         }

@@ -186,6 +186,14 @@ describe.each(testEngines())("Slack bot end to end on $name", (engine) => {
     await h.slack.waitFor((calls) =>
       calls.some((c) => c.method === "chat.postEphemeral" && String(c.args.text).includes("bogus")),
     );
+
+    await h.send({ form: slashCommand("kpis group_by=channel", { channel: "CKPI" }) });
+    await h.slack.waitFor((calls) =>
+      calls.some((c) => c.method === "chat.postEphemeral" && String(c.args.text).includes("Did you mean")),
+    );
+    const typo = h.slack.callsOf("chat.postEphemeral").find((c) => String(c.args.text).includes("Did you mean"));
+    expect(String(typo?.args.text)).toContain("Unknown command `kpis`. Did you mean `/beacon kpi`?");
+    expect(h.openai.requests.length).toBe(before);
   });
 
   it("without a model: deterministic commands work, free text explains how to configure one", async () => {
