@@ -23,7 +23,8 @@ export class BenchFixtures {
   private readonly cache = new Map<string, Promise<DemoFixture>>();
   private readonly cleanups: (() => Promise<void>)[] = [];
 
-  constructor(private readonly serverUrl: string | undefined) {}
+  /** The PostgreSQL server the run may use (BENCH_DATABASE_URL), if any. */
+  constructor(readonly serverUrl: string | undefined) {}
 
   /** A demo set of `customers` on the embedded PGlite (on disk, as users run it) or on the server. */
   demo(engine: "pglite" | "postgres", customers: number): Promise<DemoFixture> {
