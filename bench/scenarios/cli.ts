@@ -137,7 +137,10 @@ async function inProcessFloor(dataDir: string, size: string): Promise<BenchRow> 
       size,
       metrics: {
         first_call_ms: Number((first * 1000).toFixed(1)),
-        warm_median_ms: percentile(warm.map((s) => s * 1000), 50),
+        warm_median_ms: percentile(
+          warm.map((s) => s * 1000),
+          50,
+        ),
         runs: RUNS,
       },
     };
