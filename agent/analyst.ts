@@ -228,6 +228,7 @@ export function createAnalyst(options: AnalystOptions): Analyst {
     draft.text = markUntraceable(grounded.text, grounded.untraceable);
     draft.derivations = derivationsShown(grounded.text, setup.turn.calculations);
     draft.promptTokensPerCall = setup.turn.budget.promptTokensPerCall;
+    draft.groundingRepairs = grounded.repaired ? 1 : 0;
     if (setup.run.stepLimitHit) {
       draft.outcome = "partial";
       draft.failure = { code: "budget_exhausted", message: `step budget of ${setup.run.maxSteps} tool calls` };

@@ -16,6 +16,8 @@ export interface Grounded {
   text: string;
   turn: BaseMessage[];
   untraceable: string[];
+  /** A grounding repair pass ran (and produced a text). */
+  repaired?: boolean;
 }
 
 /**
@@ -43,5 +45,5 @@ export async function repairGrounding(setup: PassSetup, history: BaseMessage[], 
   if (!text) return draft;
   // The check message is Beacon's, not the user's: memory keeps the repaired answer in its place instead.
   const turn = [...draft.turn, ...fixed.filter((m) => m !== fixed.at(-1)), new AIMessage(text)];
-  return { text, turn, untraceable: untraceableIn(text, setup) };
+  return { text, turn, untraceable: untraceableIn(text, setup), repaired: true };
 }

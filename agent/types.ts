@@ -77,6 +77,8 @@ export interface AgentAnswer {
   derivations?: Derivation[];
   /** Prompt tokens each model call was charged, in order (as the endpoint reported them). */
   promptTokensPerCall?: number[];
+  /** Grounding repair passes the answer needed (0 or 1): the model was sent back to fix untraceable numbers. */
+  groundingRepairs?: number;
 }
 
 /** A number the answer derived from tool results, e.g. 17.4% = (1,234 − 1,051) / 1,051 from compute_kpis. */

@@ -28,8 +28,10 @@ export function formatEvalReport(run: EvalRun): string {
     "grounded",
     "cites",
     "repairs",
+    "g-repair",
     "outcome",
     "tokens",
+    "tok/call",
     "latency s",
     "cost $",
     "pass",
@@ -49,8 +51,14 @@ export function formatEvalReport(run: EvalRun): string {
     c.grounded ? "ok" : c.untraceable.length ? `FAIL ${c.untraceable.length}` : `FAIL ${c.outcome}`,
     mark(c.citations.correct),
     c.failedCalls === 0 ? "-" : `${c.repairs}/${c.failedCalls}`,
+    c.groundingRepairs === 0 ? "-" : String(c.groundingRepairs),
     c.outcome,
     (c.tokens.input + c.tokens.output).toLocaleString("en-US"),
+    c.promptTokensPerCall.length === 0
+      ? "-"
+      : Math.round(c.promptTokensPerCall.reduce((s, x) => s + x, 0) / c.promptTokensPerCall.length).toLocaleString(
+          "en-US",
+        ),
     (c.latencyMs / 1000).toFixed(1),
     c.costUsd.toFixed(4),
     c.passed ? "PASS" : "FAIL",
@@ -74,9 +82,9 @@ export function formatEvalReport(run: EvalRun): string {
     `numeric correctness ${formatRate(s.numericCorrectness)}`,
     `grounding           ${formatRate(s.grounding)}`,
     `citations           ${formatRate(s.citations)}`,
-    `repairs             ${s.repairs} of ${s.failedCalls} failed tool calls retried successfully`,
+    `repairs             ${s.repairs} of ${s.failedCalls} failed tool calls retried successfully; ${s.groundingRepairs} grounding repair passes`,
     `latency             median ${(s.latencyMs.median / 1000).toFixed(1)} s, p95 ${(s.latencyMs.p95 / 1000).toFixed(1)} s`,
-    `cost                $${s.costUsd.total.toFixed(4)} total, $${s.costUsd.mean.toFixed(4)} per question (${s.tokens.input.toLocaleString("en-US")} in / ${s.tokens.output.toLocaleString("en-US")} out tokens, ${s.tokensPerQuestion.toLocaleString("en-US")} per question)`,
+    `cost                $${s.costUsd.total.toFixed(4)} total, $${s.costUsd.mean.toFixed(4)} per question (${s.tokens.input.toLocaleString("en-US")} in / ${s.tokens.output.toLocaleString("en-US")} out tokens, ${s.tokensPerQuestion.toLocaleString("en-US")} per question, ${s.promptTokensPerCall.toLocaleString("en-US")} prompt tokens per model call)`,
     ...Object.entries(s.byLanguage).map(
       ([k, v]) =>
         `language ${k.padEnd(10)} tools ${formatRate(v.toolSelection)}, numbers ${formatRate(v.numericCorrectness)}`,

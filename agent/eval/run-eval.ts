@@ -42,6 +42,10 @@ export interface CaseResult {
   /** Tool calls that failed, and how many of those the model repaired by calling the same tool again successfully. */
   failedCalls: number;
   repairs: number;
+  /** Times the analyst sent its own draft back to fix untraceable numbers (grounding repair passes). */
+  groundingRepairs: number;
+  /** Prompt tokens of each model call, in order, all turns. */
+  promptTokensPerCall: number[];
   /** Every applicable check passed and the run ended "ok". */
   passed: boolean;
   outcome: AgentAnswer["outcome"];
@@ -71,6 +75,9 @@ export interface EvalSummary {
   citations: Rate;
   failedCalls: number;
   repairs: number;
+  groundingRepairs: number;
+  /** Mean prompt tokens per model call over every call of every case (0 when the endpoint reported none). */
+  promptTokensPerCall: number;
   toolSelection: Rate;
   argumentAccuracy: Rate;
   numericCorrectness: Rate;
@@ -185,6 +192,8 @@ export function mergeTurns(answers: readonly AgentAnswer[]): AgentAnswer {
     results: [...first.results],
     untraceableNumbers: [...first.untraceableNumbers],
     tokens: { ...first.tokens },
+    promptTokensPerCall: [...(first.promptTokensPerCall ?? [])],
+    groundingRepairs: first.groundingRepairs ?? 0,
   };
   for (const next of rest) {
     merged.text = `${merged.text}\n\n${next.text}`;
@@ -195,6 +204,8 @@ export function mergeTurns(answers: readonly AgentAnswer[]): AgentAnswer {
     merged.untraceableNumbers.push(...next.untraceableNumbers);
     merged.tokens.input += next.tokens.input;
     merged.tokens.output += next.tokens.output;
+    merged.promptTokensPerCall?.push(...(next.promptTokensPerCall ?? []));
+    merged.groundingRepairs = (merged.groundingRepairs ?? 0) + (next.groundingRepairs ?? 0);
     merged.costUsd += next.costUsd;
     merged.latencyMs += next.latencyMs;
   }
@@ -243,6 +254,8 @@ export function scoreCase(golden: GoldenCase, reference: Reference, answer: Agen
     untraceable: answer.untraceableNumbers,
     citations,
     ...repairsIn(answer),
+    groundingRepairs: answer.groundingRepairs ?? 0,
+    promptTokensPerCall: answer.promptTokensPerCall ?? [],
     outcome: answer.outcome,
     failure: answer.failure ? `${answer.failure.code}: ${answer.failure.message}` : undefined,
     referenceError: reference.error,
@@ -325,6 +338,8 @@ export function summarise(results: readonly CaseResult[]): EvalSummary {
     citations: rate(results.map((r) => r.citations.correct)),
     failedCalls: results.reduce((s, r) => s + r.failedCalls, 0),
     repairs: results.reduce((s, r) => s + r.repairs, 0),
+    groundingRepairs: results.reduce((s, r) => s + r.groundingRepairs, 0),
+    promptTokensPerCall: meanOf(results.flatMap((r) => r.promptTokensPerCall)),
     toolSelection: rate(results.map((r) => r.toolCorrect)),
     argumentAccuracy: rate(results.map((r) => r.argsCorrect)),
     numericCorrectness: rate(results.map((r) => r.numbersCorrect)),
@@ -345,6 +360,10 @@ export function summarise(results: readonly CaseResult[]): EvalSummary {
     byLanguage: group("language"),
     byRole: group("role"),
   };
+}
+
+function meanOf(values: readonly number[]): number {
+  return values.length ? Math.round(values.reduce((s, x) => s + x, 0) / values.length) : 0;
 }
 
 function rate(outcomes: readonly (boolean | null)[]): Rate {

@@ -138,6 +138,7 @@ for (const engine of testEngines()) {
         `appear in no tool result: ${together}`,
       );
       expect(repaired.promptTokensPerCall).toEqual(usage.map((u) => u.input));
+      expect(repaired.groundingRepairs).toBe(1);
 
       // A budget that covers the draft but not the repair: the draft is delivered, its sum marked, no failure.
       const spentOnDraft = usage.slice(0, 3).reduce((sum, u) => sum + u.input + u.output, 0);
@@ -151,6 +152,7 @@ for (const engine of testEngines()) {
       expect(marked.untraceableNumbers).toEqual([together]);
       expect(marked.text).toBe(draft.replace(together, `${together} [unverified]`));
       expect(fake.requests).toHaveLength(3);
+      expect(marked.groundingRepairs).toBe(0);
       expect(marked.tokens.input + marked.tokens.output).toBeLessThanOrEqual(Number(tight));
     });
 

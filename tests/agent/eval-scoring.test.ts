@@ -282,13 +282,22 @@ describe("scoring", () => {
 
   it("merges a follow-up turn: calls and tokens add up, the worse outcome wins", () => {
     const first = answer({ text: "a", tokens: { input: 100, output: 20 } });
-    const second = answer({ text: "b", outcome: "partial", tokens: { input: 50, output: 5 }, latencyMs: 800 });
-    const merged = mergeTurns([first, second]);
+    const second = answer({
+      text: "b",
+      outcome: "partial",
+      tokens: { input: 50, output: 5 },
+      latencyMs: 800,
+      promptTokensPerCall: [40, 10],
+      groundingRepairs: 1,
+    });
+    const merged = mergeTurns([{ ...first, promptTokensPerCall: [100] }, second]);
     expect(merged).toMatchObject({
       text: "a\n\nb",
       outcome: "partial",
       tokens: { input: 150, output: 25 },
       latencyMs: 2000,
+      promptTokensPerCall: [100, 40, 10],
+      groundingRepairs: 1,
     });
   });
 
@@ -319,6 +328,8 @@ describe("scoring", () => {
       citations: { expected: [], cited: [], correct: null },
       failedCalls: 0,
       repairs: 0,
+      groundingRepairs: 0,
+      promptTokensPerCall: [3000, 3200],
       passed: true,
       outcome: "ok",
       latencyMs: 1000,
@@ -342,6 +353,8 @@ describe("scoring", () => {
         citations: { expected: ["a.md"], cited: [], correct: false },
         failedCalls: 2,
         repairs: 1,
+        groundingRepairs: 1,
+        promptTokensPerCall: [2000, 5800, 6000],
       }),
     ]);
     expect(s.passed).toEqual({ passed: 1, of: 3, rate: 0.333333 });
@@ -356,6 +369,7 @@ describe("scoring", () => {
       repairs: 1,
       perQuestion: 15,
     });
+    expect({ grounding: s.groundingRepairs, perCall: s.promptTokensPerCall }).toEqual({ grounding: 1, perCall: 3743 });
     expect(s.toolSelection).toEqual({ passed: 2, of: 3, rate: 0.666667 });
     expect(s.argumentAccuracy).toEqual({ passed: 1, of: 2, rate: 0.5 });
     expect(s.numericCorrectness).toEqual({ passed: 2, of: 2, rate: 1 });
@@ -375,7 +389,10 @@ describe("scoring", () => {
     expect(table).toContain("tool selection      66.7% (2/3)");
     expect(table).toContain("passed              33.3% (1/3)");
     expect(table).toContain("outcomes            ok 2, partial 0, error 1, refused 0");
-    expect(table).toContain("repairs             1 of 2 failed tool calls retried successfully");
+    expect(table).toContain(
+      "repairs             1 of 2 failed tool calls retried successfully; 1 grounding repair passes",
+    );
+    expect(table).toContain("15 per question, 3,743 prompt tokens per model call");
     expect(table).toContain("latency             median 2.0 s, p95 3.0 s");
   });
 
