@@ -107,6 +107,9 @@ describe("beacon eval harness with a scripted model", () => {
     expect(s.citations).toEqual({ passed: citing.length, of: citing.length, rate: 1 });
     expect(s.referenceErrors).toBe(0);
     expect({ failed: s.failedCalls, repairs: s.repairs }).toEqual({ failed: 0, repairs: 0 });
+    // Derived numbers go through calculate, so no answer is sent back for a grounding repair.
+    expect(s.groundingRepairs).toBe(0);
+    expect(s.promptTokensPerCall).toBe(120);
     const calls = GOLDEN_SET.reduce((sum, c) => sum + modelCalls(c), 0);
     expect(s.tokens).toEqual({ input: 120 * calls, output: 30 * calls });
     expect(s.tokensPerQuestion).toBe(Math.round((150 * calls) / GOLDEN_SET.length));
