@@ -1,11 +1,11 @@
 // Each way a model endpoint can fail, produced by the real openai SDK (through ChatOpenAI and LangChain's retrying
 // caller) against the local fake server, and classified into one specific failure with its operator detail.
-import { createServer } from "node:net";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { createChatModel } from "../../agent/model.ts";
 import { classifyModelError, type ModelFailure } from "../../agent/model-errors.ts";
 import { parseConfig } from "../../config.ts";
 import { type FakeOpenAI, startFakeOpenAI } from "../fakes/fake-openai-server.ts";
+import { closedPort } from "../helpers/closed-port.ts";
 
 let fake: FakeOpenAI;
 
@@ -19,15 +19,6 @@ async function failureOf(env: Record<string, string>): Promise<ModelFailure | nu
       (e: unknown) => e,
     );
   return classifyModelError(error, config);
-}
-
-/** A local port nothing listens on: connecting to it is refused at once. */
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
 }
 
 beforeAll(async () => {

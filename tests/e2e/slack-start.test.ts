@@ -1,9 +1,9 @@
 // Slack start-up with a bad token or no network: one line naming the token, what failed and what to check,
 // checked with the real @slack/web-api client against the local fake Slack (and a port nothing listens on).
-import { createServer } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { checkSlackTokens, SlackStartError } from "../../bot/slack/check-tokens.ts";
 import { parseConfig } from "../../config.ts";
+import { closedPort } from "../helpers/closed-port.ts";
 import { type FakeSlack, startFakeSlack } from "./fake-slack-server.ts";
 
 let slack: FakeSlack;
@@ -25,14 +25,6 @@ async function problem(env: Record<string, string>): Promise<string> {
   const message = (error as Error).message;
   expect(message.split("\n")).toHaveLength(1);
   return message;
-}
-
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
 }
 
 describe("Slack start-up check", () => {
