@@ -18,6 +18,8 @@ export interface CsvReader {
   delimiter: "," | ";" | "\t";
   encoding: "utf-8" | "utf-16le";
   records: AsyncGenerator<CsvRecord>;
+  /** The "# ..." comment lines above the header (GA4 exports: report name, account, date range), "#" removed. */
+  preamble: string[];
   /** Hex SHA-256 of the bytes read so far: the whole file once `records` is exhausted. */
   sha256(): string;
 }
@@ -41,7 +43,8 @@ export async function openCsv(filePath: string): Promise<CsvReader> {
   const head = await readHead(filePath);
   const encoding = detectEncoding(head);
   const text = decodeHead(head, encoding);
-  const delimiter = detectDelimiter(text);
+  const comments = leadingComments(text);
+  const delimiter = detectDelimiter(comments.rest);
   const hash = createHash("sha256");
   const tap = new Transform({
     transform(chunk: Buffer, _encoding, done) {
@@ -59,7 +62,13 @@ export async function openCsv(filePath: string): Promise<CsvReader> {
   });
   // The parser reports read errors through iteration; this catch only silences an early `break`.
   pipeline(createReadStream(filePath), tap, parser).catch(() => undefined);
-  return { delimiter, encoding, records: iterate(parser), sha256: () => hash.copy().digest("hex") };
+  return {
+    delimiter,
+    encoding,
+    records: iterate(parser, comments.lines),
+    preamble: comments.preamble,
+    sha256: () => hash.copy().digest("hex"),
+  };
 }
 
 /**
@@ -73,7 +82,7 @@ class LineParser extends Parser {
   }
 }
 
-async function* iterate(parser: AsyncIterable<{ record: string[]; info: { lines: number } }>) {
+async function* iterate(parser: AsyncIterable<{ record: string[]; info: { lines: number } }>, skipLines: number) {
   // csv-parse's info.lines is where a record ends, but it counts a quoted CRLF as two lines; editors count one.
   let overcount = 0;
   try {
@@ -84,7 +93,8 @@ async function* iterate(parser: AsyncIterable<{ record: string[]; info: { lines:
         overcount += value.split("\r\n").length - 1;
         breaks += value.match(/\r\n|\r|\n/g)?.length ?? 0;
       }
-      yield { line: info.lines - overcount - breaks, fields: record };
+      const line = info.lines - overcount - breaks;
+      if (line > skipLines) yield { line, fields: record };
     }
   } catch (error) {
     if (error instanceof CsvError) {
@@ -93,6 +103,28 @@ async function* iterate(parser: AsyncIterable<{ record: string[]; info: { lines:
     }
     throw error;
   }
+}
+
+/** "# text", "#" or "# ----": a comment, not a header such as "#,Name" (a column named #) or "#1001,..." (an order). */
+const COMMENT_LINE = /^#(?:[\s-]|$)/;
+
+/**
+ * The comment lines that open the file (blank lines between them included): how many file lines they take, their
+ * text, and the text after them. Only leading lines: "#1001" further down is an order number, not a comment.
+ */
+export function leadingComments(text: string): { lines: number; preamble: string[]; rest: string } {
+  const lines = text.split(/\r\n|\n|\r/);
+  let count = 0;
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i] ?? "";
+    if (COMMENT_LINE.test(line)) count = i + 1;
+    else if (line.trim() !== "") break;
+  }
+  const preamble = lines
+    .slice(0, count)
+    .filter((l) => COMMENT_LINE.test(l))
+    .map((l) => l.slice(1).trim());
+  return { lines: count, preamble, rest: lines.slice(count).join("\n") };
 }
 
 async function readHead(filePath: string): Promise<Buffer> {

@@ -31,6 +31,10 @@ export interface ImportSession {
   currency: string;
   /** Fields present in the file (or supplied by options). */
   present: ReadonlySet<string>;
+  /** The file being imported (for file-level problems). */
+  file: string;
+  /** The "# ..." comment lines above the header (GA4 exports: report name and date range), "#" removed. */
+  preamble: readonly string[];
   /** Counts an event for the report's notes ("N rows ..."). */
   tally(note: string, count?: number): void;
   /** Adds a one-off note to the report. */

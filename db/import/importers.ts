@@ -7,6 +7,7 @@ import { npsImporter } from "./entities/nps.ts";
 import { ordersImporter } from "./entities/orders.ts";
 import { platformConversionsImporter } from "./entities/platform-conversions.ts";
 import { touchpointsImporter } from "./entities/touchpoints.ts";
+import { webSessionsImporter } from "./entities/web-sessions.ts";
 import type { AnyImporter } from "./entity.ts";
 import type { ImportEntity } from "./types.ts";
 
@@ -17,6 +18,7 @@ export const IMPORTERS = {
   touchpoints: touchpointsImporter,
   ad_spend: adSpendImporter,
   platform_conversions: platformConversionsImporter,
+  web_sessions: webSessionsImporter,
   nps: npsImporter,
   journeys: journeysImporter,
 } satisfies Record<ImportEntity, AnyImporter>;

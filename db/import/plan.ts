@@ -32,12 +32,16 @@ export interface Head {
   /** Records read past the header while looking for it. */
   rest: CsvRecord[];
   notes: string[];
+  /** The "# ..." comment lines the file opened with (GA4: report name, date range), for the importer. */
+  preamble: string[];
 }
 
 /** The header is the first record naming at least two known fields (within the first few), else the first record. */
 export async function readHeader(reader: CsvReader, importer: EntityImporter, filePath: string): Promise<Head> {
   const seen: CsvRecord[] = [];
   const fields = Object.entries(importer.fields).map(([name, f]) => ({ name, aliases: f.aliases }));
+  const { preamble } = reader;
+  const comments = preamble.length > 0 ? [`skipped ${preamble.length} "#" comment line(s) above the header`] : [];
   try {
     while (seen.length < HEADER_SEARCH_RECORDS) {
       const next = await reader.records.next();
@@ -46,7 +50,7 @@ export async function readHeader(reader: CsvReader, importer: EntityImporter, fi
       if (matchHeader(next.value.fields, fields).columns.size >= 2) {
         const index = seen.length - 1;
         const notes = index > 0 ? [`skipped ${index} line(s) above the header (line ${next.value.line})`] : [];
-        return { header: next.value.fields, index, rest: [], notes };
+        return { header: next.value.fields, index, rest: [], notes: [...comments, ...notes], preamble };
       }
     }
   } catch (error) {
@@ -56,7 +60,7 @@ export async function readHeader(reader: CsvReader, importer: EntityImporter, fi
   }
   const [first, ...rest] = seen;
   if (!first) throw new ImportValidationError(filePath, [{ line: 0, reason: "the file is empty (no header line)" }]);
-  return { header: first.fields, index: 0, rest, notes: [] };
+  return { header: first.fields, index: 0, rest, notes: comments, preamble };
 }
 
 /** Which file column feeds which field, and which fields an option supplies. */

@@ -51,7 +51,7 @@ export async function importCsv(
   const client = await db.pool.connect();
   try {
     await client.query("BEGIN");
-    const run = new ImportRun(importer, client, plan, context, options, filePath, notes);
+    const run = new ImportRun(importer, client, plan, context, options, filePath, notes, head.preamble);
     await run.start();
     await run.consume(head.rest, reader.records);
     const counts = await run.finish();
@@ -140,6 +140,7 @@ class ImportRun {
     options: ImportOptions,
     private readonly filePath: string,
     notes: string[],
+    preamble: readonly string[],
   ) {
     this.schema = importer.schema(context);
     this.session = {
@@ -149,6 +150,8 @@ class ImportRun {
       dataset: options.dataset ?? basename(filePath, extname(filePath)),
       currency: options.currency ?? "CNY",
       present: plan.present,
+      file: filePath,
+      preamble,
       tally: (note, count = 1) => this.tallies.set(note, (this.tallies.get(note) ?? 0) + count),
       note: (text) => notes.push(text),
     };

@@ -8,6 +8,7 @@ export const IMPORT_ENTITIES = [
   "touchpoints",
   "ad_spend",
   "platform_conversions",
+  "web_sessions",
   "nps",
   "journeys",
 ] as const;
