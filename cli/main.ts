@@ -26,6 +26,10 @@ const COMMANDS: Record<string, { load: () => Promise<Run>; summary: string }> = 
     load: () => import("./commands/import.ts").then((m) => m.importCommand),
     summary: "import a CSV export",
   },
+  fx: {
+    load: () => import("./commands/fx.ts").then((m) => m.fxCommand),
+    summary: "import | list exchange rates into BEACON_CURRENCY (used by imports)",
+  },
   ingest: {
     load: () => import("./commands/ingest.ts").then((m) => m.ingestCommand),
     summary: "load documents into the knowledge base (--eval: retrieval evaluation)",

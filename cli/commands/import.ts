@@ -5,17 +5,20 @@ import {
   ImportValidationError,
   importCsv,
 } from "../../db/import/index.ts";
+import { parseFxRateOption } from "../../db/import/currency.ts";
 import { AppError } from "../../errors.ts";
 import { parseCommandArgs, UsageError } from "../args.ts";
 import { log, printJson, withDatabase } from "../context.ts";
 
 const USAGE = `Usage:
   beacon import <entity> <file.csv> [--dry-run] [--dataset NAME] [--date-order ymd|dmy|mdy]
-                [--channel CODE] [--currency CODE]
+                [--channel CODE] [--currency CODE] [--fx-rate USD=7.2,...]
       entity: ${IMPORT_ENTITIES.join(", ")}
       Validates every row; writes nothing unless the whole file is valid; re-importing updates in place.
       --channel: the channel of a one-platform ad_spend export that has no channel column.
-      --currency: currency of orders whose file names none (default CNY).
+      --channel: optional for ad reports whose header names the platform (Google Ads, Meta, Tencent Ads, Ocean Engine, Baidu).
+      --currency: currency of amounts the file does not name (default BEACON_CURRENCY); others are converted to it.
+      --fx-rate: BEACON_CURRENCY per 1 unit of a currency for this run, e.g. USD=7.2 (else the fx_rates table: beacon fx).
   beacon import <entity> --help     the columns that entity accepts`;
 
 /** `beacon import`: loads a CSV export all-or-nothing. */
@@ -28,6 +31,7 @@ export async function importCommand(args: string[]): Promise<number> {
       "date-order": { type: "string" },
       channel: { type: "string" },
       currency: { type: "string" },
+      "fx-rate": { type: "string" },
       help: { type: "boolean" },
     },
     USAGE,
@@ -56,6 +60,8 @@ export async function importCommand(args: string[]): Promise<number> {
         dateOrder: dateOrder as "ymd" | "dmy" | "mdy" | undefined,
         channel: values.channel,
         currency: values.currency,
+        baseCurrency: config.BEACON_CURRENCY,
+        fxRates: fxRatesOption(values["fx-rate"], config.BEACON_CURRENCY),
       });
       printJson(report);
       return 0;
@@ -72,4 +78,12 @@ export async function importCommand(args: string[]): Promise<number> {
       throw error;
     }
   });
+}
+
+/** `--fx-rate USD=7.2,EUR=7.8` as a rate per currency; a malformed value is a usage error. */
+function fxRatesOption(text: string | undefined, base: string): Record<string, string> | undefined {
+  if (text === undefined) return undefined;
+  const parsed = parseFxRateOption(text, base);
+  if (!parsed.ok) throw new UsageError(parsed.error, USAGE);
+  return Object.fromEntries(parsed.value);
 }

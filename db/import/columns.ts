@@ -10,7 +10,7 @@ export function normaliseKey(text: string): string {
 }
 
 /** The header without bracketed parts, so "Amount spent (CNY)" and "花费(元)" also match "amount spent" and "花费". */
-function withoutBrackets(text: string): string {
+export function withoutBrackets(text: string): string {
   return normaliseKey(text.normalize("NFKC").replace(/[([{][^)\]}]*[)\]}]/g, " "));
 }
 

@@ -1,6 +1,8 @@
 // The contract each entity file fulfils, and the session it works in.
 import type pg from "pg";
 import type { z } from "zod";
+import type { AdPlatform } from "./ad-platforms.ts";
+import type { FxConverter } from "./currency.ts";
 import type { AnyField, RowOf } from "./fields.ts";
 import type { References } from "./references.ts";
 import type { ImportEntity } from "./types.ts";
@@ -35,6 +37,10 @@ export interface ImportSession {
   file: string;
   /** The "# ..." comment lines above the header (GA4 exports: report name and date range), "#" removed. */
   preamble: readonly string[];
+  /** The header: its file line, the text a field was read from ("Amount spent (USD)"), the ad platform it names. */
+  head: { line: number; of(field: string): string | undefined; platform: AdPlatform | null };
+  /** Converts amounts in other currencies to the base currency (BEACON_CURRENCY) with fx_rates or --fx-rate. */
+  fx: FxConverter;
   /** Counts an event for the report's notes ("N rows ..."). */
   tally(note: string, count?: number): void;
   /** Adds a one-off note to the report. */

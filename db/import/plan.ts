@@ -1,6 +1,7 @@
 // Before any row is read: find the header (skipping title lines), map file columns to fields, check required
 // columns, and decide the day/month order of numeric dates from the file.
 import { AppError } from "../../errors.ts";
+import { type AdPlatform, detectAdPlatform } from "./ad-platforms.ts";
 import { matchHeader } from "./columns.ts";
 import { CsvFormatError, type CsvReader, type CsvRecord, openCsv } from "./csv-reader.ts";
 import type { EntityImporter } from "./entity.ts";
@@ -29,6 +30,8 @@ export interface Head {
   header: string[];
   /** Index of the header among the file's records (preamble lines before it). */
   index: number;
+  /** The header's line in the file (3 below a Google Ads title and date range). */
+  line: number;
   /** Records read past the header while looking for it. */
   rest: CsvRecord[];
   notes: string[];
@@ -50,7 +53,14 @@ export async function readHeader(reader: CsvReader, importer: EntityImporter, fi
       if (matchHeader(next.value.fields, fields).columns.size >= 2) {
         const index = seen.length - 1;
         const notes = index > 0 ? [`skipped ${index} line(s) above the header (line ${next.value.line})`] : [];
-        return { header: next.value.fields, index, rest: [], notes: [...comments, ...notes], preamble };
+        return {
+          header: next.value.fields,
+          index,
+          line: next.value.line,
+          rest: [],
+          notes: [...comments, ...notes],
+          preamble,
+        };
       }
     }
   } catch (error) {
@@ -60,7 +70,7 @@ export async function readHeader(reader: CsvReader, importer: EntityImporter, fi
   }
   const [first, ...rest] = seen;
   if (!first) throw new ImportValidationError(filePath, [{ line: 0, reason: "the file is empty (no header line)" }]);
-  return { header: first.fields, index: 0, rest, notes: comments, preamble };
+  return { header: first.fields, index: 0, line: first.line, rest, notes: comments, preamble };
 }
 
 /** Which file column feeds which field, and which fields an option supplies. */
@@ -71,6 +81,10 @@ export interface ColumnPlan {
   present: Set<string>;
   ignored: string[];
   notes: string[];
+  /** The ad platform the header names when the file has no channel column and no --channel (ad_spend). */
+  platform: AdPlatform | null;
+  /** The header's line in the file, for problems with columns. */
+  headerLine: number;
   headerOf(field: string): string | undefined;
 }
 
@@ -80,11 +94,12 @@ export function planColumns(
   header: string[],
   options: ImportOptions,
   filePath: string,
+  headerLine = 1,
 ): ColumnPlan {
   const fields = Object.entries(importer.fields).map(([name, f]) => ({ name, aliases: f.aliases }));
   const match = matchHeader(header, fields);
   const problems: ImportProblem[] = match.conflicts.map((c) => ({
-    line: 1,
+    line: headerLine,
     reason: `columns ${c.headers.map((h) => `"${h}"`).join(" and ")} both give ${c.field}; keep one`,
   }));
   const fromOptions: [string, string][] = [];
@@ -93,6 +108,11 @@ export function planColumns(
   if (options.channel !== undefined && channelField) {
     if (match.columns.has(channelField)) notes.push(`--channel ignored: the file has a ${channelField} column`);
     else fromOptions.push([channelField, options.channel]);
+  }
+  const platform = importer.entity === "ad_spend" && !match.columns.has("channel") ? platformOf(header, options) : null;
+  if (platform) {
+    fromOptions.push(["channel", platform.platform]); // the catalogue's channel code replaces it once the import starts
+    notes.push(`platform: ${platform.platform} (from the header)`);
   }
   const present = new Set([...match.columns.keys(), ...fromOptions.map(([f]) => f)]);
   const missing = Object.entries(importer.fields)
@@ -104,7 +124,7 @@ export function planColumns(
   }
   if (missing.length > 0) {
     problems.push({
-      line: 1,
+      line: headerLine,
       reason: `missing required column${missing.length === 1 ? "" : "s"}: ${missing.join("; ")}. The file's columns are: ${
         header.map((h) => `"${h}"`).join(", ") || "(none)"
       }`,
@@ -119,12 +139,21 @@ export function planColumns(
     present,
     ignored: match.ignored,
     notes,
+    platform,
+    headerLine,
     headerOf: (field) => {
       const index = match.columns.get(field);
       if (index !== undefined) return header[index];
+      if (platform && field === "channel") return "channel (from the header)";
       return fromOptions.some(([f]) => f === field) ? "--channel" : undefined;
     },
   };
+}
+
+/** The ad platform a header's signature names, unless --channel says it (then the option wins). */
+function platformOf(header: readonly string[], options: ImportOptions): AdPlatform | null {
+  if (options.channel !== undefined) return null;
+  return detectAdPlatform(header).platform;
 }
 
 function describeField(name: string, aliases: readonly string[], channel = false): string {

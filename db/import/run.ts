@@ -8,6 +8,8 @@ import type { Database } from "../pool.ts";
 import { CsvFormatError, type CsvRecord } from "./csv-reader.ts";
 import type { EntityImporter, ImportSession, Located, RowProblem } from "./entity.ts";
 import { ImportValidationError, MAX_PROBLEMS } from "./errors.ts";
+import { useDetectedPlatform } from "./ad-platforms.ts";
+import { FxConverter } from "./currency.ts";
 import { IMPORTERS } from "./importers.ts";
 import { type ColumnPlan, detectDateOrder, type Head, openImportFile, planColumns, readHeader } from "./plan.ts";
 import { References } from "./references.ts";
@@ -38,7 +40,7 @@ export async function importCsv(
   let context: ValueContext;
   try {
     head = await readHeader(reader, importer, filePath);
-    plan = planColumns(importer, head.header, options, filePath);
+    plan = planColumns(importer, head.header, options, filePath, head.line);
     context = {
       timezone: options.timezone,
       dateOrder: options.dateOrder ?? (await detectDateOrder(filePath, head.index, plan, importer)),
@@ -148,10 +150,18 @@ class ImportRun {
       refs: new References(client),
       context,
       dataset: options.dataset ?? basename(filePath, extname(filePath)),
-      currency: options.currency ?? "CNY",
+      currency: options.currency ?? options.baseCurrency ?? "CNY",
       present: plan.present,
       file: filePath,
       preamble,
+      head: { line: plan.headerLine, of: plan.headerOf, platform: plan.platform },
+      fx: new FxConverter(
+        client,
+        options.baseCurrency ?? "CNY",
+        new Map(Object.entries(options.fxRates ?? {})),
+        options.currency,
+        `beacon import ${importer.entity} ${filePath}`,
+      ),
       tally: (note, count = 1) => this.tallies.set(note, (this.tallies.get(note) ?? 0) + count),
       note: (text) => notes.push(text),
     };
@@ -160,6 +170,8 @@ class ImportRun {
   /** Loads catalogues and checks what does not depend on rows (empty channel table, --channel). */
   async start(): Promise<void> {
     if (this.importer.needsChannels(this.plan.present)) {
+      // A platform named by the header gets its channel from the catalogue, created there if missing.
+      if (this.plan.platform) this.session.note(await useDetectedPlatform(this.session.client, this.plan, this.filePath));
       if ((await this.session.refs.loadChannels()) === 0) {
         throw new ImportValidationError(this.filePath, [{ line: 0, reason: CHANNELS_EMPTY }]);
       }

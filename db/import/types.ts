@@ -29,8 +29,12 @@ export interface ImportOptions {
    * (ad_spend, touchpoints; the platform for platform_conversions).
    */
   channel?: string;
-  /** orders: currency for amounts that name none (default CNY, the data model's default). */
+  /** orders, ad_spend: currency for amounts that name none (default: baseCurrency). */
   currency?: string;
+  /** BEACON_CURRENCY: the currency every stored amount is in; others are converted (default CNY). */
+  baseCurrency?: string;
+  /** --fx-rate: units of baseCurrency per 1 unit of each currency, for this run (before fx_rates). */
+  fxRates?: Readonly<Record<string, string>>;
 }
 
 export interface ImportReport {

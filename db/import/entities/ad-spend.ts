@@ -1,7 +1,10 @@
 // ad_spend: daily cost and delivery per campaign, as ad platforms export it; creates unknown campaigns.
 import { defineImporter, type ImportSession, type Prepared } from "../entity.ts";
-import { field, rowSchema } from "../fields.ts";
+import { currencyInHeader, type DefaultCurrency, isCurrencyCode } from "../currency.ts";
+import { ImportValidationError } from "../errors.ts";
+import { field, type Money, rowSchema } from "../fields.ts";
 import type { CampaignRef } from "../references.ts";
+import type { Parsed } from "../values.ts";
 
 const fields = {
   day: field.date({
@@ -42,7 +45,8 @@ const fields = {
       "总花费",
       "总消耗",
     ],
-    description: "Cost that day, >= 0; the currency in a header such as 'Amount spent (CNY)' is informational.",
+    description:
+      "Cost that day, >= 0; stored in BEACON_CURRENCY: a currency in the header ('Amount spent (USD)', '花费(元)') or a currency column is converted with fx_rates or --fx-rate, or the file is refused.",
   }),
   impressions: field.count({
     required: false,
@@ -54,16 +58,84 @@ const fields = {
     aliases: ["link clicks", "clicks (all)", "点击", "点击量", "点击数", "点击次数"],
     description: "Clicks that day (blank means 0).",
   }),
+  conversions: field.decimal({
+    required: false,
+    // Earlier spellings win when a report has several: Google's "Conversions" over "All conv.", Meta's purchases over
+    // "Results" (the result of each campaign's objective, which may be clicks or leads).
+    aliases: [
+      "conv.",
+      "purchases",
+      "website purchases",
+      "results",
+      "all conv.",
+      "转化量",
+      "转化数",
+      "目标转化量",
+      "目标转化数",
+      "目标转化",
+      "转化",
+      "转化次数",
+    ],
+    description:
+      "Conversions the platform claims for the campaign that day (may be fractional); stored as the platform's claim for reconcile_platform_conversions.",
+  }),
+  conversion_value: field.money({
+    required: false,
+    aliases: [
+      "conv. value",
+      "conversions value",
+      "total conv. value",
+      "purchases conversion value",
+      "website purchases conversion value",
+      "all conv. value",
+      "转化价值",
+      "转化金额",
+    ],
+    description:
+      "The value the platform claims for those conversions, >= 0, in the report's currency (converted like spend).",
+  }),
+  currency: field.custom(
+    "text",
+    readCurrency,
+  )({
+    required: false,
+    aliases: ["currency code", "货币", "币种"],
+    description:
+      "ISO 4217 code of the row's amounts; else a mark in the cell ($, ¥), the header's unit ('Amount spent (USD)', '花费(元)'), --currency, the platform's currency, BEACON_CURRENCY. Other currencies are converted (fx_rates or --fx-rate).",
+  }),
+  day_end: field.date({
+    required: false,
+    aliases: ["reporting ends", "end date", "结束日期"],
+    description: "Meta's 'Reporting ends': must equal the day (one row per day; a longer range is refused).",
+  }),
 };
 
-/** Campaigns this import created, with the earliest day seen (their start date). */
-const created = new WeakMap<ImportSession, Map<number, { externalId: string; start: string }>>();
+function readCurrency(text: string): Parsed<string> {
+  const code = text.toUpperCase() === "RMB" ? "CNY" : text.toUpperCase();
+  return isCurrencyCode(code)
+    ? { ok: true, value: code }
+    : { ok: false, error: "expected a 3-letter currency code (ISO 4217)" };
+}
+
+/** What one import keeps between batches: campaigns it created, and the currency of amounts that name none. */
+interface AdSpendState {
+  /** Campaigns this import created, with the earliest day seen (their start date). */
+  created: Map<number, { externalId: string; start: string }>;
+  /** The currency of spend cells that name none, and why. */
+  spendCurrency: DefaultCurrency;
+  /** The same for the conversion value column (its own header may name a unit). */
+  valueCurrency: DefaultCurrency;
+  /** Rows whose claims came from the report's conversion columns. */
+  claimRows: number;
+}
+
+const states = new WeakMap<ImportSession, AdSpendState>();
 
 /** Imports daily ad spend; upserts on (campaign, day). */
 export const adSpendImporter = defineImporter({
   entity: "ad_spend",
   description:
-    "Daily spend, impressions and clicks per campaign, as Google Ads, Meta, Baidu, Ocean Engine ... export it.",
+    "Daily spend, impressions, clicks and the platform's claimed conversions per campaign, as Google Ads, Meta, Tencent Ads, Ocean Engine, Baidu ... export it.",
   fields,
   requireOneOf: [["campaign", "campaign_id"]],
   channelField: "channel",
@@ -80,6 +152,11 @@ export const adSpendImporter = defineImporter({
       { name: "spend", type: "numeric" },
       { name: "impressions", type: "bigint", fields: ["impressions"] },
       { name: "clicks", type: "bigint", fields: ["clicks"] },
+      { name: "claimed_conversions", type: "numeric", fields: ["conversions"] },
+      { name: "claimed_value", type: "numeric", fields: ["conversion_value"] },
+      { name: "original_currency", type: "text" },
+      { name: "original_spend", type: "numeric" },
+      { name: "fx_rate", type: "numeric" },
     ],
   },
   schema: (context) =>
@@ -87,18 +164,42 @@ export const adSpendImporter = defineImporter({
       if (row.campaign === null && row.campaign_id === null) {
         ctx.addIssue({ code: "custom", path: ["campaign"], message: "names no campaign (name and id both empty)" });
       }
+      if (row.day_end !== null && row.day_end !== row.day) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["day_end"],
+          message: `the row covers ${row.day}..${row.day_end}, not one day: export one row per day (Meta: Breakdown > By time > Day)`,
+        });
+      }
     }),
   async begin(session) {
     await session.refs.loadCampaigns();
-    created.set(session, new Map());
+    const spendCurrency = fileCurrency(session, "spend");
+    states.set(session, {
+      created: new Map(),
+      spendCurrency,
+      // "Conv. value" names no unit: it is in the report's currency, as spend is.
+      valueCurrency: ownUnit(session, "conversion_value") ?? spendCurrency,
+      claimRows: 0,
+    });
   },
   async prepare(rows, session) {
     const out: Prepared = { records: [], problems: [] };
-    const createdHere = created.get(session) ?? new Map();
+    const state = states.get(session);
+    if (!state) throw new Error("ad_spend: begin() did not run");
     for (const { line, value: row } of rows) {
       const channel = session.refs.channel(row.channel);
       if (!channel.ok) {
         out.problems.push({ line, field: "channel", reason: channel.error });
+        continue;
+      }
+      const spend = await inBase(session, state.spendCurrency, row.currency, row.spend, row.day);
+      const value =
+        row.conversion_value &&
+        (await inBase(session, state.valueCurrency, row.currency, row.conversion_value, row.day, false));
+      const failed = [spend, value].find((m) => m && !m.ok);
+      if (failed && !failed.ok) {
+        if (failed.report) out.problems.push({ line, field: failed.field ?? "spend", reason: failed.error });
         continue;
       }
       const found = findCampaign(session, row.campaign_id, row.campaign, channel.value.id);
@@ -111,26 +212,37 @@ export const adSpendImporter = defineImporter({
         const name = row.campaign ?? row.campaign_id ?? "";
         const externalId = row.campaign_id ?? `${channel.value.code}:${name}`;
         campaign = await session.refs.createCampaign(externalId, name, channel.value.id, row.day);
-        createdHere.set(campaign.id, { externalId, start: row.day });
+        state.created.set(campaign.id, { externalId, start: row.day });
       }
-      const mine = createdHere.get(campaign.id);
+      const mine = state.created.get(campaign.id);
       if (mine && row.day < mine.start) mine.start = row.day;
+      if (row.conversions !== null || row.conversion_value !== null) state.claimRows++;
+      const converted = spend.ok ? spend.value : { amount: row.spend.amount, currency: null, rate: null };
       out.records.push({
         line,
         value: {
           campaign_id: campaign.id,
           day: row.day,
-          spend: row.spend.amount,
+          spend: converted.amount,
           impressions: row.impressions ?? 0,
           clicks: row.clicks ?? 0,
+          // A blank cell in a conversions column is a claim of none; a file without the column writes nothing here.
+          claimed_conversions: row.conversions ?? "0",
+          claimed_value: value?.ok ? value.value.amount : "0",
+          original_currency: converted.rate === null ? null : converted.currency,
+          original_spend: converted.rate === null ? null : row.spend.amount,
+          fx_rate: converted.rate,
         },
       });
     }
     return out;
   },
   async finish(session) {
-    const mine = created.get(session);
-    if (!mine || mine.size === 0) return undefined;
+    const state = states.get(session);
+    if (!state) return undefined;
+    noteMoney(session, state);
+    const mine = state.created;
+    if (mine.size === 0) return undefined;
     // A campaign created from its first row starts on the earliest day the file has for it.
     await session.client.query(
       `UPDATE campaigns c SET start_date = v.start
@@ -144,6 +256,88 @@ export const adSpendImporter = defineImporter({
     return undefined;
   },
 });
+
+/**
+ * The currency of a money column's cells that name none: --currency, the header's unit, the platform's currency, else
+ * BEACON_CURRENCY. A header unit that contradicts --currency refuses the file: one of them is wrong.
+ */
+function fileCurrency(session: ImportSession, fieldName: "spend" | "conversion_value"): DefaultCurrency {
+  const header = session.head.of(fieldName);
+  const unit = header === undefined ? null : currencyInHeader(header);
+  const option = session.fx.optionCurrency;
+  if (header !== undefined && unit !== null && option !== undefined && unit !== option) {
+    throw new ImportValidationError(session.file, [
+      {
+        line: session.head.line,
+        column: header,
+        reason: `the header says the amounts are in ${unit} but --currency says ${option}; drop --currency or fix the header`,
+      },
+    ]);
+  }
+  const platform = session.head.platform;
+  return session.fx.defaultCurrency(
+    unit !== null && header !== undefined ? { header, code: unit } : null,
+    platform?.platform,
+    platform?.currency,
+  );
+}
+
+/** The currency a money column's own header names ("Conv. value (USD)"), as a default for its cells. */
+function ownUnit(session: ImportSession, fieldName: string): DefaultCurrency | null {
+  const header = session.head.of(fieldName);
+  const unit = header === undefined ? null : currencyInHeader(header);
+  return unit === null ? null : { code: unit, why: `the header "${header}"` };
+}
+
+type InBase =
+  | { ok: true; value: { amount: string; currency: string; rate: string | null } }
+  | { ok: false; field?: string; error: string; report: boolean };
+
+/** A money cell in the base currency: its currency from the row's column, its own mark, else the file's default. */
+async function inBase(
+  session: ImportSession,
+  fallback: DefaultCurrency,
+  column: string | null,
+  money: Money,
+  day: string,
+  counted = true,
+): Promise<InBase> {
+  if (column !== null && money.currency !== null && column !== money.currency) {
+    return {
+      ok: false,
+      field: "currency",
+      error: `says ${column} but the amount is marked ${money.currency}`,
+      report: true,
+    };
+  }
+  const currency = column ?? money.currency ?? fallback.code;
+  const converted = await session.fx.toBase(money.amount, currency, day, counted);
+  if (!converted.ok) return { ok: false, error: converted.error, report: session.fx.firstMiss(currency) };
+  return { ok: true, value: { ...converted.value, currency } };
+}
+
+/** Says in the report which currency the amounts were in, what they were converted at, and where claims came from. */
+function noteMoney(session: ImportSession, state: AdSpendState): void {
+  const { spendCurrency } = state;
+  const base = session.fx.base;
+  const read = session.present.has("currency") ? "the file's currency column, else " : "";
+  session.note(
+    spendCurrency.code === base
+      ? `amounts in ${base} (${read}${spendCurrency.why}), stored as they are`
+      : `amounts in ${spendCurrency.code} (${read}${spendCurrency.why}), stored in ${base} (BEACON_CURRENCY)`,
+  );
+  for (const note of session.fx.notes("spend and claimed value")) session.note(note);
+  if (session.present.has("conversions") || session.present.has("conversion_value")) {
+    const columns = ["conversions", "conversion_value"]
+      .map((f) => session.head.of(f))
+      .filter((h) => h !== undefined)
+      .map((h) => `"${h}"`)
+      .join(" and ");
+    session.note(
+      `claimed conversions: ${columns} of ${state.claimRows} row(s) stored as the platform's own claims (reconcile_platform_conversions uses them where no per-conversion log exists)`,
+    );
+  }
+}
 
 type Found = { ok: true; value: CampaignRef | null } | { ok: false; field: string; error: string };
 
