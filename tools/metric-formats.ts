@@ -110,7 +110,11 @@ export const METRIC_FORMATS: Readonly<Record<string, MetricFormat>> = Object.fro
     "weeks",
     "days",
     "count",
+    "sessions",
+    "engaged_sessions",
   ]),
+  // GA4 key events may be fractional.
+  ["key_events", { kind: "count", decimals: 1 }],
   ...entries(ratio2, [
     "roas",
     "roi",
@@ -141,8 +145,9 @@ export const METRIC_FORMATS: Readonly<Record<string, MetricFormat>> = Object.fro
     "repeat_purchase_rate",
     "retention",
     "churn",
+    "engagement_rate",
   ]),
-  ...entries(percent2, ["ctr", "cvr", "conversion_rate"]),
+  ...entries(percent2, ["ctr", "cvr", "conversion_rate", "session_conversion_rate"]),
   ...entries(change1, ["change_pct", "lift"]),
   ...entries(id, [
     "id",

@@ -4,7 +4,7 @@
 CREATE TABLE IF NOT EXISTS web_sessions (
   day               date NOT NULL,
   channel_group     text NOT NULL DEFAULT '',   -- as exported, e.g. 'Paid Social'
-  source_medium     text NOT NULL DEFAULT '',   -- e.g. 'google / cpc'
+  source_medium     text NOT NULL DEFAULT '',   -- e.g. 'bing / cpc'
   campaign_name     text NOT NULL DEFAULT '',   -- e.g. 'spring_sale', '(organic)'
   channel_id        integer REFERENCES channels(id),  -- Beacon's channel when the group (or source / medium) maps to one
   sessions          bigint NOT NULL CHECK (sessions >= 0),
@@ -23,7 +23,7 @@ CREATE OR REPLACE VIEW reporting.web_sessions AS
   FROM public.web_sessions;
 COMMENT ON COLUMN reporting.web_sessions.day IS 'calendar day of the sessions (the GA4 property''s time zone)';
 COMMENT ON COLUMN reporting.web_sessions.channel_group IS 'GA4 session channel group as exported, e.g. Paid Social; empty when the export had none';
-COMMENT ON COLUMN reporting.web_sessions.source_medium IS 'GA4 session source / medium, e.g. google / cpc; empty when the export had none';
+COMMENT ON COLUMN reporting.web_sessions.source_medium IS 'GA4 session source / medium, e.g. bing / cpc; empty when the export had none';
 COMMENT ON COLUMN reporting.web_sessions.campaign_name IS 'GA4 session campaign; empty when the export had none';
 COMMENT ON COLUMN reporting.web_sessions.channel_id IS 'reporting.channels.id the channel group maps to; null when unmapped';
 COMMENT ON COLUMN reporting.web_sessions.sessions IS 'sessions that day';

@@ -1,12 +1,16 @@
 // KPI rows from the SQL aggregates, the total row, and how a row is presented (values, changes, shares).
 import { computeKpis, type Kpi, type KpiInputs, type RoiConvention } from "./kpis.model.ts";
 import type { Dimension, OrderAggregate, SpendAggregate } from "./kpis.queries.ts";
+import { presentWeb, type WebInputs, webInputs, webValues } from "./web-sessions.model.ts";
+import type { WebAggregate } from "./web-sessions.queries.ts";
 
 /** One KPI row: its grouping key, raw aggregates and every KPI. */
 export interface Row {
   key: Record<string, string>;
   inputs: KpiInputs;
   kpis: Record<string, Kpi>;
+  /** GA4 sessions of the row's key; absent when web_sessions has none for it. */
+  web?: WebInputs;
 }
 
 export const r4 = (x: number) => Math.round(x * 1e4) / 1e4;
@@ -34,6 +38,7 @@ export function buildRows(
   spend: readonly SpendAggregate[] | null,
   overhead: number,
   roi: RoiConvention,
+  web: readonly WebAggregate[] = [],
 ): Row[] {
   const rows = new Map<string, Row>();
   const entry = (k1: string, k2: string) => {
@@ -64,6 +69,11 @@ export function buildRows(
     const row = entry(s.k1, s.k2);
     Object.assign(row.inputs, { spend: s.spend, impressions: s.impressions, clicks: s.clicks });
     row.inputs.overhead = totalSpend > 0 ? (overhead * s.spend) / totalSpend : 0;
+  }
+  // Sessions of channel groups that map to no channel have no key here: they count in the total only.
+  for (const w of web) {
+    if ((w.is_total && dims.length > 0) || w.k1 === null) continue;
+    entry(w.k1, w.k2 ?? "").web = webInputs(w);
   }
   for (const row of rows.values()) row.kpis = computeKpis(row.inputs, roi);
   return [...rows.values()];
@@ -111,6 +121,7 @@ export function present(r: Row) {
     revenue: money(r.inputs.revenue),
     new_customers: r.inputs.newCustomers,
     ...Object.fromEntries(Object.entries(r.kpis).map(([k, v]) => [k, presentKpi(v)])),
+    ...presentWeb(r.web),
   };
 }
 
@@ -124,6 +135,7 @@ function metricValues(r: Row): Record<string, number | null> {
     revenue: r.inputs.revenue,
     new_customers: r.inputs.newCustomers,
     ...Object.fromEntries(Object.entries(r.kpis).map(([k, v]) => [k, v.value])),
+    ...webValues(r.web),
   };
 }
 

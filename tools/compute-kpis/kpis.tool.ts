@@ -32,6 +32,8 @@ import {
 } from "./kpis.queries.ts";
 import { biggestMovers, MOVERS_DEFINITION } from "./movers.model.ts";
 import { isTimeDimension, partialBucket, type TimeDimension } from "./time-buckets.ts";
+import { webDefinitions, webInputs, webSummary } from "./web-sessions.model.ts";
+import { fetchWebAggregates, webByDimensions } from "./web-sessions.queries.ts";
 
 export const ComputeKpisInput = z
   .object({
@@ -83,7 +85,8 @@ export const computeKpisTool = defineTool({
   name: "compute_kpis",
   description:
     "The KPI table: impressions, clicks, spend, orders, revenue, new customers, CTR, CVR, CPC, CPM, CPA, paid and fully " +
-    "loaded CAC, ROAS, ROI (named convention), AOV, repeat-purchase rate, plus retention, churn and NPS for the period; by " +
+    "loaded CAC, ROAS, ROI (named convention), AOV, repeat-purchase rate, plus retention, churn and NPS for the period, and " +
+    "GA4 sessions, engagement rate and session conversion rate where web analytics was imported; by " +
     "channel, platform, campaign, region, value segment and/or day/week/month, with each row's revenue and spend share, " +
     "period-over-period change (absolute and relative) and the biggest movers by money impact. Day/week/month rows come in " +
     "date order, with partial ones flagged. Orders are credited to channels by last touch. Zero denominators and unpaid " +
@@ -110,9 +113,14 @@ export const computeKpisTool = defineTool({
       );
       // Ad spend is not recorded per customer, so it cannot follow customer filters or customer dimensions.
       const spend = !filtered && spendByDimensions(dims) ? await fetchSpendAggregates(context.db, period, dims) : null;
-      const rows = buildRows(dims, orders, spend, input.overhead_cost, input.roi_convention);
+      // GA4 sessions are not recorded per customer either; where they exist they join rows on the same key.
+      const web = filtered ? [] : await fetchWebAggregates(context.db, period, dims);
+      const rows = buildRows(dims, orders, spend, input.overhead_cost, input.roi_convention, web);
       const total = orders.find((o) => o.is_total);
-      return { rows, total: sumRows(rows, total, input.overhead_cost, input.roi_convention, spend !== null) };
+      const totalRow = sumRows(rows, total, input.overhead_cost, input.roi_convention, spend !== null);
+      const webTotal = web.find((w) => w.is_total);
+      totalRow.web = webInputs(webTotal);
+      return { rows, total: totalRow, webTotal };
     };
     if (await orderAttributionIsStale(context.db)) {
       throw new AppError(
@@ -164,6 +172,7 @@ export const computeKpisTool = defineTool({
           ? ` (revenue ${formatChange(total.inputs.revenue / previousTotal.inputs.revenue - 1)} vs ${input.compare.replace("_", " ")})`
           : "") +
         (top && dims.length > 0 ? `; top ${dims.join(" x ")} by revenue: ${Object.values(top.key).join(" / ")}` : "") +
+        webSummary(total.web) +
         ".",
       period: { start, end, days, timezone: context.timezone, previous: previousPeriod },
       group_by: dims,
@@ -178,6 +187,12 @@ export const computeKpisTool = defineTool({
           filtered || !spendByDimensions(dims)
             ? "Ad spend is not recorded per customer, region or segment: spend-based KPIs are null for this view."
             : undefined,
+        ...webDefinitions(
+          current.webTotal,
+          filtered,
+          webByDimensions(dims),
+          dims.includes("channel") || dims.includes("platform"),
+        ),
         shares:
           "revenue_share = the row's revenue / total revenue; spend_share = the row's spend / total spend (each order has exactly one row, so shares add up to 1).",
         change:

@@ -15,6 +15,7 @@ export async function fetchCoverage(db: Queryable): Promise<EntityCoverage[]> {
     UNION ALL SELECT 'touchpoints', count(*)::int, min(occurred_at)::text, max(occurred_at)::text FROM touchpoints
     UNION ALL SELECT 'ad_spend_daily', count(*)::int, min(day)::text, max(day)::text FROM ad_spend_daily
     UNION ALL SELECT 'platform_conversions', count(*)::int, min(converted_at)::text, max(converted_at)::text FROM platform_conversions
+    UNION ALL SELECT 'web_sessions', count(*)::int, min(day)::text, max(day)::text FROM web_sessions
     UNION ALL SELECT 'nps_responses', count(*)::int, min(responded_at)::text, max(responded_at)::text FROM nps_responses
     UNION ALL SELECT 'feedback_tickets', count(*)::int, min(created_at)::text, max(created_at)::text FROM feedback_tickets
     UNION ALL SELECT 'journey_paths', count(*)::int, NULL, NULL FROM journey_paths

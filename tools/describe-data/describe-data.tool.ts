@@ -12,7 +12,7 @@ export const DescribeDataInput = z
 export const describeDataTool = defineTool({
   name: "describe_data",
   description:
-    "Lists what data exists (customers, orders, touchpoints, ad spend, platform claims, NPS, tickets, journeys, " +
+    "Lists what data exists (customers, orders, touchpoints, ad spend, platform claims, web sessions, NPS, tickets, journeys, " +
     "knowledge), each entity's row count and date coverage, the channel catalogue, and where the data came from. " +
     "Use it to learn the available periods and channel codes before other tools, and to report data freshness.",
   input: DescribeDataInput,

@@ -70,6 +70,18 @@ export const REPORTING_VIEWS: Record<string, Record<string, string>> = {
     converted_at: "conversion time the platform reports",
     reported_value: "value the platform claims",
   },
+  web_sessions: {
+    day: "calendar day of the sessions (the GA4 property's time zone)",
+    channel_group: "GA4 session channel group as exported, e.g. Paid Social; empty when the export had none",
+    source_medium: "GA4 session source / medium, e.g. bing / cpc; empty when the export had none",
+    campaign_name: "GA4 session campaign; empty when the export had none",
+    channel_id: "reporting.channels.id the channel group maps to; null when unmapped",
+    sessions: "sessions that day",
+    engaged_sessions: "engaged sessions (null when not exported); engagement rate = engaged_sessions / sessions",
+    key_events: "GA4 key events (formerly conversions), may be fractional; null when not exported",
+    revenue: "GA4 total revenue (null when not exported)",
+    currency: "ISO 4217 currency of revenue",
+  },
   nps_responses: {
     id: "response id",
     customer_id: "customer when known",
