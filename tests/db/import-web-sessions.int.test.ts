@@ -253,6 +253,27 @@ describe.each(testEngines())("web_sessions import on $name", (engine) => {
     expect(error.problems).toEqual([{ line: 3, column: "Date", reason: "is required but empty" }]);
   });
 
+  it("stores revenue in BEACON_CURRENCY: --currency USD converted at --fx-rate, refused without a rate", async () => {
+    const file = tempCsv(
+      "usd.csv",
+      "Date,Session default channel group,Sessions,Total revenue\n20260510,Direct,10,100.25\n20260510,Email,4,0\n",
+    );
+    const usd = { ...opts, baseCurrency: "CNY", currency: "USD" };
+    const noRate = await importCsv(db, "web_sessions", file, usd).then(
+      () => undefined,
+      (e: unknown) => e as ImportValidationError,
+    );
+    expect(noRate?.problems).toEqual([
+      { line: 2, column: "Total revenue", reason: expect.stringContaining("--fx-rate USD=") },
+    ]);
+    const report = await importCsv(db, "web_sessions", file, { ...usd, fxRates: { USD: "7.2" } });
+    expect(report.notes).toContain("revenue in USD (--currency), stored in CNY (BEACON_CURRENCY)");
+    const { rows } = await db.pool.query<{ revenue: string; currency: string }>(
+      "SELECT revenue::text, currency FROM web_sessions WHERE day = '2026-05-10' AND channel_group = 'Direct'",
+    );
+    expect(rows).toEqual([{ revenue: "721.80", currency: "CNY" }]);
+  });
+
   it("replaces rows of the same days stored with another breakdown, so sessions are not counted twice", async () => {
     const day = "2026-03-02";
     const finer = tempCsv(

@@ -2,9 +2,10 @@
 // group, source / medium and campaign. Channel groups map to Beacon's channels where the catalogue (or an alias)
 // names them; the others are kept as text and listed once in the report.
 
+import { currencyInHeader, type DefaultCurrency } from "../currency.ts";
 import { defineImporter, type ImportSession, type Prepared } from "../entity.ts";
 import { ImportValidationError } from "../errors.ts";
-import { field, rowSchema } from "../fields.ts";
+import { field, type Money, rowSchema } from "../fields.ts";
 import { ga4ReportRange, type ReportRange } from "./ga4-preamble.ts";
 
 const fields = {
@@ -66,7 +67,8 @@ const fields = {
   revenue: field.money({
     required: false,
     aliases: ["total revenue", "purchase revenue", "总收入", "收入"],
-    description: "GA4 total revenue, >= 0, in --currency (GA4 files do not name the property's currency; default CNY).",
+    description:
+      "GA4 total revenue, >= 0; GA4 files do not name the property's currency: read as --currency (or a unit in the header), else BEACON_CURRENCY, and stored in BEACON_CURRENCY.",
   }),
 };
 
@@ -78,6 +80,8 @@ const LISTED = 10;
 /** Per import: the report's range, the (day, channel group) pairs written, and what mapped to which channel. */
 interface RunState {
   range: ReportRange;
+  /** What revenue cells that name no currency are in, and why. */
+  revenueCurrency: DefaultCurrency;
   scope: Set<string>;
   mapped: Map<string, string>;
   unmapped: Map<string, { rows: number; sessions: number }>;
@@ -125,7 +129,8 @@ export const webSessionsImporter = defineImporter({
     const range = ga4ReportRange(session.preamble);
     if (!session.present.has("day"))
       throw new ImportValidationError(session.file, [{ line: 1, reason: noDateReason(range) }]);
-    states.set(session, { range, scope: new Set(), mapped: new Map(), unmapped: new Map() });
+    const revenueCurrency = fileCurrency(session);
+    states.set(session, { range, revenueCurrency, scope: new Set(), mapped: new Map(), unmapped: new Map() });
     if ((await session.refs.loadChannels()) === 0) {
       session.note("the channel catalogue is empty: every channel group is stored without a channel");
     }
@@ -134,9 +139,9 @@ export const webSessionsImporter = defineImporter({
       session.note(`GA4 export${range.title ? ` "${range.title}"` : ""}${span}`);
     }
     if (session.present.has("revenue")) {
-      session.note(
-        `revenue stored as ${session.currency} (GA4 files do not name the property's currency; --currency sets it)`,
-      );
+      const { code, why } = revenueCurrency;
+      const base = session.fx.base;
+      session.note(`revenue in ${code} (${why})${code === base ? "" : `, stored in ${base} (BEACON_CURRENCY)`}`);
     }
   },
   async prepare(rows, session) {
@@ -153,6 +158,12 @@ export const webSessionsImporter = defineImporter({
         } else out.problems.push({ line, field: "day", reason: "is required but empty" });
         continue;
       }
+      const revenue = row.revenue === null ? null : await inBase(session, state, row.revenue, row.day);
+      if (revenue !== null && !revenue.ok) {
+        // One problem per missing rate is enough: the import is refused and nothing of this row is written.
+        if (revenue.report) out.problems.push({ line, field: "revenue", reason: revenue.error });
+        continue;
+      }
       const channelId = mapChannel(session, state, source, group, row.sessions);
       state.scope.add(`${row.day}\u0000${group}`);
       out.records.push({
@@ -166,8 +177,8 @@ export const webSessionsImporter = defineImporter({
           sessions: row.sessions,
           engaged_sessions: row.engaged_sessions,
           key_events: row.key_events,
-          revenue: row.revenue?.amount ?? null,
-          currency: row.revenue?.currency ?? session.currency,
+          revenue: revenue?.value ?? null,
+          currency: session.fx.base,
         },
       });
     }
@@ -182,9 +193,30 @@ export const webSessionsImporter = defineImporter({
       );
     }
     noteMapping(session, state);
+    for (const note of session.fx.notes("revenue")) session.note(note);
     return undefined;
   },
 });
+
+/** Revenue cells without a currency mark: --currency, else a unit in the header ("Total revenue (USD)"), else the base. */
+function fileCurrency(session: ImportSession): DefaultCurrency {
+  const header = session.head.of("revenue");
+  const unit = header === undefined ? null : currencyInHeader(header);
+  return session.fx.defaultCurrency(unit !== null && header !== undefined ? { header, code: unit } : null);
+}
+
+/** A revenue cell in BEACON_CURRENCY (converted with fx_rates or --fx-rate), or why not; a missing rate once per currency. */
+async function inBase(
+  session: ImportSession,
+  state: RunState,
+  money: Money,
+  day: string,
+): Promise<{ ok: true; value: string } | { ok: false; error: string; report: boolean }> {
+  const currency = money.currency ?? state.revenueCurrency.code;
+  const converted = await session.fx.toBase(money.amount, currency, day);
+  if (converted.ok) return { ok: true, value: converted.value.amount };
+  return { ok: false, error: converted.error, report: session.fx.firstMiss(currency) };
+}
 
 function stateOf(session: ImportSession): RunState {
   const state = states.get(session);
