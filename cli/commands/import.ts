@@ -1,3 +1,4 @@
+import { parseFxRateOption } from "../../db/import/currency.ts";
 import {
   IMPORT_ENTITIES,
   IMPORT_FORMATS,
@@ -5,7 +6,6 @@ import {
   ImportValidationError,
   importCsv,
 } from "../../db/import/index.ts";
-import { parseFxRateOption } from "../../db/import/currency.ts";
 import { AppError } from "../../errors.ts";
 import { parseCommandArgs, UsageError } from "../args.ts";
 import { log, printJson, withDatabase } from "../context.ts";

@@ -5,11 +5,11 @@ import type pg from "pg";
 import { AppError } from "../../errors.ts";
 import { refreshOrderAttribution } from "../order-attribution.ts";
 import type { Database } from "../pool.ts";
+import { useDetectedPlatform } from "./ad-platforms.ts";
 import { CsvFormatError, type CsvRecord } from "./csv-reader.ts";
+import { FxConverter } from "./currency.ts";
 import type { EntityImporter, ImportSession, Located, RowProblem } from "./entity.ts";
 import { ImportValidationError, MAX_PROBLEMS } from "./errors.ts";
-import { useDetectedPlatform } from "./ad-platforms.ts";
-import { FxConverter } from "./currency.ts";
 import { IMPORTERS } from "./importers.ts";
 import { type ColumnPlan, detectDateOrder, type Head, openImportFile, planColumns, readHeader } from "./plan.ts";
 import { References } from "./references.ts";
@@ -171,7 +171,9 @@ class ImportRun {
   async start(): Promise<void> {
     if (this.importer.needsChannels(this.plan.present)) {
       // A platform named by the header gets its channel from the catalogue, created there if missing.
-      if (this.plan.platform) this.session.note(await useDetectedPlatform(this.session.client, this.plan, this.filePath));
+      if (this.plan.platform) {
+        this.session.note(await useDetectedPlatform(this.session.client, this.plan, this.filePath));
+      }
       if ((await this.session.refs.loadChannels()) === 0) {
         throw new ImportValidationError(this.filePath, [{ line: 0, reason: CHANNELS_EMPTY }]);
       }

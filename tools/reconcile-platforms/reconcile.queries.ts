@@ -132,10 +132,43 @@ export async function fetchClaimTotals(db: Queryable, f: ClaimFilter): Promise<C
   return rows[0] as ClaimTotals;
 }
 
-/** Platforms that have claims at all, for validating the platforms filter. */
+/** Platforms that have claims at all (a conversion log or ad reports with conversions), for the platforms filter. */
 export async function fetchClaimPlatforms(db: Queryable): Promise<string[]> {
   const { rows } = await db.query<{ platform: string }>(
-    "SELECT DISTINCT platform FROM platform_conversions ORDER BY 1",
+    `SELECT platform FROM platform_conversions
+     UNION
+     SELECT ch.platform FROM ad_spend_daily a JOIN campaigns cp ON cp.id = a.campaign_id
+       JOIN channels ch ON ch.id = cp.channel_id WHERE a.claimed_conversions IS NOT NULL
+     ORDER BY 1`,
   );
   return rows.map((r) => r.platform);
+}
+
+export interface ReportClaimRow {
+  platform: string;
+  claimed: number;
+  /** null when the reports had no conversion value column. */
+  claimed_value: number | null;
+  first_day: string;
+  last_day: string;
+}
+
+/**
+ * Per platform: the conversions (and value) its own ad reports claim for the period, summed from the daily campaign
+ * rows (ad_spend_daily.claimed_*), for platforms that reported a conversion column at all.
+ */
+export async function fetchReportClaims(
+  db: Queryable,
+  f: Pick<ClaimFilter, "start" | "end" | "platforms">,
+): Promise<ReportClaimRow[]> {
+  const { rows } = await db.query<ReportClaimRow>(
+    `SELECT ch.platform, sum(a.claimed_conversions)::float8 AS claimed, sum(a.claimed_value)::float8 AS claimed_value,
+            to_char(min(a.day), 'YYYY-MM-DD') AS first_day, to_char(max(a.day), 'YYYY-MM-DD') AS last_day
+     FROM ad_spend_daily a JOIN campaigns cp ON cp.id = a.campaign_id JOIN channels ch ON ch.id = cp.channel_id
+     WHERE a.day BETWEEN $1::date AND $2::date AND a.claimed_conversions IS NOT NULL
+       AND ($3::text[] IS NULL OR ch.platform = ANY($3::text[]))
+     GROUP BY ch.platform ORDER BY 2 DESC, 1`,
+    [f.start, f.end, f.platforms],
+  );
+  return rows;
 }

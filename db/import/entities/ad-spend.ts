@@ -1,6 +1,7 @@
 // ad_spend: daily cost and delivery per campaign, as ad platforms export it; creates unknown campaigns.
-import { defineImporter, type ImportSession, type Prepared } from "../entity.ts";
+
 import { currencyInHeader, type DefaultCurrency, isCurrencyCode } from "../currency.ts";
+import { defineImporter, type ImportSession, type Prepared } from "../entity.ts";
 import { ImportValidationError } from "../errors.ts";
 import { field, type Money, rowSchema } from "../fields.ts";
 import type { CampaignRef } from "../references.ts";
