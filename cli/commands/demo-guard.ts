@@ -21,7 +21,15 @@ const COUNTED_BY_FACTS: [table: string, path: string[]][] = [
   ["nps_responses", ["nps", "responses"]],
 ];
 // Imported entities the demo would delete (journeys go to journey_paths, which the demo keeps).
-const REPLACED_IMPORTS = ["customers", "orders", "touchpoints", "ad_spend", "platform_conversions", "nps"];
+const REPLACED_IMPORTS = [
+  "customers",
+  "orders",
+  "touchpoints",
+  "ad_spend",
+  "platform_conversions",
+  "web_sessions",
+  "nps",
+];
 
 /** Counts what `beacon demo` would replace and lists what in it did not come from the demo generator. */
 export async function inspectDemoReplacement(db: Queryable): Promise<DemoReplacement> {

@@ -60,6 +60,8 @@ export const DEMO_TABLES = [
   "touchpoints",
   "orders",
   "ad_spend_daily",
+  // Not generated, but it references channels: TRUNCATE ... CASCADE would empty it anyway, so say so (demo guard).
+  "web_sessions",
   "customers",
   "campaigns",
   "channels",

@@ -55,7 +55,7 @@ const fields = {
   }),
   engaged_sessions: field.count({
     required: false,
-    aliases: ["engaged sessions", "参与度高的会话数"],
+    aliases: ["engaged sessions", "互动会话数", "参与度高的会话数"],
     description:
       "Engaged sessions, at most Sessions; engagement rate is derived from it (an 'Engagement rate' column is ignored).",
   }),
