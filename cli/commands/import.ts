@@ -9,6 +9,7 @@ import {
 import { AppError } from "../../errors.ts";
 import { parseCommandArgs, UsageError } from "../args.ts";
 import { log, printJson, withDatabase } from "../context.ts";
+import { entityOrProposal } from "./import-detect.ts";
 
 const USAGE = `Usage:
   beacon import <entity> <file.csv> [--dry-run] [--dataset NAME] [--date-order ymd|dmy|mdy]
@@ -19,7 +20,10 @@ const USAGE = `Usage:
       --channel: optional for ad reports whose header names the platform (Google Ads, Meta, Tencent Ads, Ocean Engine, Baidu).
       --currency: currency of amounts the file does not name (default BEACON_CURRENCY); others are converted to it.
       --fx-rate: BEACON_CURRENCY per 1 unit of a currency for this run, e.g. USD=7.2 (else the fx_rates table: beacon fx).
-  beacon import <entity> --help     the columns that entity accepts`;
+  beacon import <entity> --help     the columns that entity accepts
+  beacon import <file.csv> [--yes] [options]
+      Proposes the entity from the file's header and exits 2 with the command to run; --yes imports it as
+      the proposed entity when the proposal is unambiguous.`;
 
 /** `beacon import`: loads a CSV export all-or-nothing. */
 export async function importCommand(args: string[]): Promise<number> {
@@ -33,10 +37,13 @@ export async function importCommand(args: string[]): Promise<number> {
       currency: { type: "string" },
       "fx-rate": { type: "string" },
       help: { type: "boolean" },
+      yes: { type: "boolean" },
     },
     USAGE,
   );
-  const [entity, file, ...extra] = positionals;
+  const named = await entityOrProposal(positionals, values.yes === true, USAGE);
+  if (typeof named === "number") return named;
+  const [entity, file, ...extra] = named;
   if (!entity) throw new UsageError("missing the entity", USAGE);
   if (!(IMPORT_ENTITIES as readonly string[]).includes(entity)) {
     throw new UsageError(`unknown entity "${entity}"; expected one of ${IMPORT_ENTITIES.join(", ")}`, USAGE);

@@ -1,5 +1,7 @@
 // CSV import: `beacon import <entity> <file.csv>`. See formats.ts for the accepted columns.
 
+export type { EntityCandidate, EntityDetection } from "./detect.ts";
+export { detectEntity } from "./detect.ts";
 export { ImportValidationError } from "./errors.ts";
 export type { ColumnFormat, EntityFormat } from "./formats.ts";
 export { IMPORT_FORMATS, renderImportFormatsMarkdown } from "./formats.ts";
