@@ -105,9 +105,35 @@ describe.each(testEngines())("compute_kpis with web sessions on $name", (engine)
     const want = fixtureSums((r) => r.Date === "20260307");
     expect(day?.sessions).toBe(want.sessions);
     expect(day?.key_events).toBeCloseTo(want.keyEvents, 2);
-    const region = await kpis(db, { start: "2026-03-01", end: "2026-03-31", group_by: ["channel"], region: "East China" });
+    const region = await kpis(db, {
+      start: "2026-03-01",
+      end: "2026-03-31",
+      group_by: ["channel"],
+      region: "East China",
+    });
     expect(region.totals).not.toHaveProperty("sessions");
     expect(region.definitions.web_sessions).toMatch(/not recorded per customer/);
+  });
+
+  it("lets query_database read the same sessions from reporting.web_sessions", async () => {
+    const outcome = await invokeTool(
+      db,
+      "query_database",
+      {
+        sql: `SELECT ch.code, sum(w.sessions)::int AS sessions FROM reporting.web_sessions w
+              JOIN reporting.channels ch ON ch.id = w.channel_id
+              WHERE w.day BETWEEN '2026-03-01' AND '2026-03-31' GROUP BY ch.code ORDER BY ch.code`,
+        purpose: "GA4 sessions per mapped channel in March",
+      },
+      context,
+    );
+    if (!outcome.ok) throw new Error(outcome.error);
+    const rows = (outcome.result as { rows: { code: string; sessions: number }[] }).rows;
+    expect(rows).toEqual([
+      { code: "direct", sessions: fixtureSums((r) => r[GROUP] === "Direct").sessions },
+      { code: "email", sessions: fixtureSums((r) => r[GROUP] === "Email").sessions },
+      { code: "organic_search", sessions: fixtureSums((r) => r[GROUP] === "Organic Search").sessions },
+    ]);
   });
 
   it("has web data only in the part of a period the export covers", async () => {
