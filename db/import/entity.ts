@@ -5,7 +5,7 @@ import type { AdPlatform } from "./ad-platforms.ts";
 import type { FxConverter } from "./currency.ts";
 import type { AnyField, RowOf } from "./fields.ts";
 import type { References } from "./references.ts";
-import type { ImportEntity } from "./types.ts";
+import type { CustomerCounts, ImportEntity } from "./types.ts";
 import type { DbRecord, UpsertTarget, WriteCounts } from "./upsert.ts";
 import type { ValueContext } from "./values.ts";
 
@@ -41,6 +41,8 @@ export interface ImportSession {
   head: { line: number; of(field: string): string | undefined; platform: AdPlatform | null };
   /** Converts amounts in other currencies to the base currency (BEACON_CURRENCY) with fx_rates or --fx-rate. */
   fx: FxConverter;
+  /** Customers created / updated from customer columns of an order, touch or NPS file (set by the importer). */
+  customers?: CustomerCounts;
   /** Counts an event for the report's notes ("N rows ..."). */
   tally(note: string, count?: number): void;
   /** Adds a one-off note to the report. */

@@ -195,3 +195,34 @@ export function rowSchema<F extends Record<string, AnyField>>(
   const shape = Object.fromEntries(Object.entries(fields).map(([name, f]) => [name, f.schema(context)]));
   return z.object(shape) as unknown as z.ZodType<RowOf<F>, Record<string, string | undefined>>;
 }
+
+/**
+ * A copy of `def` whose blank cells are null instead of a problem (non-blank cells are read exactly as `def` reads
+ * them). `required` stays what the caller says: it decides whether the column must exist, and the documentation.
+ * Used for customer columns inside order files and for order columns that line-item rows leave empty.
+ */
+export function blankAllowed<T>(
+  def: FieldDef<T, boolean>,
+  overrides: { required: boolean; aliases?: readonly string[]; description?: string },
+): FieldDef<T, boolean> {
+  return {
+    ...def,
+    required: overrides.required,
+    aliases: overrides.aliases ?? def.aliases,
+    description: overrides.description ?? def.description,
+    schema(context) {
+      const inner = def.schema(context);
+      const schema = z
+        .string()
+        .optional()
+        .transform((raw, ctx) => {
+          if ((raw?.trim() ?? "") === "") return null;
+          const parsed = inner.safeParse(raw);
+          if (parsed.success) return parsed.data;
+          for (const issue of parsed.error.issues) ctx.addIssue({ code: "custom", message: issue.message });
+          return z.NEVER;
+        });
+      return schema as unknown as z.ZodType<T | null, string | undefined>;
+    },
+  };
+}

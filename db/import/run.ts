@@ -82,6 +82,7 @@ export async function importCsv(
       seconds: Math.round(performance.now() - started) / 1000,
       ignoredColumns: plan.ignored,
       notes: [...notes, ...run.tallied()],
+      ...(run.customers ? { customers: run.customers } : {}),
     };
   } catch (error) {
     await client.query("ROLLBACK").catch(() => undefined);
@@ -125,6 +126,10 @@ class ProblemList {
 class ImportRun {
   readonly problems = new ProblemList();
   rows = 0;
+  /** Customers the file's customer columns created or updated (orders, touchpoints, nps). */
+  get customers(): ImportSession["customers"] {
+    return this.session.customers;
+  }
   private readonly session: ImportSession;
   private readonly schema: ReturnType<EntityImporter["schema"]>;
   private readonly counts: WriteCounts = { inserted: 0, changed: 0, written: 0 };

@@ -53,6 +53,16 @@ export interface ImportReport {
   ignoredColumns: string[];
   /** How the file was read and anything worth a look (created campaigns, summed duplicates, ...). */
   notes: string[];
+  /** Customers an order, touch or NPS file created or updated through its customer columns. */
+  customers?: CustomerCounts;
+}
+
+/** Customers created / matched (existing, whether or not a value changed) by one import, and the matching rule. */
+export interface CustomerCounts {
+  created: number;
+  updated: number;
+  /** How rows were matched to customers, e.g. "e-mail (case-insensitive), else phone". */
+  matchedBy: string;
 }
 
 /** One problem found in the file: 1-based file line (header = 1, 0 = the file as a whole), header text, reason. */

@@ -1,19 +1,26 @@
-// orders: one row per order, keyed by order id; the customer must already exist.
-import { defineImporter, type Prepared } from "../entity.ts";
-import { field, rowSchema } from "../fields.ts";
-import { percentOf } from "../values.ts";
-import { lookupCustomers, unknownCustomer } from "./shared.ts";
+// orders: keyed by order id. Customers are named by id, or by e-mail / phone when the file carries customer columns
+// (then unknown ones are created, see inline-customers.ts); line-item exports are grouped into orders (line-items.ts).
+import { defineImporter } from "../entity.ts";
+import { blankAllowed, field, rowSchema } from "../fields.ts";
+import { INLINE_CUSTOMER_FIELDS } from "../inline-customers.ts";
+import { isLineItemRow, LINE_ITEM_FIELDS } from "../line-items.ts";
+import { finishOrders, prepareOrders } from "./order-groups.ts";
 
 const CURRENCY_WORDS: Record<string, string> = { RMB: "CNY", 元: "CNY", "¥": "CNY", "￥": "CNY", $: "USD" };
 
 const fields = {
-  external_id: field.id({
-    required: true,
-    aliases: ["order id", "order number", "order no", "order", "id", "订单号", "订单编号", "订单ID"],
-    description: "The order's id in the shop or ERP; re-importing the same id updates the order.",
-  }),
+  // Required columns whose cells line-item rows may leave empty: the row-level check is in the schema below.
+  external_id: blankAllowed(
+    field.id({
+      required: true,
+      aliases: ["order id", "order number", "order no", "order", "id", "订单号", "订单编号", "订单ID", "销售订单编号"],
+      description:
+        "The order's id in the shop or ERP; re-importing the same id updates the order. In a line-item export an empty id continues the order above.",
+    }),
+    { required: true },
+  ),
   customer: field.customer({
-    required: true,
+    required: false,
     aliases: [
       "customer id",
       "customer external id",
@@ -29,51 +36,63 @@ const fields = {
       "用户ID",
       "买家ID",
     ],
-    description: "The customer's external id (as in the customers file); unknown customers are an error.",
+    description:
+      "The customer's external id. Unknown ids are an error, unless the file also has customer columns (name, e-mail, phone ...): then they are created.",
   }),
-  ordered_at: field.timestamp({
-    required: true,
-    aliases: [
-      "order date",
-      "order time",
-      "ordered",
-      "created at",
-      "created",
-      "purchase date",
-      "paid at",
-      "date",
-      "time",
-      "下单时间",
-      "订单时间",
-      "支付时间",
-      "付款时间",
-      "创建时间",
-      "日期",
-      "时间",
-    ],
-    description: "When the order was placed; without an offset it is read in the configured time zone.",
-  }),
-  amount: field.money({
-    required: true,
-    aliases: [
-      "order amount",
-      "total",
-      "order total",
-      "grand total",
-      "revenue",
-      "value",
-      "sales",
-      "paid",
-      "gmv",
-      "金额",
-      "订单金额",
-      "实付金额",
-      "支付金额",
-      "实收金额",
-      "销售额",
-    ],
-    description: "Amount paid, >= 0; thousands separators and currency marks (¥ $ € £, CNY ...) are accepted.",
-  }),
+  ordered_at: blankAllowed(
+    field.timestamp({
+      required: true,
+      aliases: [
+        "order date",
+        "order time",
+        "ordered",
+        "created at",
+        "created",
+        "purchase date",
+        "paid at",
+        "date",
+        "time",
+        "下单时间",
+        "下单日期",
+        "订单时间",
+        "订单创建时间",
+        "支付时间",
+        "付款时间",
+        "创建时间",
+        "日期",
+        "时间",
+      ],
+      description: "When the order was placed; without an offset it is read in the configured time zone.",
+    }),
+    { required: true },
+  ),
+  amount: blankAllowed(
+    field.money({
+      required: true,
+      aliases: [
+        "order amount",
+        "total",
+        "order total",
+        "grand total",
+        "revenue",
+        "value",
+        "sales",
+        "paid",
+        "gmv",
+        "金额",
+        "订单金额",
+        "实付金额",
+        "支付金额",
+        "实收金额",
+        "销售额",
+        "订单实付金额",
+        "销售订单金额",
+      ],
+      description:
+        "Amount paid, >= 0; thousands separators and currency marks (¥ $ € £, CNY ...) are accepted. In a line-item export the order's rows repeat it or leave it empty.",
+    }),
+    { required: true },
+  ),
   discount: field.moneyOrPercent({
     required: false,
     aliases: ["discount amount", "discounts", "coupon", "优惠", "优惠金额", "折扣", "折扣金额"],
@@ -127,9 +146,17 @@ const fields = {
     aliases: ["sales channel", "order channel", "store type", "销售渠道", "下单渠道"],
     description: "online, store, app or marketplace (also web, offline, 门店, 小程序, 天猫 ...); blank means online.",
   }),
+  ...LINE_ITEM_FIELDS,
+  ...INLINE_CUSTOMER_FIELDS,
 };
 
-import type { MoneyOrPercent } from "../fields.ts";
+/** Columns every row must fill unless it is a product line of a line-item export. */
+const ORDER_LEVEL = ["external_id", "ordered_at", "amount"] as const;
+
+/** An order row as the schema reads it. */
+export type OrderRow = RowOf<typeof fields>;
+
+import type { MoneyOrPercent, RowOf } from "../fields.ts";
 import { type Parsed, parseNumber } from "../values.ts";
 
 function marginParse(text: string): Parsed<MoneyOrPercent> {
@@ -151,8 +178,10 @@ function currencyParse(text: string): Parsed<string> {
 /** Imports orders; upserts on external_id. */
 export const ordersImporter = defineImporter({
   entity: "orders",
-  description: "Orders (real sales) from a shop, ERP or CRM export; each names its customer by external id.",
+  description:
+    "Orders (real sales) from a shop, ERP or CRM export (also line-item exports such as Shopify and 有赞), naming the customer by external id, e-mail or phone.",
   fields,
+  requireOneOf: [["customer", "customer_email", "customer_phone", "customer_name"]],
   needsChannels: () => false,
   keyDescription: "order id (external_id)",
   duplicates: "error",
@@ -172,7 +201,12 @@ export const ordersImporter = defineImporter({
   },
   schema: (context) =>
     rowSchema(fields, context).superRefine((row, ctx) => {
-      const marked = [row.amount.currency, row.discount?.currency, row.margin?.currency].filter((c) => c !== null);
+      if (!isLineItemRow(row)) {
+        for (const name of ORDER_LEVEL) {
+          if (row[name] === null) ctx.addIssue({ code: "custom", path: [name], message: "is required but empty" });
+        }
+      }
+      const marked = [row.amount?.currency, row.discount?.currency, row.margin?.currency].filter((c) => c !== null);
       const stated = row.currency ?? marked[0];
       if (marked.some((c) => c !== undefined && c !== stated)) {
         ctx.addIssue({
@@ -182,32 +216,6 @@ export const ordersImporter = defineImporter({
         });
       }
     }),
-  async prepare(rows, session) {
-    const customers = await lookupCustomers(rows, (r) => r.customer, session);
-    const out: Prepared = { records: [], problems: [] };
-    for (const { line, value: row } of rows) {
-      const customerId = customers.get(row.customer);
-      if (customerId === undefined) {
-        out.problems.push(unknownCustomer(line, "customer", row.customer));
-        continue;
-      }
-      const amount = row.amount.amount;
-      const ofAmount = (m: MoneyOrPercent | null) =>
-        m === null ? null : m.percent ? percentOf(amount, m.amount) : m.amount;
-      out.records.push({
-        line,
-        value: {
-          external_id: row.external_id,
-          customer_id: customerId,
-          ordered_at: row.ordered_at,
-          amount,
-          discount_amount: ofAmount(row.discount) ?? "0",
-          margin: ofAmount(row.margin),
-          currency: row.currency ?? row.amount.currency ?? row.discount?.currency ?? session.currency,
-          sales_channel: row.sales_channel ?? "online",
-        },
-      });
-    }
-    return out;
-  },
+  prepare: prepareOrders,
+  finish: finishOrders,
 });
