@@ -105,6 +105,11 @@ describe.each(testEngines())("compute_kpis with web sessions on $name", (engine)
     const want = fixtureSums((r) => r.Date === "20260307");
     expect(day?.sessions).toBe(want.sessions);
     expect(day?.key_events).toBeCloseTo(want.keyEvents, 2);
+    // Grouped by region the rows have no sessions (GA4 rows carry no customer), the period's total still does.
+    const byRegion = await kpis(db, { start: "2026-03-01", end: "2026-03-31", group_by: ["region"], compare: "none" });
+    expect(byRegion.totals.sessions).toBe(fixtureSums().sessions);
+    expect(byRegion.rows.some((r) => "sessions" in r)).toBe(false);
+    expect(byRegion.definitions.web_rows).toMatch(/in the totals only/);
     const region = await kpis(db, {
       start: "2026-03-01",
       end: "2026-03-31",
