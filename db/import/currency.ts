@@ -3,6 +3,7 @@
 // table (fx_rates) or --fx-rate. An amount is never relabelled: without a rate the import is refused.
 import { type FxRate, loadFxRates } from "../fx.ts";
 import type { Queryable } from "../pool.ts";
+import { ImportValidationError } from "./errors.ts";
 import type { Parsed } from "./values.ts";
 
 const ISO = /^[A-Z]{3}$/;
@@ -186,4 +187,96 @@ export class FxConverter {
       `first with \`beacon fx import <rates.csv>\` (columns: currency, valid_from, rate_to_base)`
     );
   }
+}
+
+/** Orders in another currency than the base, grouped for the report: how many, at which rate, over which days. */
+interface OrderRates {
+  currency: string;
+  rate: string | null;
+  source: string | null;
+  orders: number;
+  first_day: string;
+  last_day: string;
+  example: string;
+}
+
+// $1 base, $2/$3 --fx-rate currencies and rates, $4 time zone. An order's day is its date in the business time zone.
+const RATED_ORDERS = `
+  overrides AS (SELECT * FROM unnest($2::text[], $3::numeric[]) AS v(currency, rate)),
+  foreign_orders AS (
+    SELECT o.id, o.external_id, o.currency, (o.ordered_at AT TIME ZONE $4)::date AS day FROM orders o WHERE o.currency <> $1
+  ),
+  rated AS (
+    SELECT f.id, f.external_id, f.currency, f.day, coalesce(v.rate, x.rate_to_base) AS rate,
+           CASE WHEN v.rate IS NOT NULL THEN '--fx-rate'
+                WHEN x.valid_from IS NOT NULL THEN 'fx_rates from ' || to_char(x.valid_from, 'YYYY-MM-DD') || ' (' || x.source || ')'
+           END AS source
+    FROM foreign_orders f
+    LEFT JOIN overrides v ON v.currency = f.currency
+    LEFT JOIN LATERAL (
+      SELECT r.rate_to_base, r.valid_from, r.source FROM fx_rates r
+      WHERE r.base_currency = $1 AND r.currency = f.currency AND r.valid_from <= f.day
+      ORDER BY r.valid_from DESC LIMIT 1
+    ) x ON v.rate IS NULL
+  )`;
+
+/**
+ * Converts every order stored in another currency than the base (this import's, and any left by older imports) to
+ * the base at the rate of its day, keeping the original amount, currency and rate; returns the report's notes.
+ * Orders on a day without a rate refuse the import, naming the currency, days, an order, and the fixing command.
+ */
+export async function convertForeignOrders(
+  client: Queryable,
+  options: {
+    baseCurrency?: string | undefined;
+    fxRates?: Readonly<Record<string, string>> | undefined;
+    timezone: string;
+  },
+  filePath: string,
+): Promise<string[]> {
+  const command = `beacon import orders ${filePath}`;
+  const base = options.baseCurrency ?? "CNY";
+  const overrides = Object.entries(options.fxRates ?? {});
+  const params = [base, overrides.map(([c]) => c), overrides.map(([, r]) => r), options.timezone];
+  const { rows } = await client.query<OrderRates>(
+    `WITH ${RATED_ORDERS}
+     SELECT currency, rate::text AS rate, source, count(*)::int AS orders, to_char(min(day), 'YYYY-MM-DD') AS first_day,
+            to_char(max(day), 'YYYY-MM-DD') AS last_day, min(external_id) AS example
+     FROM rated GROUP BY currency, rate, source ORDER BY currency, first_day`,
+    params,
+  );
+  const missing = rows.filter((r) => r.rate === null);
+  if (missing.length > 0) {
+    throw new ImportValidationError(
+      filePath,
+      missing.map((m) => ({
+        line: 0,
+        column: "currency",
+        reason:
+          `${m.orders} order(s) in ${m.currency} on ${m.first_day}..${m.last_day} (e.g. ${m.example}) must be converted to ${base} ` +
+          `(BEACON_CURRENCY) and there is no ${m.currency}->${base} rate for those days: run \`${command} --fx-rate ${m.currency}=<${base} per 1 ${m.currency}>\`, ` +
+          "or load a rate table first with `beacon fx import <rates.csv>` (columns: currency, valid_from, rate_to_base)",
+      })),
+    );
+  }
+  if (rows.length === 0) return [];
+  await client.query(
+    `WITH ${RATED_ORDERS}
+     UPDATE orders o SET original_currency = o.currency, original_amount = o.amount, fx_rate = r.rate,
+       amount = round(o.amount * r.rate, 2), discount_amount = round(o.discount_amount * r.rate, 2),
+       margin = round(o.margin * r.rate, 2), currency = $1
+     FROM rated r WHERE r.id = o.id`,
+    params,
+  );
+  return rows.map((r) => {
+    const days = r.first_day === r.last_day ? r.first_day : `${r.first_day}..${r.last_day}`;
+    return (
+      `converted ${r.orders} order${r.orders === 1 ? "" : "s"} (${days}) from ${r.currency} to ${base} at ` +
+      `${trimRate(r.rate ?? "")} ${base} per ${r.currency} (${r.source}); the original amounts are kept (original_amount, original_currency)`
+    );
+  });
+}
+
+function trimRate(rate: string): string {
+  return rate.includes(".") ? rate.replace(/0+$/, "").replace(/\.$/, "") : rate;
 }

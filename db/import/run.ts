@@ -7,7 +7,7 @@ import { refreshOrderAttribution } from "../order-attribution.ts";
 import type { Database } from "../pool.ts";
 import { useDetectedPlatform } from "./ad-platforms.ts";
 import { CsvFormatError, type CsvRecord } from "./csv-reader.ts";
-import { FxConverter } from "./currency.ts";
+import { convertForeignOrders, FxConverter } from "./currency.ts";
 import type { EntityImporter, ImportSession, Located, RowProblem } from "./entity.ts";
 import { ImportValidationError, MAX_PROBLEMS } from "./errors.ts";
 import { IMPORTERS } from "./importers.ts";
@@ -60,6 +60,8 @@ export async function importCsv(
     if (run.problems.total > 0) {
       throw new ImportValidationError(filePath, run.problems.sorted(), run.problems.total);
     }
+    // Orders are stored in BEACON_CURRENCY: those in another currency are converted at their day's rate (or refused).
+    if (entity === "orders") notes.push(...(await convertForeignOrders(client, options, filePath)));
     if (options.dryRun) await client.query("ROLLBACK");
     else {
       // New orders or touches change which touch closed which order: rebuild the derived table in the same transaction.
