@@ -8,6 +8,7 @@ import { benchCli } from "./scenarios/cli.ts";
 import { benchClv } from "./scenarios/clv.ts";
 import { benchDemoGeneration } from "./scenarios/demo-generation.ts";
 import { benchDirectory } from "./scenarios/directory.ts";
+import { benchImport } from "./scenarios/import.ts";
 import { benchKnowledge } from "./scenarios/knowledge.ts";
 import { benchKpis } from "./scenarios/kpis.ts";
 import { benchSegments } from "./scenarios/segments.ts";
@@ -29,6 +30,7 @@ export const SCENARIOS: Record<string, (settings: BenchSettings) => Promise<Benc
   agent: benchAgent,
   slack: benchSlack,
   cli: benchCli,
+  import: benchImport,
 };
 
 /** Runs the chosen scenarios, prints the table and saves the JSON. */

@@ -9,17 +9,19 @@ import {
 import { AppError } from "../../errors.ts";
 import { parseCommandArgs, UsageError } from "../args.ts";
 import { log, printJson, withDatabase } from "../context.ts";
+import { importProgress } from "../progress.ts";
 import { entityOrProposal } from "./import-detect.ts";
 
 const USAGE = `Usage:
   beacon import <entity> <file.csv> [--dry-run] [--dataset NAME] [--date-order ymd|dmy|mdy]
-                [--channel CODE] [--currency CODE] [--fx-rate USD=7.2,...]
+                [--channel CODE] [--currency CODE] [--fx-rate USD=7.2,...] [--skip-invalid]
       entity: ${IMPORT_ENTITIES.join(", ")}
       Validates every row; writes nothing unless the whole file is valid; re-importing updates in place.
       --channel: the channel of a one-platform ad_spend export that has no channel column.
       --channel: optional for ad reports whose header names the platform (Google Ads, Meta, Tencent Ads, Ocean Engine, Baidu).
       --currency: currency of amounts the file does not name (default BEACON_CURRENCY); others are converted to it.
       --fx-rate: BEACON_CURRENCY per 1 unit of a currency for this run, e.g. USD=7.2 (else the fx_rates table: beacon fx).
+      --skip-invalid: import the valid rows and list the others with their reasons in <file>.rejects.csv.
   beacon import <entity> --help     the columns that entity accepts
   beacon import <file.csv> [--yes] [options]
       Proposes the entity from the file's header and exits 2 with the command to run; --yes imports it as
@@ -36,6 +38,7 @@ export async function importCommand(args: string[]): Promise<number> {
       channel: { type: "string" },
       currency: { type: "string" },
       "fx-rate": { type: "string" },
+      "skip-invalid": { type: "boolean" },
       help: { type: "boolean" },
       yes: { type: "boolean" },
     },
@@ -69,8 +72,13 @@ export async function importCommand(args: string[]): Promise<number> {
         currency: values.currency,
         baseCurrency: config.BEACON_CURRENCY,
         fxRates: fxRatesOption(values["fx-rate"], config.BEACON_CURRENCY),
+        skipInvalid: values["skip-invalid"] === true,
+        onProgress: importProgress(`beacon import ${entity}`),
       });
       printJson(report);
+      if (report.rejected > 0) {
+        log(`beacon import: ${report.rejected} row(s) left out, listed with their reasons in ${report.rejectsFile}`);
+      }
       return 0;
     } catch (error) {
       if (error instanceof ImportValidationError) {

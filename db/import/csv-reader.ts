@@ -1,7 +1,7 @@
 // Streams a CSV file as records with their 1-based file line, after sniffing encoding and delimiter.
 import { createHash } from "node:crypto";
 import { createReadStream } from "node:fs";
-import { open } from "node:fs/promises";
+import { open, stat } from "node:fs/promises";
 import { Transform } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { CsvError, Parser } from "csv-parse";
@@ -22,6 +22,9 @@ export interface CsvReader {
   preamble: string[];
   /** Hex SHA-256 of the bytes read so far: the whole file once `records` is exhausted. */
   sha256(): string;
+  /** Bytes of the file read so far, and its size: how far the import is (progress, ETA). */
+  bytesRead(): number;
+  size: number;
 }
 
 /** The file cannot be read as CSV text at all (encoding, broken quoting): carries the line where it failed. */
@@ -46,9 +49,11 @@ export async function openCsv(filePath: string): Promise<CsvReader> {
   const comments = leadingComments(text);
   const delimiter = detectDelimiter(comments.rest);
   const hash = createHash("sha256");
+  let bytesRead = 0;
   const tap = new Transform({
     transform(chunk: Buffer, _encoding, done) {
       hash.update(chunk);
+      bytesRead += chunk.length;
       done(null, chunk);
     },
   });
@@ -68,6 +73,8 @@ export async function openCsv(filePath: string): Promise<CsvReader> {
     records: iterate(parser, comments.lines),
     preamble: comments.preamble,
     sha256: () => hash.copy().digest("hex"),
+    bytesRead: () => bytesRead,
+    size: (await stat(filePath)).size,
   };
 }
 

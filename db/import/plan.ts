@@ -162,48 +162,139 @@ function describeField(name: string, aliases: readonly string[], channel = false
   return `${name} (also accepted: ${shown}${more})${channel ? " [or pass --channel for a one-platform export]" : ""}`;
 }
 
+/** Rows held back while the day/month order is undecided; a file that has not decided it by then is scanned once more. */
+const DATE_ORDER_LOOKAHEAD = 50_000;
+
+/** The day/month order, and the file's records from the first data row on (the ones read to decide it included). */
+export interface DateOrderDecision {
+  order: DateOrder | undefined;
+  records: AsyncGenerator<CsvRecord>;
+}
+
 /**
- * Decides DD/MM vs MM/DD from the file: the first date that has a part > 12 settles it. Reads only as far as
- * needed, and not at all past the first row when no date column starts with such a date.
+ * Decides DD/MM vs MM/DD from the rows as they stream: the first date that has a part > 12 settles it, and a file
+ * whose date columns start with year-first (or no numeric) dates needs no decision. Rows read meanwhile are held
+ * and handed on, so the import reads the file once; only a file undecided after DATE_ORDER_LOOKAHEAD rows is
+ * scanned again from the start (the rows held so far would otherwise grow with the file).
  */
+export async function decideDateOrder(
+  head: Head,
+  source: AsyncGenerator<CsvRecord>,
+  plan: ColumnPlan,
+  importer: EntityImporter,
+  filePath: string,
+  given?: DateOrder,
+): Promise<DateOrderDecision> {
+  const scan = new DateOrderScan(plan, importer);
+  const held: CsvRecord[] = [...head.rest];
+  if (given !== undefined || !scan.needed) return { order: given, records: replay(held, source) };
+  for (const record of held) {
+    const verdict = scan.see(record);
+    if (verdict !== "open") return { order: verdict, records: replay(held, source) };
+  }
+  let failure: unknown;
+  try {
+    while (held.length < DATE_ORDER_LOOKAHEAD) {
+      const next = await source.next();
+      if (next.done) return { order: scan.atEnd(filePath), records: replay(held, source) };
+      held.push(next.value);
+      const verdict = scan.see(next.value);
+      if (verdict !== "open") return { order: verdict, records: replay(held, source) };
+    }
+  } catch (error) {
+    // Broken quoting: the import reports it with its line after the rows before it.
+    if (!(error instanceof CsvFormatError)) throw error;
+    failure = error;
+  }
+  if (failure !== undefined) return { order: scan.atEnd(filePath, true), records: replay(held, source, failure) };
+  const order = await detectDateOrder(filePath, head.index, plan, importer);
+  return { order, records: replay(held, source) };
+}
+
+/** Yields the held records, then the rest of the source (or the parse error that stopped the look-ahead). */
+async function* replay(held: CsvRecord[], source: AsyncGenerator<CsvRecord>, failure?: unknown) {
+  try {
+    for (let i = 0; i < held.length; i++) {
+      const record = held[i] as CsvRecord;
+      held[i] = undefined as never; // let the held rows go as they are consumed
+      yield record;
+    }
+    held.length = 0;
+    if (failure !== undefined) throw failure;
+    yield* source;
+  } finally {
+    await source.return(undefined);
+  }
+}
+
+/** Follows the date columns row by row until one date proves the order or every column began without doubt. */
+class DateOrderScan {
+  private readonly dateColumns: [field: string, index: number][];
+  private readonly firstSeen = new Set<number>();
+  private example: { line: number; column: string; text: string } | undefined;
+
+  constructor(
+    private readonly plan: ColumnPlan,
+    importer: EntityImporter,
+  ) {
+    this.dateColumns = plan.columns.filter(([f]) => {
+      const type = importer.fields[f]?.type;
+      return type === "date" || type === "timestamp";
+    });
+  }
+
+  get needed(): boolean {
+    return this.dateColumns.length > 0;
+  }
+
+  /** "open" while undecided; else the order (undefined: the file needs none). */
+  see(record: CsvRecord): DateOrder | undefined | "open" {
+    for (const [field, col] of this.dateColumns) {
+      const text = record.fields[col]?.trim();
+      if (!text) continue;
+      const kind = numericDateOrder(text);
+      this.firstSeen.add(col);
+      if (kind === "dmy" || kind === "mdy") return kind;
+      if (kind === "either" && !this.example) {
+        this.example = { line: record.line, column: this.plan.headerOf(field) ?? field, text };
+      }
+    }
+    return !this.example && this.firstSeen.size === this.dateColumns.length ? undefined : "open";
+  }
+
+  /** The file ended undecided: no order needed, or (with an ambiguous date and nothing deciding it) a refusal. */
+  atEnd(filePath: string, broken = false): DateOrder | undefined {
+    if (!this.example || broken) return undefined;
+    throw new ImportValidationError(filePath, [
+      {
+        line: this.example.line,
+        column: this.example.column,
+        reason: `dates such as "${this.example.text}" could be day-first or month-first and no date in the file decides it; pass --date-order dmy or mdy`,
+      },
+    ]);
+  }
+}
+
+/** Scans the whole file for the day/month order (the fallback of decideDateOrder for very long undecided files). */
 export async function detectDateOrder(
   filePath: string,
   headerIndex: number,
   plan: ColumnPlan,
   importer: EntityImporter,
 ): Promise<DateOrder | undefined> {
-  const dateColumns = plan.columns.filter(([f]) => {
-    const type = importer.fields[f]?.type;
-    return type === "date" || type === "timestamp";
-  });
-  if (dateColumns.length === 0) return undefined;
+  const scan = new DateOrderScan(plan, importer);
+  if (!scan.needed) return undefined;
   const reader = await openImportFile(filePath);
   let index = -1;
-  let example: { line: number; column: string; text: string } | undefined;
-  const firstSeen = new Set<number>();
   try {
     for await (const record of reader.records) {
       if (++index <= headerIndex) continue;
-      for (const [field, col] of dateColumns) {
-        const text = record.fields[col]?.trim();
-        if (!text) continue;
-        const kind = numericDateOrder(text);
-        if (!firstSeen.has(col)) firstSeen.add(col);
-        if (kind === "dmy" || kind === "mdy") return kind;
-        if (kind === "either" && !example) example = { line: record.line, column: plan.headerOf(field) ?? field, text };
-      }
-      if (!example && firstSeen.size === dateColumns.length) return undefined;
+      const verdict = scan.see(record);
+      if (verdict !== "open") return verdict;
     }
   } catch (error) {
     if (error instanceof CsvFormatError) return undefined; // the main pass reports it with its line
     throw error;
   }
-  if (!example) return undefined;
-  throw new ImportValidationError(filePath, [
-    {
-      line: example.line,
-      column: example.column,
-      reason: `dates such as "${example.text}" could be day-first or month-first and no date in the file decides it; pass --date-order dmy or mdy`,
-    },
-  ]);
+  return scan.atEnd(filePath);
 }

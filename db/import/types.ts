@@ -35,6 +35,22 @@ export interface ImportOptions {
   baseCurrency?: string;
   /** --fx-rate: units of baseCurrency per 1 unit of each currency, for this run (before fx_rates). */
   fxRates?: Readonly<Record<string, string>>;
+  /**
+   * Import the valid rows and leave out the others, listing them in `<file>.rejects.csv` (the default is
+   * all-or-nothing). Problems with the file as a whole (columns, encoding, broken quoting) still refuse it.
+   */
+  skipInvalid?: boolean;
+  /** Called as rows are read (often; throttle in the caller): rows so far and bytes read of the file's size. */
+  onProgress?: (progress: ImportProgress) => void;
+}
+
+/** How far an import is. */
+export interface ImportProgress {
+  rows: number;
+  bytesRead: number;
+  totalBytes: number;
+  /** True on the last call, when every row has been read. */
+  done: boolean;
 }
 
 export interface ImportReport {
@@ -53,6 +69,11 @@ export interface ImportReport {
   ignoredColumns: string[];
   /** How the file was read and anything worth a look (created campaigns, summed duplicates, ...). */
   notes: string[];
+  /** Doubtful values that were imported as written (dates in the future): what, how many, the first lines. */
+  warnings: string[];
+  /** --skip-invalid: rows left out (0 otherwise), and the CSV that lists them with their reasons. */
+  rejected: number;
+  rejectsFile?: string;
   /** Customers an order, touch or NPS file created or updated through its customer columns. */
   customers?: CustomerCounts;
 }
