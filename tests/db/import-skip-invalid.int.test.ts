@@ -49,7 +49,9 @@ describe.each(testEngines())("--skip-invalid on $name", (engine) => {
   let db: Database;
   beforeAll(async () => {
     db = await engine.open();
-    await db.pool.query(`INSERT INTO customers (external_id, name, signup_date) VALUES ('C1', 'Li Wei', '2025-01-01'), ('C2', 'Wang Fang', '2025-01-01')`);
+    await db.pool.query(
+      `INSERT INTO customers (external_id, name, signup_date) VALUES ('C1', 'Li Wei', '2025-01-01'), ('C2', 'Wang Fang', '2025-01-01')`,
+    );
     // A rule the validator does not know, so one row fails only when the database writes it.
     await db.pool.query("ALTER TABLE orders ADD CONSTRAINT test_amount_cap CHECK (amount < 900000)");
   });
