@@ -3,7 +3,8 @@
 // the file has none of these), and the set-based SQL that finds, updates and creates them per batch, inside the
 // import's transaction (a failed file leaves no customer behind).
 import { customersImporter } from "./entities/customers.ts";
-import type { ImportSession } from "./entity.ts";
+import { unknownCustomer } from "./entities/shared.ts";
+import type { ImportSession, Located, RowProblem } from "./entity.ts";
 import { blankAllowed, type RowOf } from "./fields.ts";
 
 const base = customersImporter.fields;
@@ -130,6 +131,18 @@ export const INLINE_CUSTOMER_FIELDS = {
     required: false,
     aliases: ["accepts marketing", "marketing consent", "email opt in", "opted in", "营销许可", "同意营销"],
     description: "May we send the customer marketing (yes/no, 是/否); blank keeps what is stored (new customers: no).",
+  }),
+};
+
+/**
+ * The customer columns for files where a bare "Name" can only be the person's (touches, survey answers); in order
+ * exports it is not (Shopify's Name is the order number #1001).
+ */
+export const INLINE_CUSTOMER_FIELDS_WITH_NAME = {
+  ...INLINE_CUSTOMER_FIELDS,
+  customer_name: blankAllowed(INLINE_CUSTOMER_FIELDS.customer_name, {
+    required: false,
+    aliases: ["name", ...INLINE_CUSTOMER_FIELDS.customer_name.aliases],
   }),
 };
 
@@ -498,4 +511,55 @@ function fallbackName(p: Pending): string {
   if (p.email) return p.email;
   if (p.phone) return `+${p.phone}`;
   return p.key;
+}
+
+/** The problem of a row (or order) that names no customer. */
+export function noCustomerProblem(customers: InlineCustomers, line: number, suffix = ""): RowProblem {
+  const [kind] = customers.kinds;
+  const field = InlineCustomers.fieldOf(kind ?? "id");
+  if (customers.kinds.length <= 1) return { line, field, reason: `is required but empty${suffix}` };
+  const columns = customers.kinds.map((k) => InlineCustomers.fieldOf(k)).join(", ");
+  return { line, field, reason: `names no customer (${columns} all empty)${suffix}` };
+}
+
+/** What happens to a row whose customer is not found (and not created: the file has only the id column). */
+export type UnknownCustomer = "problem" | "none";
+
+/**
+ * The customer id of each row of a batch in files with one customer per row (touchpoints, NPS): null when the row
+ * names none (a problem when `required`), problems for unknown or ambiguous customers.
+ */
+export async function rowCustomers<R extends CustomerCells>(
+  rows: readonly Located<R>[],
+  at: (row: R) => string,
+  session: ImportSession,
+  options: { required: boolean; unknown: UnknownCustomer },
+): Promise<{ ids: Map<number, number | null>; problems: RowProblem[] }> {
+  const customers = InlineCustomers.of(session);
+  const keyed: { line: number; key: CustomerKey; row: R }[] = [];
+  const ids = new Map<number, number | null>();
+  const problems: RowProblem[] = [];
+  for (const { line, value } of rows) {
+    const key = customers.identify(value);
+    if (key) keyed.push({ line, key, row: value });
+    else if (options.required) problems.push(noCustomerProblem(customers, line));
+    else ids.set(line, null);
+  }
+  const resolved = await customers.resolve(
+    keyed.map(({ key, row }) => ({ key, row, at: at(row) })),
+    session,
+  );
+  for (const { line, key } of keyed) {
+    const k = keyString(key);
+    const id = resolved.ids.get(k);
+    const refused = resolved.refused.get(k);
+    if (id !== undefined) ids.set(line, id);
+    else if (refused) problems.push({ line, field: InlineCustomers.fieldOf(key.kind), reason: refused });
+    else if (options.unknown === "problem") problems.push(unknownCustomer(line, "customer", key.key));
+    else {
+      ids.set(line, null);
+      session.tally("unknown customer, stored without one");
+    }
+  }
+  return { ids, problems };
 }

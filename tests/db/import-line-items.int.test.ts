@@ -152,7 +152,9 @@ describe.each(testEngines())("line-item order exports on $name", (engine) => {
 
   it("writes nothing, not even customers, when the last row of a Shopify export fails", async () => {
     const lines = readFileSync(exportFile("shopify-orders.csv"), "utf8").trimEnd().split("\n");
-    const renamed = lines.map((l, i) => (i === 0 ? l : l.replaceAll("example.com", "example.org").replace(/,58012345670/g, ",59012345670")));
+    const renamed = lines.map((l, i) =>
+      i === 0 ? l : l.replaceAll("example.com", "example.org").replace(/,58012345670/g, ",59012345670"),
+    );
     const last = renamed.length - 1;
     renamed[last] = (renamed[last] ?? "").replace("2026-03-01 10:15:22 +0800", "2026-02-30 10:15:22 +0800");
     const before = [await count(db, "customers"), await count(db, "orders")];
@@ -181,7 +183,7 @@ describe.each(testEngines())("line-item order exports on $name", (engine) => {
       "SELECT count(*)::int AS n, sum(amount)::text AS total FROM orders WHERE external_id LIKE 'S-%'",
     );
     // sum of i.50 for i = 1..2499, plus 9999.00 once, plus 10.00.
-    expect(big[0]).toEqual({ n: 2501, total: (2499 * 2500 / 2 + 2499 * 0.5 + 9999 + 10).toFixed(2) });
+    expect(big[0]).toEqual({ n: 2501, total: ((2499 * 2500) / 2 + 2499 * 0.5 + 9999 + 10).toFixed(2) });
     rows[7000] = rows[7000]?.replace("9999.00", "9998.00") ?? "";
     const error = await importCsv(db, "orders", tempCsv("straddle-bad.csv", rows.join("\n")), opts).catch(
       (e: unknown) => e,

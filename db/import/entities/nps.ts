@@ -1,7 +1,8 @@
-// nps: survey answers (0-10 "how likely to recommend"), keyed by response id; the customer is optional.
+// nps: survey answers (0-10 "how likely to recommend"), keyed by response id; the customer is optional, named by id,
+// or by e-mail / phone when the file carries customer columns (then unknown customers are created).
 import { defineImporter, type Prepared } from "../entity.ts";
 import { field, rowSchema } from "../fields.ts";
-import { lookupCustomers } from "./shared.ts";
+import { INLINE_CUSTOMER_FIELDS_WITH_NAME, InlineCustomers, rowCustomers } from "../inline-customers.ts";
 
 const fields = {
   external_id: field.id({
@@ -22,7 +23,8 @@ const fields = {
   customer: field.customer({
     required: false,
     aliases: ["customer id", "customer external id", "user id", "member id", "客户编号", "客户ID", "会员ID", "用户ID"],
-    description: "Customer external id; blank or unknown ids are stored without a customer (counted in the notes).",
+    description:
+      "Customer external id; blank or unknown ids are stored without a customer (counted in the notes), unless the file also has customer columns (name, e-mail, phone ...): then unknown customers are created.",
   }),
   score: field.integer(
     0,
@@ -69,6 +71,7 @@ const fields = {
     aliases: ["comments", "feedback", "reason", "why", "remark", "评论", "意见", "反馈", "原因", "备注"],
     description: "The respondent's words, stored verbatim.",
   }),
+  ...INLINE_CUSTOMER_FIELDS_WITH_NAME,
 };
 
 /** Imports NPS answers; upserts on external_id. */
@@ -84,7 +87,11 @@ export const npsImporter = defineImporter({
     conflict: ["external_id"],
     columns: [
       { name: "external_id", type: "text" },
-      { name: "customer_id", type: "bigint", fields: ["customer"] },
+      {
+        name: "customer_id",
+        type: "bigint",
+        fields: ["customer", "customer_email", "customer_phone", "customer_name"],
+      },
       { name: "score", type: "smallint" },
       { name: "responded_at", type: "timestamptz" },
       { name: "source", type: "text", fields: ["source"] },
@@ -93,11 +100,11 @@ export const npsImporter = defineImporter({
   },
   schema: (context) => rowSchema(fields, context),
   async prepare(rows, session) {
-    const customers = await lookupCustomers(rows, (r) => r.customer, session);
-    const out: Prepared = { records: [], problems: [] };
+    const customers = await rowCustomers(rows, (r) => r.responded_at, session, { required: false, unknown: "none" });
+    const out: Prepared = { records: [], problems: [...customers.problems] };
     for (const { line, value: row } of rows) {
-      const customerId = row.customer === null ? null : (customers.get(row.customer) ?? null);
-      if (row.customer !== null && customerId === null) session.tally("unknown customer, stored without one");
+      const customerId = customers.ids.get(line);
+      if (customerId === undefined) continue;
       out.records.push({
         line,
         value: {
@@ -111,5 +118,9 @@ export const npsImporter = defineImporter({
       });
     }
     return out;
+  },
+  async finish(session) {
+    InlineCustomers.of(session).report(session);
+    return undefined;
   },
 });

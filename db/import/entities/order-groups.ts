@@ -5,7 +5,7 @@
 import type { ImportSession, Located, Prepared, RowProblem } from "../entity.ts";
 import { ImportValidationError } from "../errors.ts";
 import type { Money, MoneyOrPercent } from "../fields.ts";
-import { type CustomerKey, InlineCustomers, keyString } from "../inline-customers.ts";
+import { type CustomerKey, InlineCustomers, keyString, noCustomerProblem } from "../inline-customers.ts";
 import { isLineItemExport, LineItemGrouper, type OrderGroup } from "../line-items.ts";
 import type { ImportProblem } from "../types.ts";
 import type { DbRecord } from "../upsert.ts";
@@ -216,7 +216,7 @@ function fold(state: OrderState, group: OrderGroup<OrderRow>): Draft {
   if (!draft.orderedAt) {
     draft.problems.push({ line: draft.line, field: "ordered_at", reason: `is required but empty${several}` });
   }
-  if (!draft.customer) draft.problems.push(noCustomer(state.customers, draft.line, several));
+  if (!draft.customer) draft.problems.push(noCustomerProblem(state.customers, draft.line, several));
   return draft;
 }
 
@@ -247,23 +247,6 @@ function customerDisagrees(order: string, line: number, key: CustomerKey, firstL
     line,
     field: InlineCustomers.fieldOf(key.kind),
     reason: `order "${order}" names customer "${key.key}" here but another customer on line ${firstLine}`,
-  };
-}
-
-function noCustomer(customers: InlineCustomers, line: number, several: string): RowProblem {
-  const [kind] = customers.kinds;
-  if (customers.kinds.length <= 1) {
-    return {
-      line,
-      field: kind ? InlineCustomers.fieldOf(kind) : "customer",
-      reason: `is required but empty${several}`,
-    };
-  }
-  const columns = customers.kinds.map((k) => InlineCustomers.fieldOf(k)).join(", ");
-  return {
-    line,
-    field: InlineCustomers.fieldOf(kind ?? "id"),
-    reason: `names no customer (${columns} all empty)${several}`,
   };
 }
 

@@ -1,11 +1,13 @@
-// touchpoints: marketing touches on known customers, keyed by (customer, time, channel, type).
+// touchpoints: marketing touches, keyed by (customer, time, channel, type). The customer is named by id, or by e-mail /
+// phone when the file carries customer columns (then unknown customers are created: inline-customers.ts).
 import { defineImporter, type Prepared } from "../entity.ts";
 import { field, rowSchema } from "../fields.ts";
-import { lookupCustomers, resolveChannel, unknownCustomer } from "./shared.ts";
+import { INLINE_CUSTOMER_FIELDS_WITH_NAME, InlineCustomers, rowCustomers } from "../inline-customers.ts";
+import { resolveChannel } from "./shared.ts";
 
 const fields = {
   customer: field.customer({
-    required: true,
+    required: false,
     aliases: [
       "customer id",
       "customer external id",
@@ -17,7 +19,8 @@ const fields = {
       "会员ID",
       "用户ID",
     ],
-    description: "The customer's external id; unknown customers are an error.",
+    description:
+      "The customer's external id. Unknown ids are an error, unless the file also has customer columns (name, e-mail, phone ...): then they are created.",
   }),
   occurred_at: field.timestamp({
     required: true,
@@ -71,13 +74,16 @@ const fields = {
     aliases: ["campaign id", "campaign name", "活动", "活动名称", "广告系列", "推广计划", "广告计划"],
     description: "A campaign external id or name; unknown campaigns are an error (ad_spend creates campaigns).",
   }),
+  ...INLINE_CUSTOMER_FIELDS_WITH_NAME,
 };
 
 /** Imports touchpoints; identical touches (same key) in one file are stored once. */
 export const touchpointsImporter = defineImporter({
   entity: "touchpoints",
-  description: "Marketing touches (impressions, clicks, visits, email opens) on known customers.",
+  description:
+    "Marketing touches (impressions, clicks, visits, email opens), naming the customer by external id, e-mail or phone.",
   fields,
+  requireOneOf: [["customer", "customer_email", "customer_phone", "customer_name"]],
   channelField: "channel",
   needsChannels: () => true,
   keyDescription: "customer, time, channel and type",
@@ -98,12 +104,12 @@ export const touchpointsImporter = defineImporter({
     if (session.present.has("campaign")) await session.refs.loadCampaigns();
   },
   async prepare(rows, session) {
-    const customers = await lookupCustomers(rows, (r) => r.customer, session);
-    const out: Prepared = { records: [], problems: [] };
+    const customers = await rowCustomers(rows, (r) => r.occurred_at, session, { required: true, unknown: "problem" });
+    const out: Prepared = { records: [], problems: [...customers.problems] };
+    const refused = new Set(customers.problems.map((p) => p.line));
     for (const { line, value: row } of rows) {
       const before = out.problems.length;
-      const customerId = customers.get(row.customer);
-      if (customerId === undefined) out.problems.push(unknownCustomer(line, "customer", row.customer));
+      const customerId = customers.ids.get(line);
       const channelId = resolveChannel(session, line, "channel", row.channel, out.problems);
       let campaignId: number | null = null;
       if (row.campaign !== null) {
@@ -113,7 +119,7 @@ export const touchpointsImporter = defineImporter({
           out.problems.push({ line, field: "campaign", reason: `unknown campaign "${row.campaign}"` });
         } else campaignId = campaign.value.id;
       }
-      if (out.problems.length > before) continue;
+      if (out.problems.length > before || refused.has(line)) continue;
       out.records.push({
         line,
         value: {
@@ -127,5 +133,9 @@ export const touchpointsImporter = defineImporter({
       });
     }
     return out;
+  },
+  async finish(session) {
+    InlineCustomers.of(session).report(session);
+    return undefined;
   },
 });
