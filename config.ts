@@ -1,5 +1,8 @@
 import { z } from "zod";
 
+/** The roles (tools/tool.ts ROLES; config.ts imports nothing of Beacon's) a BEACON_IMPORT_ROLES list may name. */
+const IMPORT_ROLE_NAMES = ["marketer", "manager", "support", "admin"] as const;
+
 /** Empty strings in .env files mean "not set". */
 const optionalString = z
   .string()
@@ -55,6 +58,36 @@ export const ConfigSchema = z.object({
   BEACON_SUPPORT_CHANNEL: optionalString,
   BEACON_FOLLOW_UP_DAYS: z.coerce.number().int().min(1).max(90).default(3),
   BEACON_P1_UNTOUCHED_HOURS: z.coerce.number().int().min(1).max(720).default(4),
+  // Who may import CSV files uploaded in Slack: a comma-separated list of roles.
+  BEACON_IMPORT_ROLES: z
+    .string()
+    .optional()
+    .transform((text, ctx) => {
+      const roles = (text ?? "")
+        .split(",")
+        .map((role) => role.trim().toLowerCase())
+        .filter((role) => role !== "");
+      if (roles.length === 0) return ["admin" as const]; // unset or empty: admins only
+      const unknown = roles.filter((role) => !(IMPORT_ROLE_NAMES as readonly string[]).includes(role));
+      if (unknown.length > 0) {
+        ctx.addIssue({
+          code: "custom",
+          message: `unknown role ${unknown.map((r) => `"${r}"`).join(", ")}: expected a comma-separated list of ${IMPORT_ROLE_NAMES.join(", ")}`,
+        });
+        return z.NEVER;
+      }
+      return roles as (typeof IMPORT_ROLE_NAMES)[number][];
+    }),
+  BEACON_UPLOAD_MAX_MB: z.coerce
+    .number({ error: "expected megabytes, e.g. 50" })
+    .positive({ error: "expected megabytes above 0, e.g. 50" })
+    .max(1024, { error: "at most 1024 MB (larger files: beacon import on the server)" })
+    .default(50),
+  BEACON_UPLOAD_MAX_ROWS: z.coerce
+    .number({ error: "expected a whole number of rows, e.g. 200000" })
+    .int({ error: "expected a whole number of rows, e.g. 200000" })
+    .min(1, { error: "expected at least 1 row" })
+    .default(200_000),
   SLACK_BOT_TOKEN: optionalString.pipe(
     z.string().startsWith("xoxb-", { error: "expected a bot token starting with xoxb-" }).optional(),
   ),

@@ -4,6 +4,7 @@ import type { Role } from "../../tools/tool.ts";
 import { plainText } from "../render/escape.ts";
 import { answerQuestion, stripMentions } from "../slack/answer-question.ts";
 import type { BotDeps } from "../slack/deps.ts";
+import { type FileShareMessage, handleFileShare } from "./file-upload.ts";
 
 /** Suggested prompts per role when a user opens an assistant thread. */
 export const SUGGESTED_PROMPTS: Record<Role, { title: string; message: string }[]> = {
@@ -41,7 +42,9 @@ export function createAssistant(deps: BotDeps): Assistant {
         await setSuggestedPrompts({ title: "Try asking", prompts: SUGGESTED_PROMPTS[caller.role] });
       });
     },
-    userMessage: async ({ message, setStatus, setTitle }) => {
+    userMessage: async ({ message, setStatus, setTitle, client }) => {
+      // A CSV dropped in the assistant thread is an upload to import, not a question.
+      if (handleFileShare(deps, client, message as unknown as FileShareMessage)) return;
       if (!("user" in message) || !message.user || !("text" in message) || !message.text) return;
       if (!("thread_ts" in message) || !message.thread_ts) return;
       const question = stripMentions(message.text);

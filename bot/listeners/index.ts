@@ -7,6 +7,7 @@ import { registerBudgetDecision } from "./budget-decision.ts";
 import { registerDirectMessage } from "./direct-message.ts";
 import { registerFeedbackShortcut } from "./feedback-shortcut.ts";
 import { registerFeedbackSubmit } from "./feedback-submit.ts";
+import { registerFileUpload } from "./file-upload.ts";
 import { registerFollowUp } from "./follow-up.ts";
 import { registerRating } from "./rating.ts";
 import { registerSlashCommand } from "./slash-command.ts";
@@ -18,6 +19,7 @@ export function registerListeners(app: App, deps: BotDeps): void {
   app.assistant(createAssistant(deps));
   registerAppMention(app, deps);
   registerDirectMessage(app, deps);
+  registerFileUpload(app, deps);
   registerSlashCommand(app, deps);
   registerFeedbackShortcut(app, deps);
   registerFeedbackSubmit(app, deps);

@@ -214,6 +214,7 @@ describe("manifest.json", () => {
       "assistant:write", // assistant threads: status, prompts, title
       "chat:write", // answers and ephemeral messages
       "commands", // /beacon and the message shortcut
+      "files:read", // CSV files shared in a DM for import (files.info and the private download)
       "files:write", // CSV and chart uploads (files.uploadV2)
       "im:history", // message.im
     ]);

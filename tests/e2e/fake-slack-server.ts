@@ -1,5 +1,5 @@
 import { createHmac } from "node:crypto";
-import { createServer, type IncomingMessage, request } from "node:http";
+import { createServer, type IncomingMessage, request, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 
 /** One recorded Web API call (form or JSON arguments, JSON-looking fields decoded). */
@@ -26,6 +26,13 @@ export interface FakeSlack {
   failWith(method: string, error: string): void;
   /** Bytes received by the upload URL, by file id. */
   uploads: Map<string, Buffer>;
+  /**
+   * Puts a file in the fake workspace as a user's upload: files.info describes it and its url_private_download
+   * serves the bytes to the bot token only. Returns the file object as Slack puts it in a file_share event.
+   */
+  addFile(file: { name: string; content: Buffer | string; user: string; channel: string; size?: number }): SlackFile;
+  /** Requests to the private download URLs: which file, and whether they carried the bot token. */
+  downloads: { fileId: string; authorized: boolean }[];
   /** Resolves when `predicate` holds, polling; rejects after `timeoutMs` with what was recorded. */
   waitFor(predicate: (calls: SlackCall[]) => boolean, timeoutMs?: number): Promise<void>;
   close(): Promise<void>;
@@ -33,10 +40,18 @@ export interface FakeSlack {
 
 export const BOT_USER_ID = "UBEACON";
 
-/** Starts the fake on 127.0.0.1 with a free port. */
-export async function startFakeSlack(): Promise<FakeSlack> {
+/** A Slack file object (https://api.slack.com/types/file), the fields a hosted upload has. */
+export type SlackFile = Record<string, unknown> & { id: string; name: string; size: number };
+
+/** What Slack serves to a request for a private file without a valid token: its sign-in page. */
+const SIGN_IN_PAGE = "<!DOCTYPE html><html><head><title>Slack</title></head><body>Sign in to Slack</body></html>";
+
+/** Starts the fake on 127.0.0.1 with a free port; `botToken` is the token private file downloads accept. */
+export async function startFakeSlack(botToken = "xoxb-test-token"): Promise<FakeSlack> {
   const calls: SlackCall[] = [];
   const uploads = new Map<string, Buffer>();
+  const hosted = new Map<string, { file: SlackFile; content: Buffer }>();
+  const downloads: { fileId: string; authorized: boolean }[] = [];
   const limits = new Map<string, { retryAfter: number; times: number }>();
   const failures = new Map<string, string>();
   let ts = 1_700_000_000;
@@ -46,6 +61,15 @@ export async function startFakeSlack(): Promise<FakeSlack> {
   const server = createServer(async (req, res) => {
     const raw = await readBody(req);
     const url = req.url ?? "";
+    if (url.startsWith("/files-pri/")) {
+      serveFile(url, String(req.headers.authorization ?? ""), res);
+      return;
+    }
+    if (url.startsWith("/signin")) {
+      res.writeHead(200, { "content-type": "text/html; charset=utf-8" });
+      res.end(SIGN_IN_PAGE);
+      return;
+    }
     if (url.startsWith("/upload/")) {
       uploads.set(url.slice("/upload/".length), fileContent(raw, String(req.headers["content-type"] ?? "")));
       res.writeHead(200, { "content-type": "text/plain" });
@@ -62,16 +86,48 @@ export async function startFakeSlack(): Promise<FakeSlack> {
       res.end(JSON.stringify({ ok: false, error: "ratelimited" }));
       return;
     }
-    const response = answer(method, args);
+    const response = answer(method, args, String(req.headers.authorization ?? ""));
     calls.push({ method, args, at: Date.now(), rateLimited: false, response });
     res.writeHead(200, { "content-type": "application/json" });
     res.end(JSON.stringify(response));
   });
 
-  function answer(method: string, args: Record<string, unknown>): Record<string, unknown> {
+  // Slack's private file URLs: the bytes for the bot token; anyone else is redirected to the sign-in page.
+  function serveFile(url: string, authorization: string, res: ServerResponse): void {
+    const fileId = /^\/files-pri\/T1-([^/]+)\//.exec(url)?.[1] ?? "";
+    const authorized = authorization === `Bearer ${botToken}`;
+    downloads.push({ fileId, authorized });
+    const stored = hosted.get(fileId);
+    if (!authorized) {
+      res.writeHead(302, { location: `${base}signin?redir=${encodeURIComponent(url)}` });
+      res.end();
+      return;
+    }
+    if (!stored) {
+      res.writeHead(404, { "content-type": "text/plain" });
+      res.end("file not found");
+      return;
+    }
+    res.writeHead(200, {
+      "content-type": String(stored.file.mimetype),
+      "content-length": stored.content.length,
+      "content-disposition": `attachment; filename="${stored.file.name}"`,
+    });
+    res.end(stored.content);
+  }
+
+  function answer(method: string, args: Record<string, unknown>, authorization: string): Record<string, unknown> {
     const failure = failures.get(method);
     if (failure) return { ok: false, error: failure };
     switch (method) {
+      case "files.info": {
+        if (authorization !== `Bearer ${botToken}`) return { ok: false, error: "invalid_auth" };
+        const stored = hosted.get(String(args.file ?? ""));
+        if (!stored) return { ok: false, error: "file_not_found" };
+        return { ok: true, file: stored.file, comments: [], response_metadata: { next_cursor: "" } };
+      }
+      case "chat.update":
+        return { ok: true, channel: args.channel, ts: args.ts, text: args.text, message: { text: args.text } };
       case "auth.test":
         return {
           ok: true,
@@ -113,6 +169,52 @@ export async function startFakeSlack(): Promise<FakeSlack> {
     rateLimit: (method, retryAfter, times = 1) => limits.set(method, { retryAfter, times }),
     failWith: (method, error) => failures.set(method, error),
     uploads,
+    downloads,
+    addFile({ name, content, user, channel, size }) {
+      files += 1;
+      const id = `F0UP${files}`;
+      const bytes = Buffer.isBuffer(content) ? content : Buffer.from(content, "utf8");
+      const extension = name.split(".").pop()?.toLowerCase() ?? "";
+      const kind = FILE_KINDS[extension] ?? {
+        filetype: "binary",
+        mimetype: "application/octet-stream",
+        pretty: "Binary",
+      };
+      const created = Math.floor(Date.now() / 1000);
+      const file: SlackFile = {
+        id,
+        created,
+        timestamp: created,
+        name,
+        title: name,
+        mimetype: kind.mimetype,
+        filetype: kind.filetype,
+        pretty_type: kind.pretty,
+        user,
+        user_team: "T1",
+        editable: false,
+        size: size ?? bytes.length,
+        mode: "hosted",
+        is_external: false,
+        external_type: "",
+        is_public: false,
+        public_url_shared: false,
+        display_as_bot: false,
+        username: "",
+        url_private: `${base}files-pri/T1-${id}/${encodeURIComponent(name)}`,
+        url_private_download: `${base}files-pri/T1-${id}/download/${encodeURIComponent(name)}`,
+        permalink: `https://beacon-test.slack.com/files/${user}/${id}/${encodeURIComponent(name)}`,
+        permalink_public: `https://slack-files.com/T1-${id}-0000000000`,
+        channels: [],
+        groups: [],
+        ims: [channel],
+        comments_count: 0,
+        has_rich_preview: false,
+        file_access: "visible",
+      };
+      hosted.set(id, { file, content: bytes });
+      return file;
+    },
     async waitFor(predicate, timeoutMs = 15_000) {
       const deadline = Date.now() + timeoutMs;
       while (!predicate(calls)) {
@@ -131,6 +233,19 @@ export async function startFakeSlack(): Promise<FakeSlack> {
       }),
   };
 }
+
+/** Slack's filetype, mimetype and pretty_type by extension, for the files tests share. */
+const FILE_KINDS: Record<string, { filetype: string; mimetype: string; pretty: string }> = {
+  csv: { filetype: "csv", mimetype: "text/csv", pretty: "CSV" },
+  tsv: { filetype: "tsv", mimetype: "text/tab-separated-values", pretty: "TSV" },
+  txt: { filetype: "text", mimetype: "text/plain", pretty: "Plain Text" },
+  xlsx: {
+    filetype: "xlsx",
+    mimetype: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    pretty: "Excel Spreadsheet",
+  },
+  png: { filetype: "png", mimetype: "image/png", pretty: "PNG" },
+};
 
 /** The file bytes of an upload: the first part of a multipart body, or the raw body. */
 function fileContent(raw: Buffer, contentType: string): Buffer {

@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { createAnalyst } from "../../agent/analyst.ts";
 import type { Analyst } from "../../agent/types.ts";
 import { createSlackBot, type SlackBot } from "../../bot/app.ts";
@@ -37,6 +40,8 @@ export async function startHarness(
   } = {},
 ): Promise<Harness> {
   const slack = await startFakeSlack();
+  // Files uploaded to the bot are kept under BEACON_DATA_DIR/uploads: a throwaway directory, never ./data.
+  const dataDir = mkdtempSync(join(tmpdir(), "beacon-e2e-"));
   const openai = await startFakeOpenAI();
   const config = parseConfig({
     SLACK_BOT_TOKEN: "xoxb-test-token",
@@ -45,6 +50,7 @@ export async function startHarness(
     BEACON_RATE_LIMIT_PER_MINUTE: "100000",
     BEACON_DAILY_TOKEN_QUOTA: "100000000",
     OPENAI_MAX_RETRIES: "0",
+    BEACON_DATA_DIR: dataDir,
     ...(options.llm === false ? {} : { OPENAI_API_KEY: "sk-test", OPENAI_BASE_URL: openai.baseURL }),
     ...options.env,
   });
@@ -66,6 +72,7 @@ export async function startHarness(
       await bot.stop();
       await slack.close();
       await openai.close();
+      rmSync(dataDir, { recursive: true, force: true });
     },
   };
 }
