@@ -1,7 +1,13 @@
 import type { App, BlockButtonAction, types, webApi } from "@slack/bolt";
 import { IMPORT_ACTIONS } from "../render/import-preview.ts";
 import type { BotDeps } from "../slack/deps.ts";
-import { cancelImport, confirmImport, handleSharedFile, isTableFile, type SharedFile } from "../slack/import-flow.ts";
+import {
+  cancelImport,
+  confirmImport,
+  handleSharedFile,
+  mayBeTableFile,
+  type SharedFile,
+} from "../slack/import-flow.ts";
 
 /** What a file_share message event carries that the upload flow reads. */
 export interface FileShareMessage {
@@ -21,7 +27,7 @@ export interface FileShareMessage {
  */
 export function handleFileShare(deps: BotDeps, client: webApi.WebClient, message: FileShareMessage): boolean {
   if (message.subtype !== "file_share" || message.channel_type !== "im" || !message.user) return false;
-  const files = (message.files ?? []).filter(isTableFile);
+  const files = (message.files ?? []).filter(mayBeTableFile);
   if (files.length === 0) return false;
   const place = { user: message.user, channel: message.channel, threadTs: message.thread_ts ?? message.ts };
   deps.background(async () => {

@@ -7,6 +7,7 @@ import { dirname } from "node:path";
 import { Readable, Transform } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import type { webApi } from "@slack/bolt";
+import { escapeControl } from "../render/escape.ts";
 
 /** What Beacon needs to know about a Slack file before downloading it. */
 export interface SlackFileInfo {
@@ -17,7 +18,7 @@ export interface SlackFileInfo {
   url: string | undefined;
 }
 
-/** A failure the uploader should read as is (what went wrong and what to do). */
+/** A failure the uploader should read as is (what went wrong and what to do); Slack mrkdwn, user text escaped. */
 export class UploadRefusal extends Error {
   constructor(message: string) {
     super(message);
@@ -58,16 +59,16 @@ export async function downloadFile(
   path: string,
   maxBytes: number,
 ): Promise<{ bytes: number; sha256: string }> {
-  if (!info.url) throw new UploadRefusal(`Slack gave no download address for ${info.name}.`);
+  if (!info.url) throw new UploadRefusal(`Slack gave no download address for ${escapeControl(info.name)}.`);
   const response = await fetch(info.url, { headers: { Authorization: `Bearer ${token}` } });
   if (!response.ok || !response.body) {
-    throw new UploadRefusal(`Downloading ${info.name} from Slack failed (HTTP ${response.status}).`);
+    throw new UploadRefusal(`Downloading ${escapeControl(info.name)} from Slack failed (HTTP ${response.status}).`);
   }
   // Without a valid token (or without files:read) Slack answers with its sign-in page, not the file.
   if ((response.headers.get("content-type") ?? "").startsWith("text/html")) {
     await response.body.cancel();
     throw new UploadRefusal(
-      `Slack sent a sign-in page instead of ${info.name}: the bot token was refused for file downloads (does the app have files:read?).`,
+      `Slack sent a sign-in page instead of ${escapeControl(info.name)}: the bot token was refused for file downloads (does the app have files:read?).`,
     );
   }
   const hash = createHash("sha256");
@@ -93,5 +94,5 @@ export async function downloadFile(
 /** "orders.csv is 72.4 MB; uploads in Slack are limited to 50 MB ..." */
 export function tooBig(name: string, bytes: number, maxBytes: number, partial = false): string {
   const mb = (n: number) => `${(n / 1_048_576).toFixed(n < 10 * 1_048_576 ? 1 : 0)} MB`;
-  return `${name} is ${partial ? "more than " : ""}${mb(bytes)}; files uploaded in Slack may be at most ${mb(maxBytes)} (BEACON_UPLOAD_MAX_MB). Split it, or import it on the server with \`beacon import <entity> <file>\`.`;
+  return `${escapeControl(name)} is ${partial ? "more than " : ""}${mb(bytes)}; files uploaded in Slack may be at most ${mb(maxBytes)} (BEACON_UPLOAD_MAX_MB). Split it, or import it on the server with \`beacon import <entity> <file>\`.`;
 }

@@ -64,6 +64,11 @@ export function isTableFile(file: SharedFile): boolean {
   return TABLE_TYPES.has(file.filetype ?? "") || TABLE_FILE.test(file.name ?? "");
 }
 
+/** Slack may send a bare file id (file_access "check_file_info"): only files.info says what it is. */
+export function mayBeTableFile(file: SharedFile): boolean {
+  return isTableFile(file) || (!file.name && !file.filetype);
+}
+
 /** Whether `user` may import from Slack (BEACON_IMPORT_ROLES), and the refusal to show when not. */
 async function importPermission(deps: BotDeps, user: string): Promise<string | null> {
   const caller = await resolveCaller(deps.db.pool, user, deps.config.BEACON_DEFAULT_ROLE);
@@ -95,6 +100,9 @@ export async function handleSharedFile(
 ): Promise<void> {
   const say = (rendered: { blocks: types.KnownBlock[]; text: string }) => post(client, place, rendered);
   try {
+    // A bare id is described first, so an image shared that way is still left alone.
+    const described = isTableFile(shared) ? null : await fileInfo(client, shared.id);
+    if (described && !isTableFile(described)) return;
     const refusal = await importPermission(deps, place.user);
     if (refusal) {
       await say(refusalBlocks(refusal));
@@ -107,7 +115,7 @@ export async function handleSharedFile(
       await say(refusalBlocks(tooBig(name, shared.size ?? 0, maxBytes)));
       return;
     }
-    const info = await fileInfo(client, shared.id);
+    const info = described ?? (await fileInfo(client, shared.id));
     if (info.size > maxBytes) {
       await say(refusalBlocks(tooBig(info.name, info.size, maxBytes)));
       return;
@@ -137,7 +145,9 @@ async function checkUpload(
   info: Awaited<ReturnType<typeof fileInfo>>,
   maxBytes: number,
 ): Promise<void> {
-  const path = join(uploadsDir(deps), `${upload.id}-${info.id}.csv`);
+  // The upload and Slack file ids keep names unique; the user's file name keeps import_log readable.
+  const safeName = info.name.replace(/[^\p{L}\p{N}._-]+/gu, "_").slice(-80);
+  const path = join(uploadsDir(deps), `${upload.id}-${info.id}-${safeName}`);
   const refuse = async (rendered: { blocks: types.KnownBlock[]; text: string }, result: unknown) => {
     await rm(path, { force: true });
     await finish(deps.db.pool, upload.id, "refused", result);

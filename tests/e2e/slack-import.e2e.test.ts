@@ -1,8 +1,9 @@
 // End to end: a CSV dropped in a DM with Beacon, through the real Bolt app, the fake Slack Web API (files.info and
 // the private download URL with its token check) and the real importer on PGlite (and the server when configured).
-import { readdirSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { downloadFile } from "../../bot/slack/import-download.ts";
 import { generateDemo } from "../../db/demo/index.ts";
 import type { Database } from "../../db/pool.ts";
 import { testEngines } from "../helpers/databases.ts";
@@ -48,6 +49,12 @@ const CUSTOMERS = [
   "UP-0001,Li Na,li.na@example.com,13800138111,2026-10-01,Hangzhou,blue",
   "UP-0002,Zhou Jie,zhou.jie@example.com,13800138112,2026-10-02,Suzhou,red",
   "UP-0003,Chen Yu,,13800138113,2026-10-03,Ningbo,",
+].join("\n");
+
+const NPS = [
+  "Response ID,Score,Submitted At,Comment",
+  "NP-1,9,2026-11-01 10:00,Fast delivery",
+  "NP-2,4,2026-11-02 11:00,Late",
 ].join("\n");
 
 describe.each(testEngines())("CSV upload in Slack on $name", (engine) => {
@@ -143,10 +150,13 @@ describe.each(testEngines())("CSV upload in Slack on $name", (engine) => {
       h.slack.callsOf("chat.postEphemeral").some((c) => String(c.args.text).includes("already imported")),
     );
     await h.bot.idle();
-    const logged = await db.pool.query("SELECT count(*)::int AS n FROM import_log WHERE file_name LIKE $1", [
-      `%${file.id}%`,
+    const logged = await db.pool.query<{ entity: string; file_name: string; rows_total: number; inserted: number }>(
+      "SELECT entity, file_name, rows_total, inserted FROM import_log WHERE file_name LIKE $1",
+      [`%${file.id}%`],
+    );
+    expect(logged.rows).toEqual([
+      { entity: "customers", file_name: expect.stringMatching(/-crm-customers\.csv$/), rows_total: 3, inserted: 3 },
     ]);
-    expect(logged.rows[0].n).toBe(1);
     const row = await db.pool.query(
       "SELECT status, entity, entity_source, decided_by FROM import_uploads WHERE slack_file_id = $1",
       [file.id],
@@ -267,5 +277,63 @@ describe.each(testEngines())("CSV upload in Slack on $name", (engine) => {
     expect(
       (await db.pool.query("SELECT count(*)::int AS n FROM orders WHERE external_id LIKE 'UPO-%'")).rows[0].n,
     ).toBe(0);
+  });
+
+  it("a file in an assistant thread, a Slack retry of the same event, and a bare file id: one preview each, in place", async () => {
+    const file = h.slack.addFile({ name: "nps.csv", content: NPS, user: ADMIN, channel: "DADMIN6" });
+    const envelope = fileShare(ADMIN, "DADMIN6", file, "1800200000.000100");
+    await h.send({ json: envelope });
+    await h.send({ json: envelope }, { "x-slack-retry-num": "1", "x-slack-retry-reason": "http_timeout" });
+    await h.slack.waitFor(() => postsIn(h, "DADMIN6").length >= 1);
+    await h.bot.idle();
+    const posts = postsIn(h, "DADMIN6");
+    expect(posts).toHaveLength(1);
+    expect(posts[0]?.args.thread_ts).toBe("1800200000.000100");
+    expect(textOf(posts[0])).toContain("looks like *nps*");
+    // Slack may send only the id (file_access check_file_info): files.info says what the file is.
+    const bare = h.slack.addFile({ name: "nps-again.csv", content: NPS, user: ADMIN, channel: "DADMIN7" });
+    const slim = { id: bare.id, mode: "hosted", file_access: "check_file_info", created: bare.created, user: ADMIN };
+    await h.send({ json: fileShare(ADMIN, "DADMIN7", slim as unknown as SlackFile) });
+    await h.slack.waitFor(() => postsIn(h, "DADMIN7").length === 1);
+    expect(textOf(postsIn(h, "DADMIN7")[0])).toContain("*nps-again.csv* looks like *nps*");
+  });
+
+  it("an Excel workbook is refused with how to export CSV; an image is left alone", async () => {
+    const workbook = readFileSync(new URL("../fixtures/csv/orders-workbook.xlsx", import.meta.url));
+    const file = h.slack.addFile({ name: "orders.xlsx", content: workbook, user: ADMIN, channel: "DADMIN8" });
+    await h.send({ json: fileShare(ADMIN, "DADMIN8", file) });
+    await h.slack.waitFor(() => postsIn(h, "DADMIN8").length === 1);
+    expect(String(postsIn(h, "DADMIN8")[0]?.args.text)).toContain("orders.xlsx: this is an Excel workbook (.xlsx)");
+    expect(String(postsIn(h, "DADMIN8")[0]?.args.text)).toContain("export it as CSV");
+    const image = h.slack.addFile({
+      name: "chart.png",
+      content: Buffer.from([0x89, 0x50, 0x4e, 0x47]),
+      user: ADMIN,
+      channel: "DADMIN9",
+    });
+    await h.send({ json: fileShare(ADMIN, "DADMIN9", image) });
+    await h.bot.idle();
+    expect(postsIn(h, "DADMIN9")).toEqual([]);
+    expect(h.slack.downloads.filter((d) => d.fileId === image.id)).toEqual([]);
+  });
+
+  it("the private download needs the bot token: another token gets Slack's sign-in page, reported as such", async () => {
+    const file = h.slack.addFile({ name: "secret.csv", content: CUSTOMERS, user: ADMIN, channel: "DADMIN10" });
+    const info = {
+      id: file.id,
+      name: file.name,
+      size: file.size,
+      filetype: "csv",
+      url: String(file.url_private_download),
+    };
+    const target = join(h.config.BEACON_DATA_DIR, "token-check.csv");
+    await expect(downloadFile(info, "xoxb-someone-else", target, 1_000_000)).rejects.toThrow(
+      /Slack sent a sign-in page instead of secret\.csv/,
+    );
+    expect(h.slack.downloads.filter((d) => d.fileId === file.id)).toEqual([{ fileId: file.id, authorized: false }]);
+    await expect(downloadFile(info, "xoxb-test-token", target, 1_000_000)).resolves.toMatchObject({
+      bytes: CUSTOMERS.length,
+    });
+    expect(readFileSync(target, "utf8")).toBe(CUSTOMERS);
   });
 });
