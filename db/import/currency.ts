@@ -87,6 +87,14 @@ function scaled(text: string): [bigint, number] {
   return [BigInt(`${i}${f}`), f.length];
 }
 
+/**
+ * The currency stored amounts are in: BEACON_CURRENCY as the CLI passes it; a caller that names none treats its
+ * `currency` option (else CNY) as the business currency, so nothing is converted behind its back.
+ */
+export function baseCurrencyOf(options: { baseCurrency?: string | undefined; currency?: string | undefined }): string {
+  return options.baseCurrency ?? options.currency ?? "CNY";
+}
+
 /** A rate as used: its value and where it came from, for the report. */
 export interface UsedRate {
   rate: string;
@@ -235,7 +243,7 @@ export async function convertForeignOrders(
   filePath: string,
 ): Promise<string[]> {
   const command = `beacon import orders ${filePath}`;
-  const base = options.baseCurrency ?? "CNY";
+  const base = baseCurrencyOf(options);
   const overrides = Object.entries(options.fxRates ?? {});
   const params = [base, overrides.map(([c]) => c), overrides.map(([, r]) => r), options.timezone];
   const { rows } = await client.query<OrderRates>(

@@ -13,6 +13,7 @@ import { FutureDates, idFields, scientificIdProblem } from "./doubtful.ts";
 import type { EntityImporter, ImportSession, Located, RowProblem } from "./entity.ts";
 import { ImportValidationError, MAX_PROBLEMS } from "./errors.ts";
 import { IMPORTERS } from "./importers.ts";
+import { SeenKeys } from "./key-set.ts";
 import {
   type ColumnPlan,
   type DateOrderDecision,
@@ -182,7 +183,7 @@ class ImportRun {
   private readonly future: FutureDates;
   private readonly counts: WriteCounts = { inserted: 0, changed: 0, written: 0 };
   private readonly tallies = new Map<string, number>();
-  private readonly seenKeys = new Map<string, number>();
+  private readonly seenKeys = new SeenKeys();
   private pending: Located<Record<string, unknown>>[] = [];
   /** --skip-invalid: the fields of the pending rows (to write them out if the database refuses them). */
   private pendingFields = new Map<number, readonly string[]>();

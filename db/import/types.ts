@@ -31,7 +31,7 @@ export interface ImportOptions {
   channel?: string;
   /** orders, ad_spend: currency for amounts that name none (default: baseCurrency). */
   currency?: string;
-  /** BEACON_CURRENCY: the currency every stored amount is in; others are converted (default CNY). */
+  /** BEACON_CURRENCY: the currency every stored amount is in; others are converted (default: `currency`, else CNY). */
   baseCurrency?: string;
   /** --fx-rate: units of baseCurrency per 1 unit of each currency, for this run (before fx_rates). */
   fxRates?: Readonly<Record<string, string>>;

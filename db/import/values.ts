@@ -221,6 +221,8 @@ export function zonedToUtc(w: Omit<WrittenDateTime, "hasTime" | "offsetMinutes">
 const formatters = new Map<string, Intl.DateTimeFormat>();
 /** Zone -> quarter-hour index -> offset ms. */
 const offsetCache = new Map<string, Map<number, number>>();
+/** Zone -> UTC day index -> its offset ms, or null when the offset changes that day. */
+const dayOffsetCache = new Map<string, Map<number, number | null>>();
 
 function formatter(timezone: string): Intl.DateTimeFormat {
   let f = formatters.get(timezone);
@@ -247,6 +249,22 @@ function zonedParts(ms: number, timezone: string): { year: number; month: number
 
 /** The zone's offset from UTC at an instant, in ms; cached per quarter hour since zones change only on those. */
 function offsetMs(ms: number, timezone: string): number {
+  // Most UTC days have one offset all day (checked at both ends): one cache entry per day, not per quarter hour,
+  // which matters when a million timestamps spread over years (each quarter hour cost a formatToParts call).
+  const day = Math.floor(ms / 86_400_000);
+  let days = dayOffsetCache.get(timezone);
+  if (!days) {
+    days = new Map();
+    dayOffsetCache.set(timezone, days);
+  }
+  let whole = days.get(day);
+  if (whole === undefined) {
+    const start = exactOffsetMs(day * 86_400_000, timezone);
+    whole = start === exactOffsetMs(day * 86_400_000 + 86_399_999, timezone) ? start : null;
+    if (days.size > 100_000) days.clear();
+    days.set(day, whole);
+  }
+  if (whole !== null) return whole;
   const key = Math.floor(ms / 900_000);
   let zone = offsetCache.get(timezone);
   if (!zone) {
@@ -255,6 +273,14 @@ function offsetMs(ms: number, timezone: string): number {
   }
   const cached = zone.get(key);
   if (cached !== undefined) return cached;
+  const offset = exactOffsetMs(ms, timezone);
+  if (zone.size > 100_000) zone.clear();
+  zone.set(key, offset);
+  return offset;
+}
+
+/** The zone's offset at an instant, from Intl (slow: cached by offsetMs). */
+function exactOffsetMs(ms: number, timezone: string): number {
   const parts: Record<string, number> = {};
   for (const p of formatter(timezone).formatToParts(new Date(ms))) {
     if (p.type !== "literal") parts[p.type] = Number(p.value);
@@ -267,10 +293,7 @@ function offsetMs(ms: number, timezone: string): number {
     parts.minute ?? 0,
     parts.second ?? 0,
   );
-  const offset = asUtc - (ms - (((ms % 1000) + 1000) % 1000));
-  if (zone.size > 100_000) zone.clear();
-  zone.set(key, offset);
-  return offset;
+  return asUtc - (ms - (((ms % 1000) + 1000) % 1000));
 }
 
 function daysInMonth(year: number, month: number): number {

@@ -122,4 +122,26 @@ describe.each(testEngines())("order currencies on $name", (engine) => {
     );
     expect(rows).toEqual([{ amount: "144.20", currency: "CNY", original_amount: "20.00" }]);
   });
+
+  it("converts a platform's reported conversion value from the currency its header names", async () => {
+    await db.pool.query(
+      "INSERT INTO channels (code, name, type, platform) VALUES ('meta_ads', 'Meta Ads', 'social', 'Meta')",
+    );
+    const file = csv(
+      "meta-conversions.csv",
+      "platform,conversion id,order id,conversion time,conversion value (USD)\n" +
+        "Meta,m-1,O2,2026-03-01 23:40,100.00\nMeta,m-2,,2026-03-02 08:00,\n",
+    );
+    const report = await importCsv(db, "platform_conversions", file, opts);
+    expect(report.notes).toContain(
+      "converted reported value of 1 row (2026-03-01) from USD to CNY at 7.19 CNY per USD (fx_rates from 2026-02-27 (test))",
+    );
+    const { rows } = await db.pool.query(
+      "SELECT external_id, reported_value::text AS value FROM platform_conversions ORDER BY external_id",
+    );
+    expect(rows).toEqual([
+      { external_id: "m-1", value: "719.00" },
+      { external_id: "m-2", value: "0.00" },
+    ]);
+  });
 });

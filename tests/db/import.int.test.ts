@@ -214,7 +214,11 @@ describe.each(testEngines())("CSV import on $name", (engine) => {
 
   it("dry run validates and counts against existing rows but writes nothing", async () => {
     const before = await counts(db);
-    const report = await importCsv(db, "orders", fixture("orders.csv"), { ...opts, dryRun: true });
+    const report = await importCsv(db, "orders", fixture("orders.csv"), {
+      ...opts,
+      dryRun: true,
+      fxRates: { USD: "7.2" },
+    });
     expect(report).toMatchObject({ dryRun: true, rows: 5, inserted: 5, updated: 0 });
     expect(await counts(db)).toEqual(before);
     const customersAgain = await importCsv(db, "customers", fixture("customers.csv"), { ...opts, dryRun: true });
@@ -223,7 +227,7 @@ describe.each(testEngines())("CSV import on $name", (engine) => {
   });
 
   it("imports orders: thousands separators, currency marks, percentages, time zones", async () => {
-    const report = await importCsv(db, "orders", fixture("orders.csv"), opts);
+    const report = await importCsv(db, "orders", fixture("orders.csv"), { ...opts, fxRates: { USD: "7.2" } });
     expect(report).toMatchObject({ rows: 5, inserted: 5, updated: 0, ignoredColumns: ["Status"] });
     const { rows } = await db.pool.query(
       `SELECT o.external_id, c.external_id AS customer, to_char(o.ordered_at AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI') AS utc,
@@ -255,10 +259,11 @@ describe.each(testEngines())("CSV import on $name", (engine) => {
         external_id: "O-1003",
         customer: "C001",
         utc: "2026-03-07 01:05",
-        amount: "120.00",
+        // $120.00 and a margin of -12.50 USD, stored in CNY at --fx-rate USD=7.2.
+        amount: "864.00",
         discount: "0.00",
-        margin: "-12.50",
-        currency: "USD",
+        margin: "-90.00",
+        currency: "CNY",
         sales_channel: "app",
       },
       {

@@ -1,11 +1,10 @@
-// ad_spend: daily cost and delivery per campaign, as ad platforms export it; creates unknown campaigns.
-
-import { currencyInHeader, type DefaultCurrency, isCurrencyCode } from "../currency.ts";
+// ad_spend: daily cost, delivery and the platform's claimed conversions per campaign, as ad platforms export it;
+// creates unknown campaigns; amounts in another currency are converted to BEACON_CURRENCY.
+import type { DefaultCurrency } from "../currency.ts";
 import { defineImporter, type ImportSession, type Prepared } from "../entity.ts";
-import { ImportValidationError } from "../errors.ts";
-import { field, type Money, rowSchema } from "../fields.ts";
+import { field, rowSchema } from "../fields.ts";
+import { fileCurrency, inBase, ownUnit, readCurrency } from "../money-cells.ts";
 import type { CampaignRef } from "../references.ts";
-import type { Parsed } from "../values.ts";
 
 const fields = {
   day: field.date({
@@ -110,13 +109,6 @@ const fields = {
     description: "Meta's 'Reporting ends': must equal the day (one row per day; a longer range is refused).",
   }),
 };
-
-function readCurrency(text: string): Parsed<string> {
-  const code = text.toUpperCase() === "RMB" ? "CNY" : text.toUpperCase();
-  return isCurrencyCode(code)
-    ? { ok: true, value: code }
-    : { ok: false, error: "expected a 3-letter currency code (ISO 4217)" };
-}
 
 /** What one import keeps between batches: campaigns it created, and the currency of amounts that name none. */
 interface AdSpendState {
@@ -257,65 +249,6 @@ export const adSpendImporter = defineImporter({
     return undefined;
   },
 });
-
-/**
- * The currency of a money column's cells that name none: --currency, the header's unit, the platform's currency, else
- * BEACON_CURRENCY. A header unit that contradicts --currency refuses the file: one of them is wrong.
- */
-function fileCurrency(session: ImportSession, fieldName: "spend" | "conversion_value"): DefaultCurrency {
-  const header = session.head.of(fieldName);
-  const unit = header === undefined ? null : currencyInHeader(header);
-  const option = session.fx.optionCurrency;
-  if (header !== undefined && unit !== null && option !== undefined && unit !== option) {
-    throw new ImportValidationError(session.file, [
-      {
-        line: session.head.line,
-        column: header,
-        reason: `the header says the amounts are in ${unit} but --currency says ${option}; drop --currency or fix the header`,
-      },
-    ]);
-  }
-  const platform = session.head.platform;
-  return session.fx.defaultCurrency(
-    unit !== null && header !== undefined ? { header, code: unit } : null,
-    platform?.platform,
-    platform?.currency,
-  );
-}
-
-/** The currency a money column's own header names ("Conv. value (USD)"), as a default for its cells. */
-function ownUnit(session: ImportSession, fieldName: string): DefaultCurrency | null {
-  const header = session.head.of(fieldName);
-  const unit = header === undefined ? null : currencyInHeader(header);
-  return unit === null ? null : { code: unit, why: `the header "${header}"` };
-}
-
-type InBase =
-  | { ok: true; value: { amount: string; currency: string; rate: string | null } }
-  | { ok: false; field?: string; error: string; report: boolean };
-
-/** A money cell in the base currency: its currency from the row's column, its own mark, else the file's default. */
-async function inBase(
-  session: ImportSession,
-  fallback: DefaultCurrency,
-  column: string | null,
-  money: Money,
-  day: string,
-  counted = true,
-): Promise<InBase> {
-  if (column !== null && money.currency !== null && column !== money.currency) {
-    return {
-      ok: false,
-      field: "currency",
-      error: `says ${column} but the amount is marked ${money.currency}`,
-      report: true,
-    };
-  }
-  const currency = column ?? money.currency ?? fallback.code;
-  const converted = await session.fx.toBase(money.amount, currency, day, counted);
-  if (!converted.ok) return { ok: false, error: converted.error, report: session.fx.firstMiss(currency) };
-  return { ok: true, value: { ...converted.value, currency } };
-}
 
 /** Says in the report which currency the amounts were in, what they were converted at, and where claims came from. */
 function noteMoney(session: ImportSession, state: AdSpendState): void {

@@ -1,6 +1,9 @@
 // platform_conversions: what each ad platform reports as its conversions (they over-claim; we keep them all).
-import { defineImporter, type Prepared } from "../entity.ts";
+import type { DefaultCurrency } from "../currency.ts";
+import { defineImporter, type ImportSession, type Prepared } from "../entity.ts";
 import { field, rowSchema } from "../fields.ts";
+import { fileCurrency, inBase, readCurrency } from "../money-cells.ts";
+import { parseDate } from "../values.ts";
 import { lookupCustomers } from "./shared.ts";
 
 const fields = {
@@ -52,9 +55,22 @@ const fields = {
   reported_value: field.money({
     required: false,
     aliases: ["conversion value", "value", "revenue", "conv. value", "转化价值", "转化金额", "金额"],
-    description: "The value the platform reports, >= 0 (blank means 0).",
+    description:
+      "The value the platform reports, >= 0 (blank means 0); in another currency (a currency column, a mark, a header unit such as 'Conversion value (USD)', --currency) it is converted to BEACON_CURRENCY at the rate of the conversion's day.",
+  }),
+  currency: field.custom(
+    "text",
+    readCurrency,
+  )({
+    required: false,
+    aliases: ["currency code", "货币", "币种"],
+    description:
+      "ISO 4217 code of the reported value (else a mark in the cell, the header's unit, --currency, BEACON_CURRENCY).",
   }),
 };
+
+/** The currency of reported values that name none, per import. */
+const valueCurrencies = new WeakMap<ImportSession, DefaultCurrency>();
 
 /** Imports platform-reported conversions; upserts on (platform, external_id). */
 export const platformConversionsImporter = defineImporter({
@@ -87,11 +103,25 @@ export const platformConversionsImporter = defineImporter({
     }),
   async begin(session) {
     if (session.present.has("campaign")) await session.refs.loadCampaigns();
+    valueCurrencies.set(session, fileCurrency(session, "reported_value"));
   },
   async prepare(rows, session) {
     const customers = await lookupCustomers(rows, (r) => r.customer, session);
     const out: Prepared = { records: [], problems: [] };
+    const fallback = valueCurrencies.get(session) ?? { code: session.fx.base, why: "BEACON_CURRENCY" };
     for (const { line, value: row } of rows) {
+      let value = "0";
+      if (row.reported_value !== null) {
+        const day = parseDate(row.converted_at, session.context);
+        const inBaseValue = await inBase(session, fallback, row.currency, row.reported_value, day.ok ? day.value : "");
+        if (!inBaseValue.ok) {
+          if (inBaseValue.report) {
+            out.problems.push({ line, field: inBaseValue.field ?? "reported_value", reason: inBaseValue.error });
+          }
+          continue;
+        }
+        value = inBaseValue.value.amount;
+      }
       const platform = session.refs.platform(row.platform);
       if (!platform.ok) {
         out.problems.push({ line, field: "platform", reason: platform.error });
@@ -115,10 +145,14 @@ export const platformConversionsImporter = defineImporter({
           campaign_id: campaignId,
           click_at: row.click_at,
           converted_at: row.converted_at,
-          reported_value: row.reported_value?.amount ?? "0",
+          reported_value: value,
         },
       });
     }
     return out;
+  },
+  async finish(session) {
+    for (const note of session.fx.notes("reported value")) session.note(note);
+    return undefined;
   },
 });
