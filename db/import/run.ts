@@ -8,7 +8,7 @@ import { refreshOrderAttribution } from "../order-attribution.ts";
 import type { Database } from "../pool.ts";
 import { useDetectedPlatform } from "./ad-platforms.ts";
 import { CsvFormatError, type CsvReader, type CsvRecord } from "./csv-reader.ts";
-import { convertForeignOrders, FxConverter } from "./currency.ts";
+import { baseCurrencyOf, convertForeignOrders, FxConverter } from "./currency.ts";
 import { FutureDates, idFields, scientificIdProblem } from "./doubtful.ts";
 import type { EntityImporter, ImportSession, Located, RowProblem } from "./entity.ts";
 import { ImportValidationError, MAX_PROBLEMS } from "./errors.ts";
@@ -213,14 +213,14 @@ class ImportRun {
       refs: new References(client),
       context,
       dataset: options.dataset ?? basename(filePath, extname(filePath)),
-      currency: options.currency ?? options.baseCurrency ?? "CNY",
+      currency: options.currency ?? baseCurrencyOf(options),
       present: plan.present,
       file: filePath,
       preamble,
       head: { line: plan.headerLine, of: plan.headerOf, platform: plan.platform },
       fx: new FxConverter(
         client,
-        options.baseCurrency ?? "CNY",
+        baseCurrencyOf(options),
         new Map(Object.entries(options.fxRates ?? {})),
         options.currency,
         `beacon import ${importer.entity} ${filePath}`,
