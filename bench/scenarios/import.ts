@@ -69,18 +69,21 @@ async function benchCase(c: Case, dir: string, serverUrl: string | undefined): P
   const seconds: number[] = [];
   const rss: number[] = [];
   let floor = Number.NaN;
-  for (let run = 0; run < c.runs; run++) {
+  for (let run = 0; seconds.length < c.runs && run < c.runs * 2; run++) {
     const target = await freshDatabase(c, dir, serverUrl, run);
     try {
       process.stderr.write(`bench: import ${c.orders.toLocaleString("en-US")} orders on ${c.engine}, run ${run + 1}\n`);
       const timed = await runProcess(["import", "orders", file], target.env);
+      // A run that compiled dist/ first (someone edited a source meanwhile) is not a steady-state sample.
+      if (timed.compiled) continue;
       seconds.push(timed.seconds);
       rss.push(timed.peakRssMiB);
-      if (run === 0) floor = await target.floor();
+      if (Number.isNaN(floor)) floor = await target.floor();
     } finally {
       await target.drop();
     }
   }
+  if (seconds.length === 0) throw new Error(`import on ${c.engine}: every run recompiled (sources kept changing)`);
   const median = percentile(seconds, 50);
   const rssMedian = percentile(rss, 50);
   const size = `${c.orders.toLocaleString("en-US")} order rows (${(bytes / 1e6).toFixed(1)} MB), ${c.customers.toLocaleString("en-US")} customers`;
@@ -211,7 +214,10 @@ async function writeOrdersCsv(path: string, orders: number, customers: number): 
 }
 
 /** Runs `node cli/beacon.js <args>`; wall seconds from spawn to exit and the peak RSS the process reported. */
-function runProcess(args: string[], env: Record<string, string>): Promise<{ seconds: number; peakRssMiB: number }> {
+function runProcess(
+  args: string[],
+  env: Record<string, string>,
+): Promise<{ seconds: number; peakRssMiB: number; compiled: boolean }> {
   return new Promise((resolve, reject) => {
     const started = performance.now();
     const child = spawn(process.execPath, ["--import", REPORT_RSS, join(ROOT, "cli/beacon.js"), ...args], {
@@ -229,7 +235,13 @@ function runProcess(args: string[], env: Record<string, string>): Promise<{ seco
       const match = /BENCH_MAXRSS_KIB (\d+)/.exec(stderr);
       if (code !== 0) reject(new Error(`beacon ${args.join(" ")} exited with ${code}: ${stderr.trim().slice(-500)}`));
       else if (!match) reject(new Error(`no peak RSS reported: ${stderr.slice(-300)}`));
-      else resolve({ seconds: Number(seconds.toFixed(2)), peakRssMiB: Math.round(Number(match[1]) / 1024) });
+      else {
+        resolve({
+          seconds: Number(seconds.toFixed(2)),
+          peakRssMiB: Math.round(Number(match[1]) / 1024),
+          compiled: stderr.includes("compiling"),
+        });
+      }
     });
   });
 }
