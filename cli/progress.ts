@@ -73,7 +73,7 @@ export function progressText(update: ImportProgressUpdate, seconds: number): str
   const rate = seconds > 0 ? update.rows / seconds : 0;
   const fraction = update.totalBytes > 0 ? Math.min(1, update.bytesRead / update.totalBytes) : 0;
   const rows = `${update.rows.toLocaleString("en-US")} rows, ${Math.round(rate).toLocaleString("en-US")} rows/s`;
-  if (update.done) return `${rows}, read in ${seconds.toFixed(1)} s`;
+  if (update.done) return `${rows}, all read in ${seconds.toFixed(1)} s; finishing (derived tables, commit)`;
   const left = fraction > 0 ? (seconds * (1 - fraction)) / fraction : Number.NaN;
   const eta = Number.isFinite(left) ? `about ${formatSeconds(left)} left` : "time left unknown";
   const size = `${(update.totalBytes / 1e6).toFixed(1)} MB`;

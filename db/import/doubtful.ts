@@ -3,8 +3,11 @@
 import type { EntityImporter, RowProblem } from "./entity.ts";
 import { zonedToUtc } from "./values.ts";
 
-/** "1.23457E+11", "1E+15", "4.5e+10": what Excel shows (and saves) for a long number in a General column. */
-const SCIENTIFIC = /^[+-]?\d(?:[.,]\d+)?[eE]\+?\d{1,3}$/;
+/**
+ * "1.23457E+11", "1E+15", "4,5E+10": what Excel shows (and saves) for a long number in a General column. The "+" is
+ * required: Excel always writes it, and ids such as "2E45" (hexadecimal, product codes) are real.
+ */
+const SCIENTIFIC = /^\d(?:[.,]\d+)?[eE]\+\d{1,3}$/;
 const ID_TYPES = new Set(["id", "customer", "campaign"]);
 
 /** The reason an id cell was refused, or null when it is not in scientific notation. */
