@@ -9,6 +9,9 @@ import { pipeline } from "node:stream/promises";
 import type { webApi } from "@slack/bolt";
 import { escapeControl } from "../render/escape.ts";
 
+/** The longest a download may take (50 MB at 200 KB/s). */
+const DOWNLOAD_TIMEOUT_MS = 5 * 60_000;
+
 /** What Beacon needs to know about a Slack file before downloading it. */
 export interface SlackFileInfo {
   id: string;
@@ -60,7 +63,17 @@ export async function downloadFile(
   maxBytes: number,
 ): Promise<{ bytes: number; sha256: string }> {
   if (!info.url) throw new UploadRefusal(`Slack gave no download address for ${escapeControl(info.name)}.`);
-  const response = await fetch(info.url, { headers: { Authorization: `Bearer ${token}` } });
+  // One deadline for the request and the body: a stalled download must not hold the upload (or shutdown) forever.
+  const signal = AbortSignal.timeout(DOWNLOAD_TIMEOUT_MS);
+  const failed = (error: unknown) =>
+    new UploadRefusal(
+      (error as Error).name === "TimeoutError"
+        ? `Slack did not deliver ${escapeControl(info.name)} within ${DOWNLOAD_TIMEOUT_MS / 60_000} minutes; share it again.`
+        : `Downloading ${escapeControl(info.name)} from Slack failed (${escapeControl((error as Error).message)}); share it again.`,
+    );
+  const response = await fetch(info.url, { headers: { Authorization: `Bearer ${token}` }, signal }).catch((error) => {
+    throw failed(error);
+  });
   if (!response.ok || !response.body) {
     throw new UploadRefusal(`Downloading ${escapeControl(info.name)} from Slack failed (HTTP ${response.status}).`);
   }
@@ -86,7 +99,7 @@ export async function downloadFile(
     await pipeline(Readable.fromWeb(response.body as never), meter, createWriteStream(path));
   } catch (error) {
     await rm(path, { force: true });
-    throw error;
+    throw error instanceof UploadRefusal ? error : failed(error);
   }
   return { bytes, sha256: hash.digest("hex") };
 }

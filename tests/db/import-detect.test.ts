@@ -26,14 +26,17 @@ const EXPECTED: Record<string, string> = {
   "csv/platform-conversions.csv": "platform_conversions",
   "csv/touchpoints.tsv": "touchpoints",
   "exports/baidu-search.csv": "ad_spend",
+  "exports/fxiaoke-orders.csv": "orders",
   "exports/ga4-conversions-legacy.csv": "web_sessions",
   "exports/ga4-exploration.csv": "web_sessions",
   "exports/ga4-traffic-acquisition.csv": "web_sessions",
   "exports/google-ads-campaigns.csv": "ad_spend",
   "exports/meta-ads.csv": "ad_spend",
   "exports/oceanengine.csv": "ad_spend",
+  "exports/orders-with-customers-zh.csv": "orders",
   "exports/shopify-orders.csv": "orders",
   "exports/tencent-ads.csv": "ad_spend",
+  "exports/youzan-orders.csv": "orders",
 };
 
 describe("entity detection on the fixtures", () => {

@@ -111,7 +111,8 @@ export async function startFakeSlack(botToken = "xoxb-test-token"): Promise<Fake
     res.writeHead(200, {
       "content-type": String(stored.file.mimetype),
       "content-length": stored.content.length,
-      "content-disposition": `attachment; filename="${stored.file.name}"`,
+      // RFC 6266 / 5987: a file name in UTF-8 (中文 names) goes in filename*.
+      "content-disposition": `attachment; filename*=UTF-8''${encodeURIComponent(stored.file.name)}`,
     });
     res.end(stored.content);
   }

@@ -97,7 +97,7 @@ describe.each(testEngines())("CSV upload in Slack on $name", (engine) => {
     const preview = postsIn(h, "DADMIN1")[0];
     const text = textOf(preview);
     expect(text).toContain("*crm-customers.csv* looks like *customers*");
-    expect(text).toContain("3 of 3 required columns (Customer ID, Name, Signup Date)");
+    expect(text).toMatch(/3 of 3 required columns \((?=[^)]*Customer ID)(?=[^)]*Name)(?=[^)]*Signup Date)[^)]*\)/);
     expect(text).toContain("*Rows:* 3");
     expect(text).toContain("*Would add:* 3");
     expect(text).toContain("Favourite Colour"); // the unknown column, listed
@@ -136,7 +136,7 @@ describe.each(testEngines())("CSV upload in Slack on $name", (engine) => {
     expect(updated).toHaveLength(1);
     expect(buttons(updated[0])).toEqual([]);
     expect(textOf(updated[0])).toContain("3 rows, 3 added");
-    expect(uploadsOnDisk()).toEqual([]); // Beacon's copy is gone once imported
+    expect(uploadsOnDisk().filter((f) => f.includes(file.id))).toEqual([]); // Beacon's copy is gone once imported
 
     // A double click (a new trigger id, so not a Slack retry): told, and nothing imported twice.
     await h.send({
@@ -172,7 +172,7 @@ describe.each(testEngines())("CSV upload in Slack on $name", (engine) => {
     await h.send({ json: fileShare(ADMIN, "DADMIN2", file) });
     await h.slack.waitFor(() => postsIn(h, "DADMIN2").length === 1);
     await h.bot.idle();
-    expect(uploadsOnDisk()).toHaveLength(1);
+    expect(uploadsOnDisk().filter((f) => f.includes(file.id))).toHaveLength(1);
     const preview = postsIn(h, "DADMIN2")[0];
     const [, cancel] = buttons(preview);
     const previewTs = String(preview?.response?.ts);
@@ -191,7 +191,7 @@ describe.each(testEngines())("CSV upload in Slack on $name", (engine) => {
     expect(buttons(update)).toEqual([]);
     const stored = await db.pool.query("SELECT count(*)::int AS n FROM customers WHERE external_id LIKE 'CX-%'");
     expect(stored.rows[0].n).toBe(0);
-    expect(uploadsOnDisk()).toEqual([]);
+    expect(uploadsOnDisk().filter((f) => f.includes(file.id))).toEqual([]);
     // Import after Cancel: refused, still nothing stored.
     await h.send({
       form: buttonClick("import_upload_confirm", cancel.value, {
@@ -335,5 +335,35 @@ describe.each(testEngines())("CSV upload in Slack on $name", (engine) => {
       bytes: CUSTOMERS.length,
     });
     expect(readFileSync(target, "utf8")).toBe(CUSTOMERS);
+  });
+
+  it("an order export with its customers inline: the preview counts customers to create, Import creates them", async () => {
+    const content = readFileSync(new URL("../fixtures/exports/orders-with-customers-zh.csv", import.meta.url));
+    const file = h.slack.addFile({ name: "订单导出.csv", content, user: ADMIN, channel: "DADMIN11" });
+    await h.send({ json: fileShare(ADMIN, "DADMIN11", file) });
+    await h.slack.waitFor(() => postsIn(h, "DADMIN11").length === 1);
+    await h.bot.idle();
+    const preview = postsIn(h, "DADMIN11")[0];
+    const text = textOf(preview);
+    expect(text).toContain("*订单导出.csv* looks like *orders*");
+    const customers = /\*Customers:\* (\d+) new, (\d+) existing/.exec(text);
+    expect(customers, text).not.toBeNull();
+    const [importButton] = buttons(preview);
+    const before = (await db.pool.query("SELECT count(*)::int AS n FROM customers")).rows[0].n as number;
+    await h.send({
+      form: buttonClick("import_upload_confirm", importButton.value, {
+        user: ADMIN,
+        channel: "DADMIN11",
+        messageTs: String(preview?.response?.ts),
+      }),
+    });
+    await h.slack.waitFor(() => postsIn(h, "DADMIN11").length === 2);
+    await h.bot.idle();
+    const after = (await db.pool.query("SELECT count(*)::int AS n FROM customers")).rows[0].n as number;
+    expect(after - before).toBe(Number(customers?.[1]));
+    expect(Number(customers?.[1])).toBeGreaterThan(0);
+    const stored = await db.pool.query("SELECT count(*)::int AS n FROM orders WHERE external_id LIKE 'SO-%'");
+    expect(stored.rows[0].n).toBeGreaterThan(0);
+    expect(String(postsIn(h, "DADMIN11")[1]?.args.text)).toContain(`customers: ${customers?.[1]} created`);
   });
 });
