@@ -1,3 +1,4 @@
+import { isSupportedCountry } from "libphonenumber-js/max";
 import { z } from "zod";
 
 /** The roles (tools/tool.ts ROLES; config.ts imports nothing of Beacon's) a BEACON_IMPORT_ROLES list may name. */
@@ -36,6 +37,14 @@ export const ConfigSchema = z.object({
     .string()
     .regex(/^[A-Z]{3}$/, { error: "expected an ISO 4217 code such as CNY" })
     .default("CNY"),
+  // Phone numbers written without "+" in imports are read as this country's numbers.
+  BEACON_DEFAULT_PHONE_REGION: z
+    .string()
+    .default("CN")
+    .transform((code) => code.trim().toUpperCase())
+    .refine((code) => isSupportedCountry(code), {
+      error: "expected a two-letter ISO 3166 country code such as CN, US, GB or DE",
+    }),
   BEACON_FISCAL_YEAR_START_MONTH: z.coerce.number().int().min(1).max(12).default(1),
   BEACON_DEFAULT_ROLE: z.enum(["marketer", "manager", "support", "admin"]).default("marketer"),
   BEACON_AUTO_DEMO: boolFlag,

@@ -26,6 +26,10 @@ const COMMANDS: Record<string, { load: () => Promise<Run>; summary: string }> = 
     load: () => import("./commands/import.ts").then((m) => m.importCommand),
     summary: "import a CSV export",
   },
+  channels: {
+    load: () => import("./commands/channels.ts").then((m) => m.channelsCommand),
+    summary: "list | add | alias | rename the channel catalogue (aliases map lead sources to channels)",
+  },
   fx: {
     load: () => import("./commands/fx.ts").then((m) => m.fxCommand),
     summary: "import | list exchange rates into BEACON_CURRENCY (used by imports)",

@@ -347,6 +347,7 @@ function importOptions(deps: BotDeps, dryRun: boolean): ImportOptions {
     dryRun,
     timezone: deps.config.BEACON_TIMEZONE,
     baseCurrency: deps.config.BEACON_CURRENCY,
+    phoneRegion: deps.config.BEACON_DEFAULT_PHONE_REGION,
     // Stops the dry run (rolled back) as soon as the file passes the row limit, rather than reading all of it.
     onProgress: ({ rows }) => {
       if (rows > maxRows) {

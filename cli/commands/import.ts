@@ -71,6 +71,7 @@ export async function importCommand(args: string[]): Promise<number> {
         channel: values.channel,
         currency: values.currency,
         baseCurrency: config.BEACON_CURRENCY,
+        phoneRegion: config.BEACON_DEFAULT_PHONE_REGION,
         fxRates: fxRatesOption(values["fx-rate"], config.BEACON_CURRENCY),
         skipInvalid: values["skip-invalid"] === true,
         onProgress: importProgress(`beacon import ${entity}`),

@@ -162,7 +162,8 @@ export const field = {
   decimal: define<string>("decimal", nonNegativeDecimal),
   count: define<number>("integer", integer(0, Number.MAX_SAFE_INTEGER)),
   integer: (min: number, max: number) => define<number>("integer", integer(min, max)),
-  phone: define<string>("phone", (value) => normalisePhone(value)),
+  /** Digits with country code; numbers without "+" read in the context's phoneRegion (BEACON_DEFAULT_PHONE_REGION). */
+  phone: define<string>("phone", (value, context) => normalisePhone(value, context.phoneRegion)),
   email: define<string>("email", (value) =>
     EMAIL.test(value) && value.length <= 320 ? ok(value) : fail("not an email address"),
   ),

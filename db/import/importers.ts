@@ -1,6 +1,7 @@
 // The importer of each entity.
 
 import { adSpendImporter } from "./entities/ad-spend.ts";
+import { channelsImporter } from "./entities/channels.ts";
 import { customersImporter } from "./entities/customers.ts";
 import { journeysImporter } from "./entities/journeys.ts";
 import { npsImporter } from "./entities/nps.ts";
@@ -13,6 +14,7 @@ import type { ImportEntity } from "./types.ts";
 
 /** Entity name -> importer. */
 export const IMPORTERS = {
+  channels: channelsImporter,
   customers: customersImporter,
   orders: ordersImporter,
   touchpoints: touchpointsImporter,

@@ -1,5 +1,5 @@
-// Resolves what rows refer to: channels (code, name or platform), customers (external id), campaigns
-// (external id or name). Channels and campaigns are small catalogues held in memory; customers are looked
+// Resolves what rows refer to: channels (code, name, platform, or an alias from channel_aliases), customers (external
+// id), campaigns (external id or name). Channels and campaigns are small catalogues held in memory; customers are looked
 // up per batch so a million-customer table is never loaded.
 import type { Queryable } from "../pool.ts";
 import { normaliseKey } from "./columns.ts";
@@ -29,6 +29,8 @@ export class References {
   private readonly byCode = new Map<string, ChannelRef>();
   private readonly byName = new Map<string, ChannelRef[]>();
   private readonly byPlatform = new Map<string, ChannelRef[]>();
+  /** channel_aliases: normalised alias -> channel (the user's mapping of other spellings). */
+  private readonly byAlias = new Map<string, ChannelRef>();
   private campaignsLoaded = false;
   private readonly campaignsById = new Map<string, CampaignRef>();
   private readonly campaignsByName = new Map<string, CampaignRef[]>();
@@ -39,33 +41,51 @@ export class References {
   async loadChannels(): Promise<number> {
     const { rows } = await this.db.query<ChannelRef>("SELECT id, code, name, platform FROM channels ORDER BY code");
     this.channelList = rows;
+    for (const map of [this.byCode, this.byName, this.byPlatform, this.byAlias]) map.clear(); // safe to call again
     for (const channel of rows) {
       this.byCode.set(normaliseKey(channel.code), channel);
       push(this.byName, normaliseKey(channel.name), channel);
       push(this.byPlatform, normaliseKey(channel.platform), channel);
     }
+    const byId = new Map(rows.map((c) => [c.id, c]));
+    const aliases = await this.db.query<{ alias: string; channel_id: number }>(
+      "SELECT alias, channel_id FROM channel_aliases",
+    );
+    for (const { alias, channel_id } of aliases.rows) {
+      const channel = byId.get(channel_id);
+      if (channel) this.byAlias.set(alias, channel);
+    }
     return rows.length;
   }
 
-  /** The channel a text names: its code, else its name, else its platform when only one channel has it. */
+  /**
+   * The channel a text names: its code, else its name, else its platform when only one channel has it, else an alias
+   * (beacon channels alias). An alias also settles a name or platform several channels share.
+   */
   channel(text: string): Parsed<ChannelRef> {
     const key = normaliseKey(text);
     const byCode = this.byCode.get(key);
     if (byCode) return { ok: true, value: byCode };
+    let shared: string | undefined;
     for (const [map, what] of [
       [this.byName, "name"],
       [this.byPlatform, "platform"],
     ] as const) {
       const hits = map.get(key) ?? [];
       if (hits.length === 1 && hits[0]) return { ok: true, value: hits[0] };
-      if (hits.length > 1) {
-        return {
-          ok: false,
-          error: `"${text}" is the ${what} of several channels (${hits.map((c) => c.code).join(", ")}); use the channel code`,
-        };
+      if (hits.length > 1 && shared === undefined) {
+        shared = `"${text}" is the ${what} of several channels (${hits.map((c) => c.code).join(", ")}); use the channel code`;
       }
     }
+    const byAlias = this.byAlias.get(key);
+    if (byAlias) return { ok: true, value: byAlias };
+    if (shared !== undefined) return { ok: false, error: shared };
     return { ok: false, error: `unknown channel "${text}"; known channel codes: ${this.knownCodes()}` };
+  }
+
+  /** Whether the catalogue has no channel at all (after loadChannels). */
+  get noChannels(): boolean {
+    return this.channelList.length === 0;
   }
 
   /** The platform a text names (a platform, or a channel code/name standing for its platform), as the catalogue spells it. */

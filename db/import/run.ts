@@ -2,6 +2,7 @@
 // while the file is still clean, keep validating (without writing) after the first problem, then commit or roll back.
 // With --skip-invalid, rows with problems are left out (listed in a rejects CSV) and the rest is committed.
 import { basename, extname } from "node:path";
+import { isSupportedCountry } from "libphonenumber-js/max";
 import type pg from "pg";
 import { AppError } from "../../errors.ts";
 import { refreshOrderAttribution } from "../order-attribution.ts";
@@ -27,7 +28,7 @@ import { References } from "./references.ts";
 import { type RejectedRow, RejectsWriter, rejectsPath } from "./rejects.ts";
 import type { ImportEntity, ImportOptions, ImportProblem, ImportReport } from "./types.ts";
 import { columnsToWrite, type DbRecord, upsertRecords, type WriteCounts } from "./upsert.ts";
-import type { ValueContext } from "./values.ts";
+import { DEFAULT_PHONE_REGION, type ValueContext } from "./values.ts";
 
 /** Rows per INSERT: large enough to amortise round trips, small enough to keep memory flat. */
 const BATCH_ROWS = 5000;
@@ -35,8 +36,8 @@ const BATCH_ROWS = 5000;
 const PROGRESS_EVERY = 1000;
 const TOTAL_ROW = /^(?:total|totals|grand total|合计|总计|汇总)(?:$|[\s:：(（-])/i;
 const CHANNELS_EMPTY =
-  "the channels table is empty: channels are the catalogue and are not imported from CSV; " +
-  "create them first (beacon demo, or INSERT INTO channels ...)";
+  "the channels table is empty: add your channels first (beacon channels add <code> --name ... --type ... --platform ..., " +
+  "or beacon import channels <channels.csv>), or load the demo data (beacon demo)";
 
 /**
  * Imports one CSV file all-or-nothing; throws ImportValidationError (nothing written) when any row is invalid.
@@ -63,7 +64,11 @@ export async function importCsv(
     await reader.records.return(undefined); // closes the file
     throw error;
   }
-  const context: ValueContext = { timezone: options.timezone, dateOrder: decision.order };
+  const context: ValueContext = {
+    timezone: options.timezone,
+    dateOrder: decision.order,
+    phoneRegion: options.phoneRegion ?? DEFAULT_PHONE_REGION,
+  };
   const notes: string[] = [...head.notes, ...plan.notes];
   const rejects = options.skipInvalid ? await openRejects(filePath, head.header, notes) : undefined;
   const client = await db.pool.connect();
@@ -125,6 +130,12 @@ function checkOptions(options: ImportOptions): void {
     new Intl.DateTimeFormat("en", { timeZone: options.timezone });
   } catch {
     throw new AppError("invalid_input", `unknown time zone "${options.timezone}" (expected e.g. Asia/Shanghai)`);
+  }
+  if (options.phoneRegion !== undefined && !isSupportedCountry(options.phoneRegion)) {
+    throw new AppError(
+      "invalid_input",
+      `unknown phone region "${options.phoneRegion}" (expected an ISO 3166 country code such as CN, US or GB)`,
+    );
   }
   if (options.currency !== undefined && !/^[A-Z]{3}$/.test(options.currency)) {
     throw new AppError("invalid_input", `currency must be a 3-letter ISO code such as CNY, got "${options.currency}"`);

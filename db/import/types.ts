@@ -1,8 +1,9 @@
 // Public types of the CSV importer (re-exported by index.ts).
 import type { DateOrder } from "./values.ts";
 
-/** The entities `beacon import` accepts, in the order they usually load (customers before their orders). */
+/** The entities `beacon import` accepts, in the order they usually load (channels, then customers before their orders). */
 export const IMPORT_ENTITIES = [
+  "channels",
   "customers",
   "orders",
   "touchpoints",
@@ -33,6 +34,8 @@ export interface ImportOptions {
   currency?: string;
   /** BEACON_CURRENCY: the currency every stored amount is in; others are converted (default: `currency`, else CNY). */
   baseCurrency?: string;
+  /** BEACON_DEFAULT_PHONE_REGION: ISO 3166 region of phone numbers written without "+" (default CN). */
+  phoneRegion?: string;
   /** --fx-rate: units of baseCurrency per 1 unit of each currency, for this run (before fx_rates). */
   fxRates?: Readonly<Record<string, string>>;
   /**

@@ -1,5 +1,6 @@
 // Pure parsers for the values found in real CSV exports: dates in many spellings, numbers with thousands
 // separators and currency marks, phone numbers, yes/no flags. No I/O; every function is unit-tested.
+import { type CountryCode, parsePhoneNumberFromString } from "libphonenumber-js/max";
 
 /** How to read `05/03/2026`: day first (dmy), month first (mdy); ymd means only year-first dates are expected. */
 export type DateOrder = "ymd" | "dmy" | "mdy";
@@ -16,6 +17,8 @@ export interface ValueContext {
   timezone: string;
   /** Order of day-first/month-first numeric dates; undefined when the file did not decide it. */
   dateOrder?: DateOrder | undefined;
+  /** ISO 3166 region phone numbers without "+" are read in (BEACON_DEFAULT_PHONE_REGION; default CN). */
+  phoneRegion?: string | undefined;
 }
 
 /** A calendar date and wall-clock time as written, with the offset when the text had one. */
@@ -469,29 +472,40 @@ export function compareDecimal(a: string, b: string): number {
   return left === right ? 0 : left < right ? -1 : 1;
 }
 
+/** The region national numbers are read in when BEACON_DEFAULT_PHONE_REGION is not set. */
+export const DEFAULT_PHONE_REGION = "CN";
+
 /**
- * Phone numbers as digits with the country code: `+86 138 0013 8000`, `0086-138...`, `138-0013-8000` and
- * `13800138000` all give `8613800138000`. Numbers without a country code are read as `defaultCountry`
- * mobiles (11 digits starting with 1) or landlines (trunk 0); anything else must carry its `+code`.
+ * Phone numbers as digits with the country code (libphonenumber-js): `+86 138 0013 8000`, `0086-138...`,
+ * `138-0013-8000` and `13800138000` all give `8613800138000`. A number without "+" (or 00) is read as a national
+ * number of `region` (BEACON_DEFAULT_PHONE_REGION, an ISO 3166 code); a "+" number by its own country code. Refused:
+ * numbers invalid for that country, and national numbers written without the trunk prefix their country's national
+ * format has (`415-555-0100` is not read as the Chinese landline 0415-5550100: it is probably a US number).
  */
-export function normalisePhone(text: string, defaultCountry = "86"): Parsed<string> {
+export function normalisePhone(text: string, region: string = DEFAULT_PHONE_REGION): Parsed<string> {
   const s = text.normalize("NFKC").trim().replace(/\(0\)/g, ""); // "+44 (0)20 ..." writes the trunk prefix that international dialling drops
   if (!/^\+?[\d\s\-.()/]+$/.test(s)) return fail("not a phone number (digits, spaces, -, (, ) and a leading + only)");
-  let digits = s.replace(/\D/g, "");
-  let international = s.startsWith("+");
-  if (!international && digits.startsWith("00")) {
-    digits = digits.slice(2);
-    international = true;
+  const digits = s.replace(/\D/g, "");
+  const international = s.startsWith("+") || digits.startsWith("00");
+  const country = region.toUpperCase() as CountryCode;
+  const parsed = international
+    ? parsePhoneNumberFromString(`+${s.startsWith("+") ? digits : digits.slice(2)}`)
+    : parsePhoneNumberFromString(digits, country);
+  if (!parsed?.isValid()) {
+    return fail(
+      international
+        ? "not a valid phone number for its country code"
+        : `not a valid ${country} phone number (numbers without "+" are read as ${country}, BEACON_DEFAULT_PHONE_REGION); write other countries' numbers as +<country code> ...`,
+    );
   }
-  if (!international) {
-    if (/^1\d{10}$/.test(digits)) digits = `${defaultCountry}${digits}`;
-    else if (/^0[1-9]\d{7,10}$/.test(digits)) digits = `${defaultCountry}${digits.slice(1)}`;
-    else if (!(digits.startsWith(defaultCountry) && digits.length === defaultCountry.length + 11)) {
-      return fail(`cannot tell the country code; write the number as +<country code> ...`);
-    }
+  const national = parsed.formatNational();
+  const nationalDigits = national.replace(/\D/g, "");
+  if (!international && nationalDigits.length > digits.length && nationalDigits.endsWith(digits)) {
+    return fail(
+      `reads as the ${country} number ${national} only with its trunk prefix, which is missing: write ${national}, or +<country code> ... if it is another country's number`,
+    );
   }
-  if (digits.length < 8 || digits.length > 15) return fail("a phone number with country code has 8-15 digits");
-  return ok(digits);
+  return ok(parsed.number.slice(1));
 }
 
 const TRUE_WORDS = new Set(["true", "t", "yes", "y", "1", "on", "是", "同意", "opted in", "optin", "subscribed", "x"]);
