@@ -169,10 +169,10 @@ const KIND_WORDS: Record<KeyKind, string> = { id: "customer id", email: "e-mail"
 const CREATED_ID_PREFIX: Record<Exclude<KeyKind, "id">, string> = { email: "email:", phone: "phone:", name: "name:" };
 /** The SQL expression a key of each kind is compared with (served by indexes of 0001/0002). */
 const MATCH_EXPR: Record<KeyKind, string> = {
-  id: "external_id",
-  email: "lower(email)",
-  phone: "phone",
-  name: "lower(name)",
+  id: "c.external_id",
+  email: "lower(c.email)",
+  phone: "c.phone",
+  name: "lower(c.name)",
 };
 const TEMP_TABLE = "import_inline_customers";
 
@@ -303,12 +303,13 @@ export class InlineCustomers {
     for (const kind of new Set(pending.map((p) => p.kind))) {
       const keys = pending.filter((p) => p.kind === kind).map((p) => p.key);
       const prefix = kind === "id" ? "" : CREATED_ID_PREFIX[kind];
+      // A join on the unnested keys (not "= ANY"), so each key is one index probe whatever the table's size.
+      const byKey = `SELECT k.key, c.id FROM unnest($1::text[]) AS k(key) JOIN customers c ON ${MATCH_EXPR[kind]} = k.key`;
+      const byCreatedId = `SELECT substr(c.external_id, ${prefix.length + 1}) AS key, c.id
+         FROM unnest($2::text[]) AS k(external_id) JOIN customers c ON c.external_id = k.external_id`;
       const { rows } = await session.client.query<{ key: string; id: string }>(
-        `SELECT ${MATCH_EXPR[kind]} AS key, id FROM customers WHERE ${MATCH_EXPR[kind]} = ANY($1::text[])
-         UNION
-         SELECT substr(external_id, $3::int + 1), id FROM customers WHERE $3::int > 0 AND external_id = ANY($2::text[])
-         ORDER BY id`,
-        [keys, prefix ? keys.map((k) => prefix + k) : [], prefix.length],
+        prefix ? `${byKey} UNION ${byCreatedId} ORDER BY id` : `${byKey} ORDER BY id`,
+        prefix ? [keys, keys.map((k) => prefix + k)] : [keys],
       );
       for (const r of rows) {
         const k = keyString({ kind, key: r.key });
@@ -341,26 +342,20 @@ export class InlineCustomers {
     const { rows } = await session.client.query<{ kind: KeyKind; n: number }>(
       `WITH input AS (
          SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[],
-                              $8::date[], $9::boolean[], $10::timestamptz[], $11::text[])
-           AS u(id, name, email, phone, country, region, city, signup_date, consent, first_at, kind)
-       ),
-       next AS (
-         SELECT c.id, COALESCE(u.name, c.name) AS name, COALESCE(u.email, c.email) AS email,
-                COALESCE(u.phone, c.phone) AS phone, COALESCE(u.country, c.country) AS country,
-                COALESCE(u.region, c.region) AS region, COALESCE(u.city, c.city) AS city,
-                CASE WHEN u.signup_date IS NOT NULL THEN u.signup_date
-                     WHEN s.created THEN LEAST(c.signup_date, (u.first_at AT TIME ZONE $12::text)::date)
-                     ELSE c.signup_date END AS signup_date,
-                COALESCE(u.consent, c.marketing_consent) AS consent
-         FROM input u JOIN customers c ON c.id = u.id LEFT JOIN ${TEMP_TABLE} s ON s.id = u.id
+                              $8::date[], $9::boolean[], $10::text[])
+           AS u(id, name, email, phone, country, region, city, signup_date, consent, kind)
        ),
        changed AS (
-         UPDATE customers c SET name = n.name, email = n.email, phone = n.phone, country = n.country,
-                region = n.region, city = n.city, signup_date = n.signup_date, marketing_consent = n.consent,
-                updated_at = now()
-         FROM next n
-         WHERE c.id = n.id AND (c.name, c.email, c.phone, c.country, c.region, c.city, c.signup_date, c.marketing_consent)
-               IS DISTINCT FROM (n.name, n.email, n.phone, n.country, n.region, n.city, n.signup_date, n.consent)
+         UPDATE customers c SET name = COALESCE(u.name, c.name), email = COALESCE(u.email, c.email),
+                phone = COALESCE(u.phone, c.phone), country = COALESCE(u.country, c.country),
+                region = COALESCE(u.region, c.region), city = COALESCE(u.city, c.city),
+                signup_date = COALESCE(u.signup_date, c.signup_date),
+                marketing_consent = COALESCE(u.consent, c.marketing_consent), updated_at = now()
+         FROM input u
+         WHERE c.id = u.id AND (c.name, c.email, c.phone, c.country, c.region, c.city, c.signup_date, c.marketing_consent)
+               IS DISTINCT FROM (COALESCE(u.name, c.name), COALESCE(u.email, c.email), COALESCE(u.phone, c.phone),
+                                 COALESCE(u.country, c.country), COALESCE(u.region, c.region), COALESCE(u.city, c.city),
+                                 COALESCE(u.signup_date, c.signup_date), COALESCE(u.consent, c.marketing_consent))
          RETURNING c.id
        ),
        first_match AS (
@@ -378,9 +373,7 @@ export class InlineCustomers {
         col((p) => p.city),
         col((p) => p.signup),
         col((p) => p.consent),
-        col((p) => p.firstAt),
         col((p) => p.kind),
-        session.context.timezone,
       ],
     );
     for (const r of rows) this.existing.set(r.kind, (this.existing.get(r.kind) ?? 0) + r.n);
@@ -426,6 +419,23 @@ export class InlineCustomers {
       if (p.name === null) this.unnamed++;
     });
     return out;
+  }
+
+  /**
+   * Moves each created customer's signup date to its earliest row of the file (`table`.`timeColumn`), once at the
+   * end: a batch only knows its own rows, and exports are often newest first. Every row of a created customer is
+   * from this file, so one aggregate over the table finds it.
+   */
+  async settleSignupDates(session: ImportSession, table: string, timeColumn: string): Promise<void> {
+    if (!this.tableReady) return;
+    await session.client.query(
+      `UPDATE customers c SET signup_date = f.first_day, updated_at = now()
+       FROM (SELECT x.customer_id, min((x.${timeColumn} AT TIME ZONE $1::text)::date) AS first_day
+             FROM ${TEMP_TABLE} s JOIN ${table} x ON x.customer_id = s.id
+             WHERE s.created GROUP BY x.customer_id) f
+       WHERE c.id = f.customer_id AND c.signup_date > f.first_day`,
+      [session.context.timezone],
+    );
   }
 
   /** Puts the counts on the session (for the report) and states the rule in the notes. */

@@ -120,7 +120,9 @@ export const npsImporter = defineImporter({
     return out;
   },
   async finish(session) {
-    InlineCustomers.of(session).report(session);
+    const customers = InlineCustomers.of(session);
+    await customers.settleSignupDates(session, "nps_responses", "responded_at");
+    customers.report(session);
     return undefined;
   },
 });

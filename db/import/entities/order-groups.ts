@@ -122,6 +122,7 @@ export async function finishOrders(session: ImportSession): Promise<undefined> {
       `line-item export: ${state.lines} rows grouped into ${state.orders} orders (each order's total taken once)`,
     );
   }
+  await state.customers.settleSignupDates(session, "orders", "ordered_at");
   state.customers.report(session);
   return undefined;
 }

@@ -135,7 +135,9 @@ export const touchpointsImporter = defineImporter({
     return out;
   },
   async finish(session) {
-    InlineCustomers.of(session).report(session);
+    const customers = InlineCustomers.of(session);
+    await customers.settleSignupDates(session, "touchpoints", "occurred_at");
+    customers.report(session);
     return undefined;
   },
 });
