@@ -1,13 +1,8 @@
 import type { App, BlockButtonAction, types, webApi } from "@slack/bolt";
 import { IMPORT_ACTIONS } from "../render/import-preview.ts";
 import type { BotDeps } from "../slack/deps.ts";
-import {
-  cancelImport,
-  confirmImport,
-  handleSharedFile,
-  mayBeTableFile,
-  type SharedFile,
-} from "../slack/import-flow.ts";
+import { cancelImport, confirmImport } from "../slack/import-decision.ts";
+import { handleSharedFile, mayBeTableFile, type SharedFile } from "../slack/import-flow.ts";
 
 /** What a file_share message event carries that the upload flow reads. */
 export interface FileShareMessage {
