@@ -50,9 +50,15 @@ export async function fxCommand(args: string[]): Promise<number> {
       return 1;
     }
     const dryRun = values["dry-run"] === true;
-    const counts = dryRun
-      ? { inserted: 0, updated: 0 }
-      : await withTransaction(db.pool, (client) => saveFxRates(client, base, read.rates));
+    const counts = await withTransaction(db.pool, async (client) => {
+      const written = await saveFxRates(client, base, read.rates);
+      // A dry run counts what it would insert or update, then rolls back.
+      if (dryRun) throw new DryRunDone(written);
+      return written;
+    }).catch((error: unknown) => {
+      if (error instanceof DryRunDone) return error.counts;
+      throw error;
+    });
     const currencies = [...new Set(read.rates.map((r) => r.currency))].sort();
     printJson({
       file: path,
@@ -65,6 +71,13 @@ export async function fxCommand(args: string[]): Promise<number> {
     });
     return 0;
   });
+}
+
+/** Ends a dry run's transaction (rolled back) with the counts it reached. */
+class DryRunDone extends Error {
+  constructor(readonly counts: { inserted: number; updated: number }) {
+    super("dry run");
+  }
 }
 
 function toJson(r: { currency: string; validFrom: string; rate: string; source: string }) {

@@ -58,6 +58,8 @@ describe("beacon fx and beacon import --fx-rate", () => {
   });
 
   it("imports a rates file, lists it, updates on re-import, and then imports use the table", () => {
+    const dry = beacon(["fx", "import", RATES, "--dry-run"]);
+    expect(JSON.parse(dry.stdout)).toMatchObject({ rates: 4, inserted: 4, updated: 0, dryRun: true });
     const first = beacon(["fx", "import", RATES]);
     expect(first.status, first.stderr).toBe(0);
     expect(JSON.parse(first.stdout)).toEqual({
