@@ -96,6 +96,12 @@ describe.each(testEngines())("customers inside order, touch and NPS files on $na
   });
 
   it("imports a 纷享销客 销售订单 export: accounts matched by name, the others created", async () => {
+    // A dry run counts the customers it would create and update, and leaves none behind.
+    const before = await counts(db);
+    const dry = await importCsv(db, "orders", exportFile("fxiaoke-orders.csv"), { ...opts, dryRun: true });
+    expect(dry).toMatchObject({ dryRun: true, inserted: 5 });
+    expect(dry.customers).toMatchObject({ created: 3, updated: 1 });
+    expect(await counts(db)).toEqual(before);
     const report = await importCsv(db, "orders", exportFile("fxiaoke-orders.csv"), opts);
     expect(report).toMatchObject({ rows: 5, inserted: 5 });
     expect(report.customers).toEqual({
