@@ -10,7 +10,14 @@ import { decidedBlocks, problemBlocks, refusalBlocks, resultText } from "../rend
 import { type BotDeps, friendlyError } from "./deps.ts";
 import { importOptions, importPermission, post, type Rendered } from "./import-common.ts";
 import { UploadRefusal } from "./import-download.ts";
-import { claimDecision, findUpload, finish, PREVIEW_HOURS, type UploadRow } from "./import-uploads.queries.ts";
+import {
+  claimDecision,
+  findUpload,
+  finish,
+  PREVIEW_HOURS,
+  STALE_IMPORT_MINUTES,
+  type UploadRow,
+} from "./import-uploads.queries.ts";
 
 /** Import clicked: the same import without dry run, once, by the uploader; the preview becomes the outcome. */
 export async function confirmImport(
@@ -118,7 +125,7 @@ function stateText(upload: UploadRow | null): string {
   const by = upload.decided_by ? ` by <@${upload.decided_by}>` : "";
   switch (upload.status) {
     case "importing":
-      return `This file is being imported${by} (started ${upload.updated_at}); the result follows in the thread.`;
+      return `This file is being imported${by} (started ${upload.updated_at}); the result follows in the thread. If nothing comes (Beacon restarted), click Import again ${STALE_IMPORT_MINUTES} minutes after the start.`;
     case "imported":
       return `This file was already imported${by} at ${upload.updated_at}; nothing was imported twice.`;
     case "cancelled":

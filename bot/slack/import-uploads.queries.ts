@@ -32,6 +32,8 @@ export interface UploadRow {
 
 /** A preview not decided within this long expires (its file is deleted): upload again. */
 export const PREVIEW_HOURS = 24;
+/** An upload 'importing' for longer than this was interrupted (Beacon stopped); Import may be clicked again. */
+export const STALE_IMPORT_MINUTES = 30;
 /** `/beacon import` waits this long for the file. */
 const AWAITING_MINUTES = 60;
 
@@ -115,8 +117,8 @@ export async function finish(
 }
 
 /**
- * Moves a previewed upload to `to` ('importing' or 'cancelled') if, and only if, it is still previewed and not
- * expired; null when another click (or a retry) got there first, or the preview expired.
+ * Moves a previewed upload to `to` ('importing' or 'cancelled') if, and only if, it is still previewed (or its
+ * import was interrupted) and not expired; null when another click (or a retry) got there first, or it expired.
  */
 export async function claimDecision(
   db: Queryable,
@@ -126,7 +128,10 @@ export async function claimDecision(
 ): Promise<UploadRow | null> {
   const { rows } = await db.query<UploadRow>(
     `UPDATE import_uploads SET status = $2, decided_by = $3, updated_at = now()
-      WHERE id = $1 AND status = 'previewed' AND created_at > now() - make_interval(hours => ${PREVIEW_HOURS})
+      WHERE id = $1 AND created_at > now() - make_interval(hours => ${PREVIEW_HOURS})
+        AND (status = 'previewed'
+             -- An import never takes this long: Beacon stopped during it (its transaction rolled back), so it may run again.
+             OR (status = 'importing' AND updated_at < now() - make_interval(mins => ${STALE_IMPORT_MINUTES})))
       RETURNING ${COLUMNS}`,
     [id, to, user],
   );

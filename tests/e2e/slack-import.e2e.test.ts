@@ -366,4 +366,45 @@ describe.each(testEngines())("CSV upload in Slack on $name", (engine) => {
     expect(stored.rows[0].n).toBeGreaterThan(0);
     expect(String(postsIn(h, "DADMIN11")[1]?.args.text)).toContain(`customers: ${customers?.[1]} created`);
   });
+
+  it("an import interrupted by a stop: a click meanwhile is told it is running; after 30 minutes Import runs again", async () => {
+    const content = CUSTOMERS.replace(/UP-000/g, "RS-000");
+    const file = h.slack.addFile({ name: "restart.csv", content, user: ADMIN, channel: "DADMIN12" });
+    await h.send({ json: fileShare(ADMIN, "DADMIN12", file) });
+    await h.slack.waitFor(() => postsIn(h, "DADMIN12").length === 1);
+    await h.bot.idle();
+    const preview = postsIn(h, "DADMIN12")[0];
+    const [importButton] = buttons(preview);
+    const click = () =>
+      h.send({
+        form: buttonClick("import_upload_confirm", importButton.value, {
+          user: ADMIN,
+          channel: "DADMIN12",
+          messageTs: String(preview?.response?.ts),
+        }),
+      });
+    // As if Beacon had claimed the import and stopped before finishing it.
+    await db.pool.query("UPDATE import_uploads SET status = 'importing', updated_at = now() WHERE id = $1", [
+      importButton.value,
+    ]);
+    await click();
+    await h.slack.waitFor(() =>
+      h.slack
+        .callsOf("chat.postEphemeral")
+        .some((c) => c.args.channel === "DADMIN12" && String(c.args.text).includes("is being imported")),
+    );
+    await h.bot.idle();
+    expect(
+      (await db.pool.query("SELECT count(*)::int AS n FROM customers WHERE external_id LIKE 'RS-%'")).rows[0].n,
+    ).toBe(0);
+    await db.pool.query("UPDATE import_uploads SET updated_at = now() - interval '31 minutes' WHERE id = $1", [
+      importButton.value,
+    ]);
+    await click();
+    await h.slack.waitFor(() => postsIn(h, "DADMIN12").length === 2);
+    await h.bot.idle();
+    expect(
+      (await db.pool.query("SELECT count(*)::int AS n FROM customers WHERE external_id LIKE 'RS-%'")).rows[0].n,
+    ).toBe(3);
+  });
 });
