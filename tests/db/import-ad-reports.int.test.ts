@@ -155,7 +155,7 @@ describe.each(testEngines())("ad platform reports on $name", (engine) => {
         "converted spend and claimed value of 4 rows (2026-03-01..2026-03-02) from USD to CNY at 7.2 CNY per USD (--fx-rate)",
       ]),
     );
-    expect(report.ignoredColumns).toEqual(["Campaign delivery", "Result indicator", "Reach", "Cost per result"]);
+    expect(report.ignoredColumns).toEqual(["Campaign delivery", "Reach", "Cost per result"]);
     expect(await totals(db, "meta_ads")).toEqual({
       rows: 4,
       // (84.30 + 79.50 + 31.50 + 28.75) x 7.2 = 224.05 x 7.2
@@ -298,6 +298,25 @@ describe.each(testEngines())("ad platform reports on $name", (engine) => {
       dryRun: true,
     });
     expect(dry).toMatchObject({ rows: 4, inserted: 4, dryRun: true });
+  });
+
+  it("stores no claim for Meta Results whose Result indicator is not a conversion", async () => {
+    const file = join(tmp, "meta-link-clicks.csv");
+    const text = readFileSync(exportFile("meta-ads.csv"), "utf8").split("\n");
+    // The traffic campaign's results on 1 March are link clicks, not purchases.
+    text[3] = text[3]?.replace("actions:offsite_conversion.fb_pixel_purchase", "actions:link_click") ?? "";
+    writeFileSync(file, text.join("\n"));
+    const report = await importCsv(db, "ad_spend", file, { ...opts, fxRates: { USD: "7.2" } });
+    expect(report.notes).toContain(
+      "results that are not conversions (Result indicator), stored without a claim: 1 row",
+    );
+    const rows = await spendRows(db, "meta_ads");
+    expect(rows.map((r) => [r.campaign, r.day, r.claimed_conversions])).toEqual([
+      ["Retargeting - Cart", "2026-03-01", null],
+      ["Retargeting - Cart", "2026-03-02", "0"],
+      ["Spring Sale - Advantage+", "2026-03-01", "7"],
+      ["Spring Sale - Advantage+", "2026-03-02", "5"],
+    ]);
   });
 
   it("refuses a Meta row that covers more than one day", async () => {

@@ -1,5 +1,7 @@
 // ad_spend: daily cost, delivery and the platform's claimed conversions per campaign, as ad platforms export it;
 // creates unknown campaigns; amounts in another currency are converted to BEACON_CURRENCY.
+
+import { normaliseKey } from "../columns.ts";
 import type { DefaultCurrency } from "../currency.ts";
 import { defineImporter, type ImportSession, type Prepared } from "../entity.ts";
 import { field, rowSchema } from "../fields.ts";
@@ -102,6 +104,12 @@ const fields = {
     aliases: ["currency code", "货币", "币种"],
     description:
       "ISO 4217 code of the row's amounts; else a mark in the cell ($, ¥), the header's unit ('Amount spent (USD)', '花费(元)'), --currency, the platform's currency, BEACON_CURRENCY. Other currencies are converted (fx_rates or --fx-rate).",
+  }),
+  result_indicator: field.text({
+    required: false,
+    aliases: ["result type"],
+    description:
+      "Meta's 'Result indicator': when conversions come from 'Results', rows whose result is not a purchase, lead or other conversion (link clicks, reach ...) store no claim.",
   }),
   day_end: field.date({
     required: false,
@@ -209,7 +217,8 @@ export const adSpendImporter = defineImporter({
       }
       const mine = state.created.get(campaign.id);
       if (mine && row.day < mine.start) mine.start = row.day;
-      if (row.conversions !== null || row.conversion_value !== null) state.claimRows++;
+      const claims = claimOf(session, row.conversions, row.result_indicator);
+      if (claims !== null) state.claimRows++;
       const converted = spend.ok ? spend.value : { amount: row.spend.amount, currency: null, rate: null };
       out.records.push({
         line,
@@ -220,7 +229,7 @@ export const adSpendImporter = defineImporter({
           impressions: row.impressions ?? 0,
           clicks: row.clicks ?? 0,
           // A blank cell in a conversions column is a claim of none; a file without the column writes nothing here.
-          claimed_conversions: row.conversions ?? "0",
+          claimed_conversions: claims,
           claimed_value: value?.ok ? value.value.amount : "0",
           original_currency: converted.rate === null ? null : converted.currency,
           original_spend: converted.rate === null ? null : row.spend.amount,
@@ -249,6 +258,24 @@ export const adSpendImporter = defineImporter({
     return undefined;
   },
 });
+
+/** Meta "Results" that count something other than conversions (its Result indicator says what). */
+const NOT_A_CONVERSION = "results that are not conversions (Result indicator), stored without a claim";
+const CONVERSION_RESULT = /purchase|conversion|lead|registration|subscribe|checkout|add_to_cart|app_install|submit/i;
+
+/**
+ * The row's claimed conversions: a blank cell in a conversions column is a claim of none; Meta's "Results" count
+ * whatever each campaign optimises for, so a row whose Result indicator is not a conversion claims nothing (NULL).
+ */
+function claimOf(session: ImportSession, conversions: string | null, indicator: string | null): string | null {
+  if (!session.present.has("conversions")) return null;
+  const fromResults = normaliseKey(session.head.of("conversions") ?? "") === "results";
+  if (fromResults && indicator !== null && !CONVERSION_RESULT.test(indicator)) {
+    session.tally(NOT_A_CONVERSION);
+    return null;
+  }
+  return conversions ?? "0";
+}
 
 /** Says in the report which currency the amounts were in, what they were converted at, and where claims came from. */
 function noteMoney(session: ImportSession, state: AdSpendState): void {
