@@ -86,12 +86,14 @@ const GENERAL = `## Importing CSV exports
   percentage makes sense; \`1,234\` reads as one thousand two hundred thirty-four, \`1.234\` as one point two three
   four. Money is stored exactly (no float rounding).
 - **Phones** become digits with country code: \`+86 138 0013 8000\`, \`138-0013-8000\` and \`13800138000\` all become
-  \`8613800138000\`.
-- **References**: customers by their external id, channels by code, name or platform (the channel catalogue is not
-  imported from CSV), campaigns by external id or name. \`--channel CODE\` names the channel of a one-platform
-  export that has no channel column.
+  \`8613800138000\`. Numbers without \`+\` are read in \`BEACON_DEFAULT_PHONE_REGION\` (CN by default: \`(415) 555-0132\`
+  needs \`US\` or \`+1\`); \`+\` numbers keep their own country; invalid numbers are problems of their line and column.
+- **References**: customers by their external id, channels by code, name, platform or alias (\`beacon channels\`; the
+  catalogue itself imports as \`channels\`), campaigns by external id or name. \`--channel CODE\` names the channel of
+  a one-platform export that has no channel column.
 
-Load customers before the files that reference them (orders, touchpoints, NPS).
+Load channels first on an installation without the demo, and customers before the files that reference them (orders,
+touchpoints, NPS).
 `;
 
 /** The docs/import-formats.md section: the general rules, then one table per entity with an example header. */
