@@ -43,7 +43,9 @@ function decide(detection: EntityDetection, file: string, yes: boolean): string[
   if (yes) {
     const why = runnerUp
       ? `it fits ${runnerUp.entity} as well as ${proposal.entity}`
-      : `${proposal.entity} needs --channel for this file`;
+      : proposal.accepted === "with --channel"
+        ? `${proposal.entity} needs --channel for this file`
+        : `${proposal.entity} would read only ${proposal.columnsUsed} of its ${proposal.columnsTotal} columns`;
     log(`  not imported: --yes accepts only an unambiguous proposal, and ${why}; name the entity:`);
   }
   log(`  run: ${command}${runnerUp ? `   (or: beacon import ${runnerUp.entity} ${file})` : ""}`);

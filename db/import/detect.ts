@@ -32,6 +32,9 @@ export interface EntityCandidate {
   matched: { field: string; header: string; required: boolean }[];
   /** Required fields (or "a or b" groups) the header lacks. */
   missing: string[];
+  /** Columns of the file this entity would read, of the file's named columns. */
+  columnsUsed: number;
+  columnsTotal: number;
   /** The header's line in the file. */
   headerLine: number;
   /** Notes of the column plan (platform named by the header, columns superseded). */
@@ -46,7 +49,10 @@ export interface EntityDetection {
   proposal: EntityCandidate | null;
   /** A second reading close to the proposal (same acceptance, score within CLOSE_SHARE). */
   runnerUp: EntityCandidate | null;
-  /** True when the proposal is accepted as is and no other accepted entity scores as high. */
+  /**
+   * True when the proposal is accepted as is, no other accepted entity scores as high, and it reads at least half
+   * of the file's columns (a CRM deals export also fits customers by its id, name and date, and little else).
+   */
   unambiguous: boolean;
   /** Every entity, best first. */
   candidates: EntityCandidate[];
@@ -87,7 +93,10 @@ export function detectFromRecords(records: readonly CsvRecord[], filePath = "the
     proposal && second && second.accepted === proposal.accepted && second.score >= proposal.score * CLOSE_SHARE
       ? second
       : null;
-  const unambiguous = proposal?.accepted === "yes" && (runnerUp === null || runnerUp.score < proposal.score);
+  const unambiguous =
+    proposal?.accepted === "yes" &&
+    (runnerUp === null || runnerUp.score < proposal.score) &&
+    proposal.columnsUsed * 2 >= proposal.columnsTotal;
   return { proposal, runnerUp, unambiguous, candidates, summary: summarise(proposal, runnerUp, candidates) };
 }
 
@@ -147,6 +156,8 @@ function scoreImporter(importer: EntityImporter, records: readonly CsvRecord[], 
     requiredTotal: slots.length,
     matched: [...required.map((m) => ({ ...m, required: true })), ...optional.map((m) => ({ ...m, required: false }))],
     missing,
+    columnsUsed: match.columns.size,
+    columnsTotal: header.filter((h) => h.trim() !== "").length,
     headerLine: head.line,
     notes: plan.notes,
   };
@@ -185,6 +196,8 @@ function describeCandidate(c: Omit<EntityCandidate, "reason">): string {
   if (optional.length > 0) parts.push(`${optional.length} optional (${optional.join(", ")})`);
   if (c.missing.length > 0) parts.push(`missing ${c.missing.join(", ")}`);
   if (c.accepted === "with --channel") parts.push("needs --channel for its channel");
+  if (c.columnsUsed * 2 < c.columnsTotal)
+    parts.push(`reads only ${c.columnsUsed} of the file's ${c.columnsTotal} columns`);
   const platform = c.notes.find((n) => n.startsWith("platform:"));
   if (platform) parts.push(platform);
   return `${c.entity}: ${parts.join("; ")}`;

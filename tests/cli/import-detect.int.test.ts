@@ -62,6 +62,13 @@ describe("beacon import <file> (entity detection)", () => {
     }
   });
 
+  it("--yes refuses a proposal that would read under half of the file's columns (a deals export as customers)", () => {
+    const result = beacon(["import", "tests/fixtures/exports/zoho-deals.csv", "--yes"]);
+    expect(result.status).toBe(2);
+    expect(result.stdout).toBe("");
+    expect(result.stderr).toMatch(/customers would read only 4 of its 19 columns; name the entity/);
+  });
+
   it("says when no entity fits, and keeps the old errors for a missing file and a misspelt entity", () => {
     const none = beacon(["import", "tests/fixtures/exports/fx-rates.csv"]);
     expect(none.status).toBe(2);

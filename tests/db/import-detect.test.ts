@@ -26,7 +26,6 @@ const EXPECTED: Record<string, string> = {
   "csv/platform-conversions.csv": "platform_conversions",
   "csv/touchpoints.tsv": "touchpoints",
   "exports/baidu-search.csv": "ad_spend",
-  "exports/fxiaoke-orders.csv": "orders",
   "exports/ga4-conversions-legacy.csv": "web_sessions",
   "exports/ga4-exploration.csv": "web_sessions",
   "exports/ga4-traffic-acquisition.csv": "web_sessions",
@@ -34,9 +33,11 @@ const EXPECTED: Record<string, string> = {
   "exports/meta-ads.csv": "ad_spend",
   "exports/oceanengine.csv": "ad_spend",
   "exports/orders-with-customers-zh.csv": "orders",
-  "exports/shopify-orders.csv": "orders",
+  "exports/channels.csv": "channels",
+  "exports/fxiaoke-customers.csv": "customers",
   "exports/tencent-ads.csv": "ad_spend",
   "exports/youzan-orders.csv": "orders",
+  "exports/zoho-contacts.csv": "customers",
 };
 
 describe("entity detection on the fixtures", () => {
@@ -46,6 +47,24 @@ describe("entity detection on the fixtures", () => {
     expect(detection.proposal?.accepted).toBe("yes");
     expect(detection.unambiguous, detection.summary).toBe(true);
     expect(detection.summary).toMatch(new RegExp(`^looks like ${entity} \\(`));
+  });
+
+  // Files the proposal reads only a small part of: proposed, but --yes will not import them without the entity named.
+  // A Zoho deals export fits customers by its record id, contact name and created time, and nothing else.
+  it.each([
+    ["exports/shopify-orders.csv", "orders"],
+    ["exports/fxiaoke-orders.csv", "orders"],
+    ["exports/zoho-deals.csv", "customers"],
+  ])("%s is proposed as %s, not unambiguously: it reads under half of the columns", async (file, entity) => {
+    const detection = await detectEntity(`${FIXTURES}${file}`);
+    const proposal = detection.proposal;
+    expect(proposal?.entity, detection.summary).toBe(entity);
+    expect(proposal?.accepted).toBe("yes");
+    expect(detection.unambiguous).toBe(false);
+    expect((proposal?.columnsUsed ?? 0) * 2).toBeLessThan(proposal?.columnsTotal ?? 0);
+    expect(proposal?.reason).toContain(
+      `reads only ${proposal?.columnsUsed} of the file's ${proposal?.columnsTotal} columns`,
+    );
   });
 
   it("says which columns decided it, and finds the header below a report title", async () => {
