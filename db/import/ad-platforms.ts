@@ -78,6 +78,17 @@ export type PlatformChannel = { ok: true; code: string; created: boolean; note: 
  */
 export async function channelForPlatform(client: pg.PoolClient, platform: AdPlatform): Promise<PlatformChannel> {
   const spellings = [platform.platform, ...platform.platformAliases].map(normaliseKey);
+  // The owner's own mapping wins: `beacon channels alias "Google Ads" google_brand`.
+  const aliased = await client.query<{ code: string; written: string }>(
+    `SELECT DISTINCT c.code, a.written FROM channel_aliases a JOIN channels c ON c.id = a.channel_id
+     WHERE a.alias = ANY($1::text[]) ORDER BY c.code`,
+    [spellings],
+  );
+  const aliasCodes = [...new Set(aliased.rows.map((r) => r.code))];
+  if (aliasCodes.length === 1 && aliased.rows[0]) {
+    const { code, written } = aliased.rows[0];
+    return { ok: true, code, created: false, note: `channel: ${code} (the alias "${written}")` };
+  }
   const { rows } = await client.query<{ code: string; platform: string }>(
     "SELECT code, platform FROM channels ORDER BY code",
   );
@@ -92,7 +103,9 @@ export async function channelForPlatform(client: pg.PoolClient, platform: AdPlat
   if (candidates.length > 1) {
     return {
       ok: false,
-      error: `the catalogue has several ${platform.platform} channels (${candidates.map((c) => c.code).join(", ")}); pass --channel CODE to say which this report is for`,
+      error:
+        `the catalogue has several ${platform.platform} channels (${candidates.map((c) => c.code).join(", ")}); pass --channel CODE ` +
+        `to say which this report is for, or map the platform once: beacon channels alias "${platform.platform}" CODE`,
     };
   }
   const { channel } = platform;

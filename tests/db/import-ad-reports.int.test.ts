@@ -290,8 +290,14 @@ describe.each(testEngines())("ad platform reports on $name", (engine) => {
     expect(error.problems[0]).toMatchObject({
       line: 1,
       reason:
-        "the catalogue has several Baidu channels (baidu_brand, baidu_feed); pass --channel CODE to say which this report is for",
+        'the catalogue has several Baidu channels (baidu_brand, baidu_feed); pass --channel CODE to say which this report is for, or map the platform once: beacon channels alias "Baidu" CODE',
     });
+    // The owner's alias for the platform settles it for every later report.
+    await db.pool.query(
+      "INSERT INTO channel_aliases (alias, written, channel_id) SELECT 'baidu', 'Baidu', id FROM channels WHERE code = 'baidu_brand'",
+    );
+    const aliased = await importCsv(db, "ad_spend", exportFile("baidu-search.csv"), { ...opts, dryRun: true });
+    expect(aliased.notes).toContain('channel: baidu_brand (the alias "Baidu")');
     const dry = await importCsv(db, "ad_spend", exportFile("baidu-search.csv"), {
       ...opts,
       channel: "baidu_feed",
