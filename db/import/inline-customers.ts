@@ -326,7 +326,8 @@ export class InlineCustomers {
     // Which customers this import created or matched: counts distinct customers across batches, and lets a created
     // customer's signup date move earlier when a later batch has an earlier order. Dropped with the transaction.
     await session.client.query(
-      `CREATE TEMP TABLE IF NOT EXISTS ${TEMP_TABLE} (id bigint PRIMARY KEY, created boolean NOT NULL, kind text NOT NULL)
+      `CREATE TEMP TABLE IF NOT EXISTS ${TEMP_TABLE} (id bigint PRIMARY KEY, created boolean NOT NULL, kind text NOT NULL,
+                                                       dated boolean NOT NULL DEFAULT false)
        ON COMMIT DROP`,
     );
     this.tableReady = true;
@@ -358,6 +359,10 @@ export class InlineCustomers {
                                  COALESCE(u.signup_date, c.signup_date), COALESCE(u.consent, c.marketing_consent))
          RETURNING c.id
        ),
+       dated AS (
+         UPDATE ${TEMP_TABLE} s SET dated = true FROM input u
+         WHERE s.id = u.id AND u.signup_date IS NOT NULL AND NOT s.dated
+       ),
        first_match AS (
          INSERT INTO ${TEMP_TABLE} (id, created, kind) SELECT id, false, kind FROM input
          ON CONFLICT (id) DO NOTHING RETURNING kind
@@ -385,16 +390,22 @@ export class InlineCustomers {
     if (unknown.length === 0) return out;
     const externalIds = unknown.map((p) => (p.kind === "id" ? p.key : CREATED_ID_PREFIX[p.kind] + p.key));
     const { rows } = await session.client.query<{ id: string; external_id: string }>(
-      `WITH inserted AS (
+      `WITH input AS (
+         SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[],
+                              $8::date[], $9::boolean[], $10::timestamptz[])
+           AS u(external_id, name, email, phone, country, region, city, signup_date, consent, first_at)
+       ),
+       inserted AS (
          INSERT INTO customers (external_id, name, email, phone, country, region, city, signup_date, marketing_consent)
          SELECT external_id, name, email, phone, country, region, city,
                 COALESCE(signup_date, (first_at AT TIME ZONE $11::text)::date), COALESCE(consent, false)
-         FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::date[],
-                     $9::boolean[], $10::timestamptz[])
-           AS u(external_id, name, email, phone, country, region, city, signup_date, consent, first_at)
+         FROM input
          RETURNING id, external_id
        ),
-       recorded AS (INSERT INTO ${TEMP_TABLE} (id, created, kind) SELECT id, true, '' FROM inserted)
+       recorded AS (
+         INSERT INTO ${TEMP_TABLE} (id, created, kind, dated)
+         SELECT i.id, true, '', u.signup_date IS NOT NULL FROM inserted i JOIN input u USING (external_id)
+       )
        SELECT id, external_id FROM inserted`,
       [
         externalIds,
@@ -422,7 +433,7 @@ export class InlineCustomers {
   }
 
   /**
-   * Moves each created customer's signup date to its earliest row of the file (`table`.`timeColumn`), once at the
+   * Moves each created customer without a signup date in the file to its earliest row of the file (`table`.`timeColumn`), once at the
    * end: a batch only knows its own rows, and exports are often newest first. Every row of a created customer is
    * from this file, so one aggregate over the table finds it.
    */
@@ -432,7 +443,7 @@ export class InlineCustomers {
       `UPDATE customers c SET signup_date = f.first_day, updated_at = now()
        FROM (SELECT x.customer_id, min((x.${timeColumn} AT TIME ZONE $1::text)::date) AS first_day
              FROM ${TEMP_TABLE} s JOIN ${table} x ON x.customer_id = s.id
-             WHERE s.created GROUP BY x.customer_id) f
+             WHERE s.created AND NOT s.dated GROUP BY x.customer_id) f
        WHERE c.id = f.customer_id AND c.signup_date > f.first_day`,
       [session.context.timezone],
     );

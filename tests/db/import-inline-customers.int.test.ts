@@ -137,6 +137,25 @@ describe.each(testEngines())("customers inside order, touch and NPS files on $na
     expect(again.customers).toMatchObject({ created: 0, updated: 4 });
   });
 
+  it("keeps a signup date the file gives; without one, a new customer's is its earliest order", async () => {
+    const file = tempCsv(
+      "orders-signup.csv",
+      [
+        "订单编号,客户编号,客户名称,注册日期,下单时间,订单金额",
+        "SG-1,C-3001,孙悦,2026-03-05,2026-03-06 10:00,10",
+        "SG-2,C-3001,孙悦,,2026-03-01 10:00,20",
+        "SG-3,C-3002,钱程,,2026-03-09 10:00,30",
+        "SG-4,C-3002,钱程,,2026-03-02 23:30,40",
+      ].join("\n"),
+    );
+    const report = await importCsv(db, "orders", file, opts);
+    expect(report.customers).toMatchObject({ created: 2, updated: 0 });
+    expect(await customerRows(db, "C-300%")).toEqual([
+      { external_id: "C-3001", name: "孙悦", phone: null, city: null, signup_date: "2026-03-05" },
+      { external_id: "C-3002", name: "钱程", phone: null, city: null, signup_date: "2026-03-02" },
+    ]);
+  });
+
   it("refuses a name shared by two customers when nothing else tells them apart", async () => {
     await db.pool.query(`INSERT INTO customers (external_id, name, signup_date) VALUES
       ('ACC-1', '宁波海川实业有限公司', '2025-01-01'), ('ACC-2', '宁波海川实业有限公司', '2025-02-01')`);
