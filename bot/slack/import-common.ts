@@ -35,7 +35,7 @@ export function importOptions(deps: BotDeps, dryRun: boolean): ImportOptions {
     onProgress: ({ rows }) => {
       if (rows > maxRows) {
         throw new UploadRefusal(
-          `The file has more than ${maxRows.toLocaleString("en-US")} data rows, the limit for uploads in Slack (BEACON_UPLOAD_MAX_ROWS). Split it, or import it on the server with \`beacon import <entity> <file>\`.`,
+          `The file has more than ${maxRows.toLocaleString("en-US")} data rows, the limit for uploads in Slack (BEACON_UPLOAD_MAX_ROWS). Split it, or import it on the server with \`beacon import &lt;entity&gt; &lt;file&gt;\`.`,
         );
       }
     },

@@ -107,5 +107,5 @@ export async function downloadFile(
 /** "orders.csv is 72.4 MB; uploads in Slack are limited to 50 MB ..." */
 export function tooBig(name: string, bytes: number, maxBytes: number, partial = false): string {
   const mb = (n: number) => `${(n / 1_048_576).toFixed(n < 10 * 1_048_576 ? 1 : 0)} MB`;
-  return `${escapeControl(name)} is ${partial ? "more than " : ""}${mb(bytes)}; files uploaded in Slack may be at most ${mb(maxBytes)} (BEACON_UPLOAD_MAX_MB). Split it, or import it on the server with \`beacon import <entity> <file>\`.`;
+  return `${escapeControl(name)} is ${partial ? "more than " : ""}${mb(bytes)}; files uploaded in Slack may be at most ${mb(maxBytes)} (BEACON_UPLOAD_MAX_MB). Split it, or import it on the server with \`beacon import &lt;entity&gt; &lt;file&gt;\`.`;
 }

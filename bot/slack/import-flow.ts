@@ -179,12 +179,12 @@ async function chooseEntity(upload: UploadRow, path: string): Promise<EntityChoi
   const proposal = detection.proposal;
   if (!proposal) {
     throw new UploadRefusal(
-      `I cannot tell what ${escapeControl(upload.file_name ?? "this file")} holds: ${escapeControl(detection.summary)}. Run \`/beacon import <entity>\` (${IMPORT_ENTITIES.join(", ")}) and attach it again.`,
+      `I cannot tell what ${escapeControl(upload.file_name ?? "this file")} holds: ${escapeControl(detection.summary)}. Run \`/beacon import &lt;entity&gt;\` (${IMPORT_ENTITIES.join(", ")}) and attach it again.`,
     );
   }
   if (proposal.accepted === "with --channel") {
     throw new UploadRefusal(
-      `${escapeControl(upload.file_name ?? "This file")} looks like ${proposal.entity} from one platform, but it has no channel column and its header names no platform. Import it on the server with \`beacon import ${proposal.entity} <file> --channel CODE\`, or add a channel column.`,
+      `${escapeControl(upload.file_name ?? "This file")} looks like ${proposal.entity} from one platform, but it has no channel column and its header names no platform. Import it on the server with \`beacon import ${proposal.entity} &lt;file&gt; --channel CODE\`, or add a channel column.`,
     );
   }
   return { entity: proposal.entity, detection };
