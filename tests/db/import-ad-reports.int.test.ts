@@ -98,6 +98,7 @@ describe.each(testEngines())("ad platform reports on $name", (engine) => {
         "platform: Google Ads (from the header)",
         'created channel google_search ("Google Ads", type search, platform Google Ads): the catalogue had no Google Ads channel',
         'skipped 2 "Total" row(s) of the report',
+        'amounts in the currency of each row\'s "Currency code" (a blank one: CNY, no currency in the file: read as BEACON_CURRENCY; pass --currency if not), stored in CNY (BEACON_CURRENCY)',
         "converted spend and claimed value of 2 rows (2026-03-01) from USD to CNY at 7.19 CNY per USD (fx_rates from 2026-02-27 (PBOC central parity))",
         "converted spend and claimed value of 4 rows (2026-03-02..2026-03-03) from USD to CNY at 7.21 CNY per USD (fx_rates from 2026-03-02 (PBOC central parity))",
       ]),

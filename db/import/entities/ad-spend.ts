@@ -281,11 +281,13 @@ function claimOf(session: ImportSession, conversions: string | null, indicator: 
 function noteMoney(session: ImportSession, state: AdSpendState): void {
   const { spendCurrency } = state;
   const base = session.fx.base;
-  const read = session.present.has("currency") ? "the file's currency column, else " : "";
+  const column = session.present.has("currency") ? session.head.of("currency") : undefined;
   session.note(
-    spendCurrency.code === base
-      ? `amounts in ${base} (${read}${spendCurrency.why}), stored as they are`
-      : `amounts in ${spendCurrency.code} (${read}${spendCurrency.why}), stored in ${base} (BEACON_CURRENCY)`,
+    column !== undefined
+      ? `amounts in the currency of each row's "${column}" (a blank one: ${spendCurrency.code}, ${spendCurrency.why}), stored in ${base} (BEACON_CURRENCY)`
+      : spendCurrency.code === base
+        ? `amounts in ${base} (${spendCurrency.why}), stored as they are`
+        : `amounts in ${spendCurrency.code} (${spendCurrency.why}), stored in ${base} (BEACON_CURRENCY)`,
   );
   for (const note of session.fx.notes("spend and claimed value")) session.note(note);
   if (session.present.has("conversions") || session.present.has("conversion_value")) {
