@@ -167,6 +167,9 @@ describe.each(testEngines())("ad platform reports on $name", (engine) => {
       // (640.20 + 455.00 + 297.00) x 7.2
       value: "10023.84",
     });
+    // Re-importing at the same rate rewrites nothing: the stored values are the same conversion of the same cells.
+    const again = await importCsv(db, "ad_spend", exportFile("meta-ads.csv"), { ...opts, fxRates: { USD: "7.2" } });
+    expect(again).toMatchObject({ inserted: 0, updated: 4, unchanged: 4 });
   });
 
   it("Tencent Ads, Ocean Engine and Baidu: platform from the header, existing channels used or created, CNY kept", async () => {
