@@ -156,8 +156,9 @@ export interface AliasResult {
 }
 
 /**
- * Why `alias` cannot map to the channel `code`, or null: empty once normalised, the code of a channel (codes win),
- * or already an alias of another channel (unless `move`). `fileCodes` are codes an import is about to create.
+ * Why `alias` cannot map to the channel `code`, or null: empty once normalised, the code of a channel (codes win), the
+ * name or platform of one other channel only (imports resolve those before aliases, so the alias would never be
+ * used), or already an alias of another channel (unless `move`). `fileCodes` are codes an import is about to create.
  */
 export async function aliasProblem(
   db: Queryable,
@@ -167,12 +168,21 @@ export async function aliasProblem(
 ): Promise<string | null> {
   const key = normaliseKey(alias);
   if (key === "") return `alias "${alias}" has no letters or digits`;
-  const { rows: codes } = await db.query<{ code: string }>("SELECT code FROM channels");
-  const codeHit = [...codes.map((r) => r.code), ...(options.fileCodes ?? [])].find((c) => normaliseKey(c) === key);
+  const { rows: channels } = await db.query<{ code: string; name: string; platform: string }>(
+    "SELECT code, name, platform FROM channels",
+  );
+  const codeHit = [...channels.map((r) => r.code), ...(options.fileCodes ?? [])].find((c) => normaliseKey(c) === key);
   if (codeHit !== undefined) {
     return codeHit === code
       ? null
       : `"${alias}" is the code of channel ${codeHit}, and a code always names its own channel; choose another alias`;
+  }
+  for (const what of ["name", "platform"] as const) {
+    const named = channels.filter((c) => normaliseKey(c[what]) === key);
+    const [only] = named;
+    if (named.length === 1 && only && only.code !== code) {
+      return `"${alias}" is the ${what} of channel ${only.code}, which imports resolve before aliases; choose another alias, or rename ${only.code}`;
+    }
   }
   const current = await aliasTarget(db, key);
   if (current && current !== code && !options.move) {

@@ -218,6 +218,12 @@ describe.each(testEngines())("CRM exports on $name", (engine) => {
     expect(await db.pool.query("SELECT count(*)::int AS n FROM orders")).toMatchObject({ rows: [{ n: 0 }] });
   });
 
+  it("refuses an alias that imports would never use: another channel's unique platform", async () => {
+    await expect(aliasChannel(db.pool, "baidu", "google_search")).rejects.toThrow(
+      '"baidu" is the platform of channel baidu_search, which imports resolve before aliases; choose another alias, or rename baidu_search',
+    );
+  });
+
   it("refuses a channels file with a bad type, a bad code and an alias of another channel, naming each line", async () => {
     const { writeFileSync, mkdtempSync } = await import("node:fs");
     const dir = mkdtempSync(join((await import("node:os")).tmpdir(), "beacon-channels-"));
