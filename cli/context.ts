@@ -5,7 +5,11 @@ import { type Database, openDatabase } from "../db/pool.ts";
 /** Opens the configured database (server when DATABASE_URL is set, else embedded PGlite) and migrates it. */
 export async function openConfiguredDatabase(config: Config = loadConfig()): Promise<Database> {
   const db = await openDatabase({ url: config.DATABASE_URL, dataDir: config.BEACON_DATA_DIR });
-  const applied = await migrate(db.pool);
+  // A failed migration must still close the database: an open PGlite keeps the process alive forever.
+  const applied = await migrate(db.pool).catch(async (error: unknown) => {
+    await db.close();
+    throw error;
+  });
   if (applied.length > 0) log(`Applied migrations ${applied.join(", ")} to ${db.label}`);
   return db;
 }

@@ -17,8 +17,8 @@ const USAGE = `Usage:
                 [--channel CODE] [--currency CODE] [--fx-rate USD=7.2,...] [--skip-invalid]
       entity: ${IMPORT_ENTITIES.join(", ")}
       Validates every row; writes nothing unless the whole file is valid; re-importing updates in place.
-      --channel: the channel of a one-platform ad_spend export that has no channel column.
-      --channel: optional for ad reports whose header names the platform (Google Ads, Meta, Tencent Ads, Ocean Engine, Baidu).
+      --channel: the channel of a one-platform ad report with no channel column; not needed when its header
+                 names the platform (Google Ads, Meta, Tencent Ads, Ocean Engine, Baidu).
       --currency: currency of amounts the file does not name (default BEACON_CURRENCY); others are converted to it.
       --fx-rate: BEACON_CURRENCY per 1 unit of a currency for this run, e.g. USD=7.2 (else the fx_rates table: beacon fx).
       --skip-invalid: import the valid rows and list the others with their reasons in <file>.rejects.csv.

@@ -63,7 +63,8 @@ export const IMPORT_FORMATS: Record<ImportEntity, EntityFormat> = Object.fromEnt
 
 const GENERAL = `## Importing CSV exports
 
-\`beacon import <entity> <file.csv> [--dry-run] [--date-order dmy|mdy] [--dataset NAME] [--channel CODE] [--currency CODE]\` loads one export.
+\`beacon import <entity> <file.csv> [--dry-run] [--date-order dmy|mdy] [--dataset NAME] [--channel CODE] [--currency CODE] [--fx-rate USD=7.2] [--skip-invalid]\` loads one export
+(or \`beacon import <file.csv>\`, which proposes the entity from the header).
 
 - **All or nothing.** Every row is validated; if any row has a problem, nothing is written and every problem is
   listed as \`line N, column "X": reason\` (line 1 is the header). The whole file is written in one transaction.
@@ -88,7 +89,8 @@ const GENERAL = `## Importing CSV exports
 - **Phones** become digits with country code: \`+86 138 0013 8000\`, \`138-0013-8000\` and \`13800138000\` all become
   \`8613800138000\`. Numbers without \`+\` are read in \`BEACON_DEFAULT_PHONE_REGION\` (CN by default: \`(415) 555-0132\`
   needs \`US\` or \`+1\`); \`+\` numbers keep their own country; invalid numbers are problems of their line and column.
-- **References**: customers by their external id, channels by code, name, platform or alias (\`beacon channels\`; the
+- **References**: customers by their external id (or, in order, touch and NPS files that carry the customer's
+  own columns, by e-mail, phone or name; unknown customers are created: see below), channels by code, name, platform or alias (\`beacon channels\`; the
   catalogue itself imports as \`channels\`), campaigns by external id or name. \`--channel CODE\` names the channel of
   a one-platform export that has no channel column.
 
