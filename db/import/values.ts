@@ -495,17 +495,28 @@ export function normalisePhone(text: string, region: string = DEFAULT_PHONE_REGI
     return fail(
       international
         ? "not a valid phone number for its country code"
-        : `not a valid ${country} phone number (numbers without "+" are read as ${country}, BEACON_DEFAULT_PHONE_REGION); write other countries' numbers as +<country code> ...`,
+        : `not a valid ${country} phone number (numbers without "+" are read as ${country}, BEACON_DEFAULT_PHONE_REGION); write other countries' numbers as +<country code> ...${likelyRegionHint(digits, country)}`,
     );
   }
   const national = parsed.formatNational();
   const nationalDigits = national.replace(/\D/g, "");
   if (!international && nationalDigits.length > digits.length && nationalDigits.endsWith(digits)) {
     return fail(
-      `reads as the ${country} number ${national} only with its trunk prefix, which is missing: write ${national}, or +<country code> ... if it is another country's number`,
+      `reads as the ${country} number ${national} only with its trunk prefix, which is missing: write ${national}, or +<country code> ... if it is another country's number${likelyRegionHint(digits, country)}`,
     );
   }
   return ok(parsed.number.slice(1));
+}
+
+/** Regions whose national numbers are common in exports: a hint names the first one a refused number fits. */
+const HINT_REGIONS: CountryCode[] = ["US", "GB", "DE", "FR", "JP", "KR", "SG", "HK", "TW", "AU", "IN"];
+
+/** "; it is a valid US number: set BEACON_DEFAULT_PHONE_REGION=US ..." when a refused national number fits one. */
+function likelyRegionHint(digits: string, refusedIn: CountryCode): string {
+  const region = HINT_REGIONS.find((r) => r !== refusedIn && parsePhoneNumberFromString(digits, r)?.isValid());
+  return region
+    ? `; it is a valid ${region} number: if the file's numbers are from ${region}, set BEACON_DEFAULT_PHONE_REGION=${region}`
+    : "";
 }
 
 const TRUE_WORDS = new Set(["true", "t", "yes", "y", "1", "on", "是", "同意", "opted in", "optin", "subscribed", "x"]);

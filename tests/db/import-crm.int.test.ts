@@ -203,7 +203,7 @@ describe.each(testEngines())("CRM exports on $name", (engine) => {
       "9 Mobile",
     ]);
     expect(problems[2]?.reason).toBe(
-      'not a valid CN phone number (numbers without "+" are read as CN, BEACON_DEFAULT_PHONE_REGION); write other countries\' numbers as +<country code> ...; got "(303) 555-0171"',
+      'not a valid CN phone number (numbers without "+" are read as CN, BEACON_DEFAULT_PHONE_REGION); write other countries\' numbers as +<country code> ...; it is a valid US number: if the file\'s numbers are from US, set BEACON_DEFAULT_PHONE_REGION=US; got "(303) 555-0171"',
     );
     expect(problems[0]?.reason).toMatch(/^reads as the CN number 0415 555 0132 only with its trunk prefix/);
     expect(await db.pool.query("SELECT count(*)::int AS n FROM customers")).toMatchObject({ rows: before.rows });

@@ -48,6 +48,11 @@ describe("normalisePhone with a default region", () => {
     expect(normalisePhone("(303) 555-0171", "CN")).toEqual({
       ok: false,
       error:
+        "not a valid CN phone number (numbers without \"+\" are read as CN, BEACON_DEFAULT_PHONE_REGION); write other countries' numbers as +<country code> ...; it is a valid US number: if the file's numbers are from US, set BEACON_DEFAULT_PHONE_REGION=US",
+    });
+    expect(normalisePhone("12345", "CN")).toEqual({
+      ok: false,
+      error:
         'not a valid CN phone number (numbers without "+" are read as CN, BEACON_DEFAULT_PHONE_REGION); write other countries\' numbers as +<country code> ...',
     });
     expect(normalisePhone("12800138000", "CN").ok).toBe(false); // 128 is no Chinese mobile prefix
@@ -65,7 +70,8 @@ describe("normalisePhone with a default region", () => {
     expect(parsed).toEqual({
       ok: false,
       error:
-        "reads as the CN number 0415 555 0100 only with its trunk prefix, which is missing: write 0415 555 0100, or +<country code> ... if it is another country's number",
+        "reads as the CN number 0415 555 0100 only with its trunk prefix, which is missing: write 0415 555 0100, or +<country code> ... if it is another country's number" +
+        "; it is a valid US number: if the file's numbers are from US, set BEACON_DEFAULT_PHONE_REGION=US",
     });
     expect(stored("415-555-0100", "US")).toBe("14155550100");
   });
