@@ -22,6 +22,7 @@ const COUNTED_BY_FACTS: [table: string, path: string[]][] = [
 ];
 // Imported entities the demo would delete (journeys go to journey_paths, which the demo keeps).
 const REPLACED_IMPORTS = [
+  "channels",
   "customers",
   "orders",
   "touchpoints",
@@ -53,6 +54,9 @@ export async function inspectDemoReplacement(db: Queryable): Promise<DemoReplace
       foreign.push(`${table}: ${fmt(rows[table] ?? 0)} rows, the last demo wrote ${fmt(written)}`);
     }
   }
+  // The demo writes no aliases: every one was added by a user (beacon channels alias or a channels import).
+  if ((rows.channel_aliases ?? 0) > 0)
+    foreign.push(`channel_aliases: ${fmt(rows.channel_aliases ?? 0)} added by users`);
   foreign.push(...(await importsSince(db, demo.generatedAt)), ...(await ticketWorkSince(db, demo.generatedAt)));
   return { rows, foreign };
 }

@@ -62,6 +62,7 @@ export const DEMO_TABLES = [
   "ad_spend_daily",
   // Not generated, but it references channels: TRUNCATE ... CASCADE would empty it anyway, so say so (demo guard).
   "web_sessions",
+  "channel_aliases",
   "customers",
   "campaigns",
   "channels",

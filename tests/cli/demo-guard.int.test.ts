@@ -4,6 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { inspectDemoReplacement } from "../../cli/commands/demo-guard.ts";
+import { aliasChannel } from "../../db/channels.ts";
 import { generateDemo } from "../../db/demo/index.ts";
 import { importCsv } from "../../db/import/index.ts";
 import { invokeTool } from "../../tools/run-tool.ts";
@@ -88,10 +89,13 @@ describe.each(testEngines())("inspectDemoReplacement ($name)", (engine) => {
         { caller: { userId: "U1", role: "support", canSeePii: true }, timezone: "Asia/Shanghai", currency: "CNY" },
       );
       expect(filed.ok, filed.ok ? "" : filed.error).toBe(true);
+      const channel = await db.pool.query<{ code: string }>("SELECT code FROM channels ORDER BY code LIMIT 1");
+      await aliasChannel(db.pool, "展会", channel.rows[0]?.code ?? "");
       const { foreign, rows } = await inspectDemoReplacement(db.pool);
       expect(rows.customers).toBe(60 + report.inserted);
       expect(foreign).toEqual([
         `customers: ${60 + report.inserted} rows, the last demo wrote 60`,
+        "channel_aliases: 1 added by users",
         expect.stringMatching(/^imported customers from customers\.csv at \d{4}-\d\d-\d\d \d\d:\d\d UTC$/),
         "1 feedback ticket(s) filed by people, not by the demo",
         "1 ticket change(s) made since the last demo",
