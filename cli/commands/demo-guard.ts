@@ -2,6 +2,7 @@
 // dataset_facts['demo'] (row counts, generatedAt); imports are logged in import_log; tickets the demo files carry
 // idempotency keys "demo-ticket-NNN". Anything else in the replaced tables came from somewhere else.
 import { DEMO_TABLES } from "../../db/demo/index.ts";
+import { IMPORT_ENTITIES } from "../../db/import/types.ts";
 import { type Queryable, quoteIdent } from "../../db/pool.ts";
 
 /** Rows the demo would delete, and why some of them look like they did not come from the demo generator. */
@@ -21,16 +22,7 @@ const COUNTED_BY_FACTS: [table: string, path: string[]][] = [
   ["nps_responses", ["nps", "responses"]],
 ];
 // Imported entities the demo would delete (journeys go to journey_paths, which the demo keeps).
-const REPLACED_IMPORTS = [
-  "channels",
-  "customers",
-  "orders",
-  "touchpoints",
-  "ad_spend",
-  "platform_conversions",
-  "web_sessions",
-  "nps",
-];
+const REPLACED_IMPORTS: readonly string[] = IMPORT_ENTITIES.filter((entity) => entity !== "journeys");
 
 /** Counts what `beacon demo` would replace and lists what in it did not come from the demo generator. */
 export async function inspectDemoReplacement(db: Queryable): Promise<DemoReplacement> {
