@@ -65,6 +65,18 @@ export const ConfigSchema = z.object({
   BEACON_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(6),
   BEACON_DAILY_TOKEN_QUOTA: z.coerce.number().int().min(1000).default(1_000_000),
   BEACON_SUPPORT_CHANNEL: optionalString,
+  // Slack channel id (C…) the daily anomaly scan posts to; unset: no scan, no alerts.
+  BEACON_ALERT_CHANNEL: optionalString,
+  // Local time (24-hour HH:MM in BEACON_TIMEZONE) after which the day's anomaly scan runs.
+  BEACON_ALERT_TIME: z
+    .string()
+    .optional()
+    .transform((text, ctx) => {
+      const match = /^([01]?\d|2[0-3]):([0-5]\d)$/.exec(text?.trim() || "08:00"); // unset or empty: 08:00
+      if (match) return `${(match[1] as string).padStart(2, "0")}:${match[2]}`; // "7:30" -> "07:30"
+      ctx.addIssue({ code: "custom", message: "expected a 24-hour local time HH:MM such as 08:00 or 7:30" });
+      return z.NEVER;
+    }),
   BEACON_FOLLOW_UP_DAYS: z.coerce.number().int().min(1).max(90).default(3),
   BEACON_P1_UNTOUCHED_HOURS: z.coerce.number().int().min(1).max(720).default(4),
   // Who may import CSV files uploaded in Slack: a comma-separated list of roles.
