@@ -54,6 +54,15 @@ export const AD_PLATFORMS: readonly AdPlatform[] = [
     channel: { code: "baidu_search", name: "百度搜索推广 Baidu Search", type: "search" },
     currency: "CNY",
   },
+  {
+    platform: "Xiaohongshu",
+    platformAliases: ["小红书", "聚光", "小红书聚光", "Juguang", "RED", "XHS", "Xiaohongshu Ads"],
+    // 聚光 shares 计划名称 / 展现量 / 消费 with other Chinese consoles (a Baidu feed report can carry all three), so the
+    // signature also needs a column only 小红书 reports: note interactions (互动量) or DM enquiries (私信咨询数 ...).
+    signature: [["计划名称"], ["展现量"], ["消费"], ["互动量", "私信咨询数", "私信咨询", "私信进线数", "私信开口数"]],
+    channel: { code: "xiaohongshu", name: "小红书 Xiaohongshu", type: "social" },
+    currency: "CNY",
+  },
 ];
 
 /** The platform whose signature the header carries, or why none was chosen. */

@@ -221,6 +221,72 @@ describe.each(testEngines())("ad platform reports on $name", (engine) => {
     });
   });
 
+  it("Xiaohongshu 聚光: platform from the header, the channel created or the catalogue's used, 合计 skipped, claims per day", async () => {
+    const file = exportFile("xiaohongshu-juguang.csv");
+    const report = await importCsv(db, "ad_spend", file, opts);
+    expect(report).toMatchObject({ rows: 12, inserted: 12 });
+    expect(report.notes).toEqual(
+      expect.arrayContaining([
+        "platform: Xiaohongshu (from the header)",
+        'created channel xiaohongshu ("小红书 Xiaohongshu", type social, platform Xiaohongshu): the catalogue had no Xiaohongshu channel',
+        'skipped 1 "Total" row(s) of the report',
+        "amounts in CNY (Xiaohongshu reports in CNY), stored as they are",
+      ]),
+    );
+    expect(report.ignoredColumns).toEqual(["点击率", "平均点击成本", "互动量", "私信咨询数", "表单提交"]);
+    const rows = await spendRows(db, "xiaohongshu");
+    const byCampaignDay = rows.map((r) => [r.campaign, r.day, r.spend, r.impressions, r.clicks, r.claimed_conversions]);
+    expect(byCampaignDay).toEqual([
+      ["搜索-品牌词", "2026-03-01", "1623.99", 5056, 694, "4"],
+      ["搜索-品牌词", "2026-03-02", "1845.66", 11755, 1293, "9"],
+      ["搜索-品牌词", "2026-03-03", "400.90", 5023, 475, "1"],
+      ["搜索-品牌词", "2026-03-04", "3069.00", 10777, 1284, "7"],
+      ["春季新品-种草笔记", "2026-03-01", "1881.91", 25669, 1117, "6"],
+      ["春季新品-种草笔记", "2026-03-02", "2696.38", 89363, 2563, "12"],
+      ["春季新品-种草笔记", "2026-03-03", "6844.58", 62908, 3085, "25"],
+      ["春季新品-种草笔记", "2026-03-04", "973.64", 22996, 852, "3"],
+      ["私信获客-护肤咨询", "2026-03-01", "5164.33", 79717, 2523, "41"],
+      ["私信获客-护肤咨询", "2026-03-02", "4744.05", 75467, 3220, "57"],
+      ["私信获客-护肤咨询", "2026-03-03", "4320.23", 40777, 1784, "41"],
+      ["私信获客-护肤咨询", "2026-03-04", "1548.11", 47174, 1495, "17"],
+    ]);
+    expect(rows.every((r) => r.original_currency === null && r.fx_rate === null)).toBe(true);
+    // The file's own 合计 row: 35,112.78 spent, 476,682 impressions, 20,385 clicks, 223 conversions.
+    expect(await totals(db, "xiaohongshu")).toEqual({
+      rows: 12,
+      spend: "35112.78",
+      impressions: 476682,
+      clicks: 20385,
+      conversions: "223",
+      value: null,
+    });
+    const ids = await db.pool.query(
+      "SELECT external_id, name FROM campaigns WHERE external_id LIKE '318256%' ORDER BY external_id",
+    );
+    expect(ids.rows).toEqual([
+      { external_id: "31825601", name: "春季新品-种草笔记" },
+      { external_id: "31825602", name: "私信获客-护肤咨询" },
+      { external_id: "31825617", name: "搜索-品牌词" },
+    ]);
+  });
+
+  it("Xiaohongshu 聚光: the catalogue's channel of the platform (spelled 小红书) is used; a header without 聚光's own columns is not taken for it", async () => {
+    await db.pool.query(
+      "INSERT INTO channels (code, name, type, platform) VALUES ('xhs_feed', '小红书信息流', 'social', '小红书')",
+    );
+    const report = await importCsv(db, "ad_spend", exportFile("xiaohongshu-juguang.csv"), opts);
+    expect(report.notes).toEqual(
+      expect.arrayContaining(["platform: Xiaohongshu (from the header)", "channel: xhs_feed"]),
+    );
+    expect(report.notes.some((n) => n.startsWith("created channel"))).toBe(false);
+    expect((await totals(db, "xhs_feed"))?.spend).toBe("35112.78");
+    // Without a note-interaction or DM column the header is not 聚光's: a Baidu feed report shares the other three.
+    const file = join(tmp, "juguang-bare.csv");
+    writeFileSync(file, "时间,计划名称,消费,展现量,点击量\n2026-03-01,搜索-品牌词,10.00,100,5\n");
+    const bare = await refused(db, () => importCsv(db, "ad_spend", file, opts));
+    expect(bare.problems[0]?.reason).toMatch(/^missing required column: channel/);
+  });
+
   it("--channel overrides the header; --currency is said and converted; a header contradicting --currency refuses", async () => {
     const report = await importCsv(db, "ad_spend", exportFile("tencent-ads.csv"), { ...opts, channel: "douyin_ads" });
     expect(report.notes.some((n) => n.includes("from the header"))).toBe(false);
