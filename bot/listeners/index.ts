@@ -1,9 +1,12 @@
 import type { App } from "@slack/bolt";
 import { dedupeMiddleware } from "../slack/dedupe.ts";
 import type { BotDeps } from "../slack/deps.ts";
+import { registerAlertActions } from "./alert-actions.ts";
 import { registerAppMention } from "./app-mention.ts";
+import { registerAppHome } from "./app-home.ts";
 import { createAssistant } from "./assistant.ts";
 import { registerBudgetDecision } from "./budget-decision.ts";
+import { registerDigestActions } from "./digest-actions.ts";
 import { registerDirectMessage } from "./direct-message.ts";
 import { registerFeedbackShortcut } from "./feedback-shortcut.ts";
 import { registerFeedbackSubmit } from "./feedback-submit.ts";
@@ -26,4 +29,7 @@ export function registerListeners(app: App, deps: BotDeps): void {
   registerRating(app, deps);
   registerBudgetDecision(app, deps);
   registerFollowUp(app, deps);
+  registerDigestActions(app, deps);
+  registerAlertActions(app, deps);
+  registerAppHome(app, deps);
 }

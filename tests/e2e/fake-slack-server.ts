@@ -54,6 +54,8 @@ export async function startFakeSlack(botToken = "xoxb-test-token"): Promise<Fake
   const downloads: { fileId: string; authorized: boolean }[] = [];
   const limits = new Map<string, { retryAfter: number; times: number }>();
   const failures = new Map<string, string>();
+  // Files whose upload was completed: image blocks may refer to them (slack_file) once Slack has processed them.
+  const completed = new Set<string>();
   let ts = 1_700_000_000;
   let files = 0;
   let base = "";
@@ -141,7 +143,20 @@ export async function startFakeSlack(botToken = "xoxb-test-token"): Promise<Fake
         };
       case "chat.postMessage":
         ts += 1;
-        return { ok: true, channel: args.channel, ts: `${ts}.000100`, message: { text: args.text } };
+        // A user id as channel posts in the app's DM with that user; Slack answers with the DM's id.
+        return {
+          ok: true,
+          channel: String(args.channel).replace(/^U/, "D"),
+          ts: `${ts}.000100`,
+          message: { text: args.text },
+        };
+      case "views.publish": {
+        // Slack refuses an image whose slack_file it cannot use (unknown, or an upload not processed yet).
+        const view = args.view as { blocks?: { slack_file?: { id?: string } }[] } | undefined;
+        const unknown = (view?.blocks ?? []).find((b) => b.slack_file && !completed.has(String(b.slack_file.id)));
+        if (unknown) return { ok: false, error: "invalid_blocks", errors: ["invalid slack file"] };
+        return { ok: true, view: { id: `VHOME${calls.length}`, type: "home", ...view } };
+      }
       case "chat.postEphemeral":
         return { ok: true, message_ts: `${ts}.000200` };
       case "views.open":
@@ -153,6 +168,7 @@ export async function startFakeSlack(botToken = "xoxb-test-token"): Promise<Fake
       }
       case "files.completeUploadExternal": {
         const list = (args.files as { id: string; title?: string }[] | undefined) ?? [];
+        for (const f of list) completed.add(f.id);
         return { ok: true, files: list.map((f) => ({ id: f.id, title: f.title })) };
       }
       default:
