@@ -1,4 +1,4 @@
-import { isSupportedCountry } from "libphonenumber-js/max";
+import { createRequire } from "node:module";
 import { z } from "zod";
 
 /** The roles (tools/tool.ts ROLES; config.ts imports nothing of Beacon's) a BEACON_IMPORT_ROLES list may name. */
@@ -121,6 +121,17 @@ export const ConfigSchema = z.object({
 });
 
 export type Config = z.infer<typeof ConfigSchema>;
+
+/**
+ * libphonenumber-js's isSupportedCountry is this lookup in its metadata (every metadata set lists the same
+ * countries). Reading the JSON alone costs ~8 ms; importing the library cost every `beacon` call ~0.1 s of CPU.
+ */
+function isSupportedCountry(code: string): boolean {
+  const metadata = createRequire(import.meta.url)("libphonenumber-js/metadata.min.json") as {
+    countries: Record<string, unknown>;
+  };
+  return Object.hasOwn(metadata.countries, code);
+}
 
 function isValidTimeZone(tz: string): boolean {
   try {

@@ -3,7 +3,17 @@
 // any edit changes the id, and the next `beacon` call compiles afresh (about a second) before it runs.
 // Plain JavaScript on purpose: it must run before anything is compiled (`npm ci` runs it as the prepare script).
 import { createHash } from "node:crypto";
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, symlinkSync } from "node:fs";
+import {
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from "node:fs";
 import { basename, dirname, join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -15,6 +25,11 @@ const IGNORED = new Set(["node_modules", "dist", "data", "scratch"]);
 // Earlier builds kept besides the current one: a process started from one of them still finds its files
 // (commands import their modules when they start, so a running process needs its build only briefly).
 const KEEP_EARLIER_BUILDS = 3;
+// dist/<STAMP>: the file and folder stats the current build id was computed from (see ensureCompiled).
+const STAMP = ".sources-stamp.json";
+// A file modified this recently may change again within the file system's timestamp granularity without its stats
+// changing (git's "racily clean" case): such a state is hashed every time and never stamped.
+const RACY_MS = 2000;
 
 /**
  * Lists what a build is made of: the .ts files to compile, and every other entry (asset files, folders without
@@ -22,7 +37,9 @@ const KEEP_EARLIER_BUILDS = 3;
  * (migrations, the playbook, eval questions, bench results) finds the very same files from dist/.
  */
 export function listSources(root = ROOT) {
+  const dirs = [];
   const walk = (dir, rel) => {
+    dirs.push(rel);
     const found = { compile: [], links: [] };
     const entries = readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1));
     for (const entry of entries) {
@@ -41,7 +58,8 @@ export function listSources(root = ROOT) {
     }
     return found;
   };
-  return walk(root, "");
+  // `dirs`: every folder read, so a stamp can tell when an entry was added to or removed from any of them.
+  return { ...walk(root, ""), dirs };
 }
 
 /**
@@ -68,13 +86,74 @@ export function compiledMainPath(id, root = ROOT) {
  * `onCompile` is told when a compilation starts, so the caller can say why this call is slower.
  */
 export async function ensureCompiled(root = ROOT, onCompile = () => {}) {
+  // Reading and hashing every source costs each `beacon` call 0.1-0.3 s of CPU; when no file or folder stat changed
+  // since the id was last computed, the id cannot have changed either, and a few hundred stats take milliseconds.
+  const stamped = stampedId(root);
+  if (stamped && existsSync(compiledMainPath(stamped, root))) return compiledMainPath(stamped, root);
   const sources = listSources(root);
+  // Stats are taken before the contents are read: an edit after this point changes a stat the next call compares.
+  const stats = sourceStats(root, sources);
   const id = buildId(sources, root);
   const main = compiledMainPath(id, root);
-  if (existsSync(main)) return main;
-  onCompile(sources.compile.length);
-  await compile(root, sources, id);
+  if (!existsSync(main)) {
+    onCompile(sources.compile.length);
+    await compile(root, sources, id);
+  }
+  writeStamp(root, id, stats);
   return main;
+}
+
+/** Files whose content is hashed into the build id (their size, mtime and inode) and every folder walked (mtime). */
+function sourceStats(root, sources) {
+  const stat = (path) => statSync(join(root, path), { throwIfNoEntry: false });
+  const files = {};
+  for (const path of [...sources.compile, "cli/build.js", "tsconfig.json"]) {
+    const s = stat(path);
+    files[path] = s ? [s.size, s.mtimeMs, s.ino] : null;
+  }
+  const dirs = {};
+  for (const path of sources.dirs) dirs[path] = stat(path)?.mtimeMs ?? null;
+  return { files, dirs };
+}
+
+/** The build id recorded with stats that all still hold, or undefined (no stamp, anything changed, a racy stat). */
+function stampedId(root) {
+  let stamp;
+  try {
+    stamp = JSON.parse(readFileSync(join(root, "dist", STAMP), "utf8"));
+  } catch {
+    return undefined;
+  }
+  if (typeof stamp?.id !== "string" || !stamp.files || !stamp.dirs) return undefined;
+  const stat = (path) => statSync(join(root, path), { throwIfNoEntry: false });
+  for (const [path, recorded] of Object.entries(stamp.dirs)) {
+    if (stat(path)?.mtimeMs !== recorded) return undefined;
+  }
+  for (const [path, recorded] of Object.entries(stamp.files)) {
+    const s = stat(path);
+    if (!s || !recorded || s.size !== recorded[0] || s.mtimeMs !== recorded[1] || s.ino !== recorded[2])
+      return undefined;
+  }
+  return stamp.id;
+}
+
+/** Records `stats` for build `id`, unless one of them is too recent to trust (see RACY_MS). */
+function writeStamp(root, id, stats) {
+  const newest = Math.max(
+    ...Object.values(stats.dirs).map((mtime) => mtime ?? Number.POSITIVE_INFINITY),
+    ...Object.values(stats.files).map((s) => s?.[1] ?? Number.POSITIVE_INFINITY),
+  );
+  if (newest > Date.now() - RACY_MS) return;
+  const path = join(root, "dist", STAMP);
+  const temp = `${path}.${process.pid}`;
+  try {
+    mkdirSync(join(root, "dist"), { recursive: true });
+    writeFileSync(temp, JSON.stringify({ id, ...stats }));
+    renameSync(temp, path);
+  } catch {
+    // A read-only dist/ only costs the next call the full hash.
+    rmSync(temp, { force: true });
+  }
 }
 
 /**
@@ -138,7 +217,7 @@ function linkAsset(root, buildDir, path) {
 
 function pruneOldBuilds(dist, currentId) {
   const builds = readdirSync(dist)
-    .filter((name) => name !== currentId)
+    .filter((name) => name !== currentId && !name.startsWith(STAMP))
     // A concurrent build may rename or prune an entry between listing and stat: skip it.
     .map((name) => ({ path: join(dist, name), mtime: statSync(join(dist, name), { throwIfNoEntry: false })?.mtimeMs }))
     .filter((b) => b.mtime !== undefined)

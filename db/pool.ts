@@ -7,7 +7,6 @@ import { pg_trgm } from "@electric-sql/pglite/contrib/pg_trgm";
 import { createPgConfig } from "@electric-sql/pglite/node-postgres";
 import { vector } from "@electric-sql/pglite-pgvector";
 import pg from "pg";
-import { from as copyFrom } from "pg-copy-streams";
 
 // NUMERIC and BIGINT come back as strings by default; analytics wants numbers. Values beyond 2^53
 // are not expected for counts or money in this product, and int8 ids stay exact below 2^53.
@@ -61,6 +60,8 @@ export async function openDatabase(options: OpenOptions): Promise<Database> {
       label: redactUrl(options.url),
       copyText: async (client, table, columns, text) => {
         if (text.length === 0) return;
+        // Loaded on first use: only imports copy, and every other `beacon` call would pay for loading it.
+        const { from: copyFrom } = await import("pg-copy-streams");
         await pipeline(Readable.from([text]), client.query(copyFrom(copyStatement(table, columns, "STDIN"))));
       },
       close: () => pool.end(),

@@ -1,5 +1,16 @@
 import { spawnSync } from "node:child_process";
-import { cpSync, existsSync, lstatSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import {
+  cpSync,
+  existsSync,
+  lstatSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  utimesSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
@@ -63,6 +74,43 @@ describe("cli/build.js", () => {
     expect(run(after)).toBe("42 edited");
     // The earlier build stays for processes still running from it.
     expect(existsSync(before)).toBe(true);
+  });
+
+  it("trusts its stamp of file stats only while every stat holds: a same-size edit or a new file recompiles", async () => {
+    // Stats a minute old are past the racy window, so the build is stamped.
+    const age = (path: string) =>
+      utimesSync(join(project, path), new Date(Date.now() - 60_000), new Date(Date.now() - 60_000));
+    const settle = () =>
+      ["lib/answer.ts", "cli/main.ts", "cli/build.js", "tsconfig.json", "lib", "cli", ""].forEach(age);
+    writeFileSync(
+      join(project, "lib/answer.ts"),
+      "export const answer: number = 43;\nexport const greeting = () => 'a';\n",
+    );
+    settle();
+    const first = await ensure(project);
+    const stamp = JSON.parse(readFileSync(join(project, "dist/.sources-stamp.json"), "utf8"));
+    expect(join(project, "dist", stamp.id, "cli/main.js")).toBe(first);
+    expect(await ensure(project)).toBe(first);
+    expect(run(first)).toBe("43 a");
+
+    // Same size, new content, an mtime still in the past but not the stamped one.
+    writeFileSync(
+      join(project, "lib/answer.ts"),
+      "export const answer: number = 44;\nexport const greeting = () => 'b';\n",
+    );
+    utimesSync(join(project, "lib/answer.ts"), new Date(Date.now() - 30_000), new Date(Date.now() - 30_000));
+    const edited = await ensure(project);
+    expect(edited).not.toBe(first);
+    expect(run(edited)).toBe("44 b");
+
+    // A new source in a folder: only that folder's mtime tells.
+    settle();
+    await ensure(project);
+    writeFileSync(join(project, "lib/extra.ts"), "export const extra = 1;\n");
+    const compiles: number[] = [];
+    const added = await ensure(project, (files) => compiles.push(files));
+    expect(compiles).toEqual([3]);
+    expect(existsSync(join(added, "../../lib/extra.js"))).toBe(true);
   });
 
   it("covers Beacon's runtime files: the worker entry is compiled, migrations and the playbook are linked", () => {
