@@ -7,6 +7,7 @@ import type { Database } from "../db/pool.ts";
 import { registerListeners } from "./listeners/index.ts";
 import { SlackDelivery } from "./slack/delivery.ts";
 import type { BotDeps } from "./slack/deps.ts";
+import { runDueDigests } from "./slack/digest-runner.ts";
 import { ChannelPacer } from "./slack/pacer.ts";
 import { postDueReminders, retryTicketConfirmations } from "./slack/ticket-jobs.ts";
 
@@ -35,8 +36,11 @@ export interface SlackBot {
   idle(): Promise<void>;
   /** The HTTP server once started in HTTP mode (benchmarks time acknowledgements on it). */
   httpServer(): Server | null;
-  /** Retries pending ticket confirmations and posts due reminders (also run every minute once started). */
-  jobs(): Promise<void>;
+  /**
+   * Retries pending ticket confirmations, posts due reminders and due digests (also run every minute once started).
+   * `now` is the clock to use (tests' fake clock); default the bot's `now` option, else the real clock.
+   */
+  jobs(now?: Date): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -92,9 +96,10 @@ export function createSlackBot(options: SlackBotOptions): SlackBot {
   registerListeners(app, deps);
   let timer: NodeJS.Timeout | undefined;
   let server: Server | null = null;
-  const jobs = async () => {
+  const jobs = async (now?: Date) => {
     await retryTicketConfirmations(deps);
     await postDueReminders(deps);
+    await runDueDigests({ ...deps, client: app.client }, now ?? deps.now ?? new Date());
   };
   app.error(async (error) => {
     logger.error("Bolt error", error);
@@ -103,7 +108,7 @@ export function createSlackBot(options: SlackBotOptions): SlackBot {
     app,
     mode: socket ? "socket" : "http",
     async start(port = config.PORT) {
-      timer = setInterval(() => deps.background(jobs), options.jobIntervalMs ?? 60_000);
+      timer = setInterval(() => deps.background(() => jobs()), options.jobIntervalMs ?? 60_000);
       timer.unref();
       if (socket) {
         await app.start();
@@ -115,7 +120,7 @@ export function createSlackBot(options: SlackBotOptions): SlackBot {
     async idle() {
       while (inflight.size > 0) await Promise.allSettled([...inflight]);
     },
-    jobs: () => jobs(),
+    jobs: (now) => jobs(now),
     httpServer: () => server,
     async stop() {
       clearInterval(timer);

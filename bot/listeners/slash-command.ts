@@ -5,11 +5,12 @@ import { helpText, runSubcommand, SUBCOMMANDS, usageOf } from "../commands/subco
 import { escapeControl } from "../render/escape.ts";
 import { answerQuestion } from "../slack/answer-question.ts";
 import { type BotDeps, friendlyError, invokeOptions } from "../slack/deps.ts";
+import { DIGEST_HELP, DIGEST_USAGE, digestCommand } from "../slack/digest-command.ts";
 import { requestUpload } from "../slack/import-flow.ts";
 
 const PREFIX = "/beacon ";
 // Slack only: the console and `beacon ask` have `beacon import` instead.
-const IMPORT_HELP = `  ${PREFIX}import [entity]  then attach a CSV in a DM with Beacon: preview, then Import / Cancel (roles in BEACON_IMPORT_ROLES)`;
+const IMPORT_HELP = `  ${PREFIX}import [entity]  then attach a CSV in a DM with Beacon: preview, then Import / Cancel (roles in BEACON_IMPORT_ROLES)\n${DIGEST_HELP}`;
 const code = (text: string) => `\`\`\`${escapeControl(text)}\`\`\``;
 
 /** `/beacon help | ask <question> | kpi | segment | attribution | budget | ticket | summary` (acked by the middleware). */
@@ -27,9 +28,11 @@ export function registerSlashCommand(app: App, deps: BotDeps): void {
           const topic = restWords[0]?.toLowerCase();
           await tell(
             code(
-              topic && topic in SUBCOMMANDS
-                ? usageOf(topic, PREFIX)
-                : `${helpText(PREFIX, deps.analyst.modelConfigured)}\n${IMPORT_HELP}`,
+              topic === "digest"
+                ? DIGEST_USAGE
+                : topic && topic in SUBCOMMANDS
+                  ? usageOf(topic, PREFIX)
+                  : `${helpText(PREFIX, deps.analyst.modelConfigured)}\n${IMPORT_HELP}`,
             ),
           );
           return;
@@ -47,8 +50,12 @@ export function registerSlashCommand(app: App, deps: BotDeps): void {
           await tell(await requestUpload(deps, user, channel, rest));
           return;
         }
+        if (name === "digest") {
+          await tell(await digestCommand(deps, user, rest));
+          return;
+        }
         if (!(name in SUBCOMMANDS)) {
-          const guess = closestMatch(name, [...Object.keys(SUBCOMMANDS), "ask", "help", "import"]);
+          const guess = closestMatch(name, [...Object.keys(SUBCOMMANDS), "ask", "help", "import", "digest"]);
           const hint = guess ? ` Did you mean \`${PREFIX}${guess}\`?` : "";
           await tell(
             `Unknown command \`${escapeControl(word)}\`.${hint}\n${code(helpText(PREFIX, deps.analyst.modelConfigured))}`,
