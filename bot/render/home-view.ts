@@ -69,7 +69,9 @@ export function kpiField(k: HomeKpi, settings: DisplaySettings): string {
   const format = registeredFormat("compute_kpis", k.key) ?? { kind: "number" as const };
   const value =
     k.value === null ? `– _(${escapeControl(k.reason ?? "no value")})_` : formatValue(format, k.value, settings);
-  const arrow = k.change === null ? "" : k.change > 0 ? "▲ " : k.change < 0 ? "▼ " : "= ";
+  // The arrow follows the change as printed (one decimal of a percent): −0.01% reads "= 0.0%", not "▼ 0.0%".
+  const shown = k.change === null ? 0 : Math.round(k.change * 1000);
+  const arrow = k.change === null ? "" : shown > 0 ? "▲ " : shown < 0 ? "▼ " : "= ";
   const change =
     k.change !== null
       ? `${arrow}${formatChange(k.change)} from ${formatValue(format, k.previous, settings)}`
