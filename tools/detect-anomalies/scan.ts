@@ -1,0 +1,314 @@
+// The anomaly scan behind detect_anomalies, alerts, digests and summaries: daily series per channel, platform,
+// campaign and ticket category, each day judged against a robust seasonal baseline (see ANOMALY_METHOD).
+import type { Queryable } from "../../db/pool.ts";
+import { addDays } from "../period.ts";
+import { type DailyAggregates, fetchDailyAggregates } from "./anomalies.queries.ts";
+import { type Baseline, modifiedZ, poissonSurprise, robustBaseline } from "./baseline.model.ts";
+import { driverText } from "./driver.model.ts";
+import {
+  fromRelativeLog,
+  hasMetric,
+  type LevelTotals,
+  levelTotals,
+  METRICS,
+  type MetricDef,
+  relativeLog,
+  restAt,
+  SERIES,
+  type Series,
+  valueAt,
+} from "./metrics.model.ts";
+import { buildSeries, DayIndex, type MarketingLevel, type SeriesKey } from "./series.model.ts";
+import { scanTickets } from "./tickets.model.ts";
+
+export interface Anomaly {
+  /** e.g. "cpc", "orders", "claimed_conversions", "tickets". */
+  series: string;
+  level: "channel" | "platform" | "campaign" | "ticket_category";
+  /** Channel code (campaign level: the campaign's channel; platform level: its only channel, if one). */
+  channel: string | null;
+  /** Campaign external id. */
+  campaign: string | null;
+  /** Ticket category (ticket_category level). */
+  category: string | null;
+  /** Platform name (platform level, and the channel's platform otherwise). */
+  platform: string | null;
+  /** First day of the run (ISO date); `through` its last, `peak_day` the most extreme day. */
+  day: string;
+  through: string;
+  days: number;
+  peak_day: string;
+  /** On the peak day: the value, the baseline's expectation and the range |modified z| <= threshold spans. */
+  actual: number;
+  expected: number;
+  expected_low: number;
+  expected_high: number;
+  /** actual / expected - 1 on the peak day (null when 0 was expected). */
+  change: number | null;
+  direction: "up" | "down";
+  severity: "low" | "medium" | "high";
+  /** The largest |modified z| of the run (tickets: -log10 of the Poisson tail). */
+  score: number;
+  /** Which component moved, e.g. "CPC +98% (spend normal, clicks -51%) on douyin_ads from 2026-08-10". */
+  driver: string;
+}
+
+export interface ScanArgs {
+  start: string;
+  end: string;
+  channel?: string;
+  platform?: string;
+  campaign?: string;
+}
+
+export interface ScanOptions {
+  /** Business time zone for order, claim and ticket days. Default Asia/Shanghai. */
+  timezone?: string;
+  /** Same-weekday points in the baseline. Default 8 weeks. */
+  baselineWeeks?: number;
+  /** Fewest usable baseline points for a verdict. Default 4. */
+  minBaselinePoints?: number;
+  /** |modified z| at or above which a day is anomalous. Default 3.5 (Iglewicz and Hoaglin). */
+  threshold?: number;
+  /** Minimum |actual / expected - 1|. Default 0.25. */
+  minEffect?: number;
+  /** Ratio series and revenue need this many clicks/orders a day in the baseline. Default 20. */
+  minVolume?: number;
+  /** Count series must also be this unlikely under Poisson(expected). Default 0.001. */
+  alpha?: number;
+  /** Ticket surges need at least this many tickets in the category that day. Default 5. */
+  minTickets?: number;
+  /** Which levels to scan. Default all four. */
+  levels?: readonly Anomaly["level"][];
+  /** Which marketing series to scan. Default all. */
+  series?: readonly Series[];
+}
+
+export const DEFAULT_SCAN_OPTIONS = {
+  timezone: "Asia/Shanghai",
+  baselineWeeks: 8,
+  minBaselinePoints: 4,
+  threshold: 3.5,
+  minEffect: 0.25,
+  minVolume: 20,
+  alpha: 0.001,
+  minTickets: 5,
+  levels: ["channel", "platform", "campaign", "ticket_category"] as const,
+  series: SERIES,
+};
+export type ResolvedScanOptions = Required<ScanOptions>;
+
+/** One flagged day before runs are grouped. */
+export interface FlaggedDay {
+  d: number;
+  z: number;
+  actual: number;
+  expected: number;
+  low: number;
+  high: number;
+}
+
+const MIN_SPREAD = 0.05; // MAD floor on the log scale: a flat baseline never turns a 5% wiggle into an outlier.
+const TICKET_WINDOW_DAYS = 28;
+const MIN_POISSON_MEAN = 0.5;
+
+/**
+ * Scans [start, end] for anomalies. Reads one grouped aggregate per source table for the period plus the
+ * baseline weeks before it; returns runs of consecutive anomalous days, strongest first within each day.
+ */
+export async function scanAnomalies(pool: Queryable, args: ScanArgs, options: ScanOptions = {}): Promise<Anomaly[]> {
+  const o: ResolvedScanOptions = { ...DEFAULT_SCAN_OPTIONS, ...options };
+  const from = addDays(args.start, -Math.max(7 * o.baselineWeeks, TICKET_WINDOW_DAYS));
+  const index = new DayIndex(from, args.end);
+  const data = await fetchDailyAggregates(pool, { from, to: args.end }, o.timezone);
+  // Days before the data begins are not zeros to compare with: the baseline and the scan start where it does.
+  const begins = dataStart(data, index);
+  const first = Math.max(index.of(args.start) ?? 0, begins);
+  const found: Anomaly[] = [];
+  const levels = new Set(o.levels);
+  const keys = buildSeries(data, index).filter((k) => levels.has(k.level));
+  for (const level of ["channel", "platform", "campaign"] as const) {
+    const ofLevel = keys.filter((k) => k.level === level);
+    if (ofLevel.length === 0) continue;
+    const scan: LevelScan = { totals: levelTotals(ofLevel, index.length), index, first, begins, o };
+    for (const key of ofLevel) {
+      if (!matchesFilter(key, args)) continue;
+      if (level === "platform" && singleChannelPlatform(key, keys)) continue;
+      for (const series of o.series) found.push(...scanSeries(key, series, scan));
+    }
+  }
+  if (levels.has("ticket_category") && !args.channel && !args.platform && !args.campaign) {
+    found.push(...scanTickets(data.tickets, index, first, o));
+  }
+  return found.sort((a, b) => a.day.localeCompare(b.day) || b.score - a.score);
+}
+
+/** Index of the first day with any ad delivery or order in the loaded window. */
+function dataStart(data: DailyAggregates, index: DayIndex): number {
+  let start = index.length;
+  for (const r of [...data.spend, ...data.orders]) start = Math.min(start, index.of(r.day) ?? start);
+  return start;
+}
+
+function matchesFilter(key: SeriesKey, args: ScanArgs): boolean {
+  if (args.campaign && key.campaign !== args.campaign) return false;
+  if (args.channel && key.channel !== args.channel) return false;
+  if (args.platform && key.platform !== args.platform) return false;
+  return true;
+}
+
+/** A platform with one channel has exactly that channel's series: reporting both would say everything twice. */
+function singleChannelPlatform(key: SeriesKey, keys: readonly SeriesKey[]): boolean {
+  return keys.filter((k) => k.level === "channel" && k.platform === key.key).length === 1;
+}
+
+/** The baseline of a metric on day d, honouring the volume and campaign-mix rules. */
+export function baselineOf(
+  key: SeriesKey,
+  def: MetricDef,
+  scan: LevelScan,
+  d: number,
+  ys: Float64Array = relativeLogs(key, def, scan),
+  rules = true,
+): Baseline | null {
+  const { o } = scan;
+  const span = 7 * o.baselineWeeks;
+  const from = Math.max(scan.begins, d - span);
+  const usable = (i: number) => {
+    if (!key.running[i]) return false;
+    if (!rules) return true;
+    if (def.volume && (key.values[def.volume][i] as number) < o.minVolume) return false;
+    // Level series compare only days with the same planned campaigns: a burst starting is a plan, not news.
+    return def.den !== undefined || key.mix[i] === key.mix[d];
+  };
+  // The baseline weeks before d as a window whose last index (d - from) is d itself.
+  const window = ys.subarray(from, d + 1);
+  return robustBaseline(window, d - from, {
+    weeks: o.baselineWeeks,
+    minPoints: o.minBaselinePoints,
+    minSpread: MIN_SPREAD,
+    usable: (w) => usable(from + w),
+  });
+}
+
+/** actual / expected - 1 of a metric on day d against its baseline (no rules: for drivers); null if unknown. */
+export function changeOf(key: SeriesKey, metric: Series | "aov", scan: LevelScan, d: number): number | null {
+  const def = METRICS[metric];
+  if (!hasMetric(key, def)) return null;
+  const actual = valueAt(key, def, d);
+  const rest = restAt(key, def, scan.totals, d);
+  const b = baselineOf(key, def, scan, d, relativeLogs(key, def, scan), false);
+  if (actual === null || rest === null || !b) return null;
+  const expected = fromRelativeLog(def, rest, b.center);
+  return expected > 0 ? actual / expected - 1 : null;
+}
+
+/** The metric's relative log (key vs the rest of its level) for every day. */
+function relativeLogs(key: SeriesKey, def: MetricDef, scan: LevelScan): Float64Array {
+  const ys = new Float64Array(scan.index.length);
+  for (let d = 0; d < ys.length; d++) ys[d] = relativeLog(key, def, scan.totals, d);
+  return ys;
+}
+
+/** What judging one level needs: the level's daily totals, the days, where the data begins, the options. */
+export interface LevelScan {
+  totals: LevelTotals;
+  index: DayIndex;
+  /** First day judged. */
+  first: number;
+  /** First day with data: earlier days are not zeros. */
+  begins: number;
+  o: ResolvedScanOptions;
+}
+
+function scanSeries(key: SeriesKey, series: Series, scan: LevelScan): Anomaly[] {
+  const def = METRICS[series];
+  // A key that never had the metric (no spend on an unpaid channel, so no CPC) has no such series.
+  if (!hasMetric(key, def)) return [];
+  const flagged: FlaggedDay[] = [];
+  const ys = relativeLogs(key, def, scan);
+  for (let d = scan.first; d < scan.index.length; d++) {
+    if (!key.running[d]) continue;
+    const day = judgeDay(key, def, scan, d, ys);
+    if (day) flagged.push(day);
+  }
+  return groupRuns(flagged).map((run) => toAnomaly(key, series, run, scan));
+}
+
+/** The verdict on one day: flagged when |z|, the effect size and (for counts) the Poisson tail all say so. */
+function judgeDay(key: SeriesKey, def: MetricDef, scan: LevelScan, d: number, ys: Float64Array): FlaggedDay | null {
+  const { totals, o } = scan;
+  if (def.dayVolume && (key.values[def.dayVolume][d] as number) < o.minVolume) return null;
+  const y = ys[d] as number;
+  const actual = valueAt(key, def, d);
+  const rest = restAt(key, def, totals, d);
+  if (!Number.isFinite(y) || actual === null || rest === null) return null;
+  const b = baselineOf(key, def, scan, d, ys);
+  if (!b) return null;
+  const { center, spread } = b;
+  const z = modifiedZ(y, center, spread);
+  if (Math.abs(z) < o.threshold) return null;
+  const expected = fromRelativeLog(def, rest, center);
+  if (expected <= 0 && actual <= 0) return null;
+  if (expected > 0 && Math.abs(actual / expected - 1) < o.minEffect) return null;
+  // Expecting "0" is expecting a rare event; half a unit keeps a single order on a quiet day unremarkable.
+  if (def.count && poissonSurprise(actual, Math.max(expected, MIN_POISSON_MEAN)) >= o.alpha) return null;
+  const band = (o.threshold * spread) / 0.6745;
+  return {
+    d,
+    z,
+    actual,
+    expected,
+    low: fromRelativeLog(def, rest, center - band),
+    high: fromRelativeLog(def, rest, center + band),
+  };
+}
+
+/** Consecutive flagged days in the same direction form one run. */
+export function groupRuns(flagged: readonly FlaggedDay[]): FlaggedDay[][] {
+  const runs: FlaggedDay[][] = [];
+  for (const f of flagged) {
+    const run = runs[runs.length - 1];
+    const last = run?.[run.length - 1];
+    if (run && last && last.d === f.d - 1 && Math.sign(last.z) === Math.sign(f.z)) run.push(f);
+    else runs.push([f]);
+  }
+  return runs;
+}
+
+/** Severity from the strength and the size of the move. */
+export function severityOf(z: number, change: number | null): Anomaly["severity"] {
+  const size = change === null ? Number.POSITIVE_INFINITY : Math.abs(change);
+  if (Math.abs(z) >= 7 || size >= 1 || change === -1) return "high";
+  if (Math.abs(z) >= 5 || size >= 0.5) return "medium";
+  return "low";
+}
+
+function toAnomaly(key: SeriesKey, series: Series, run: FlaggedDay[], scan: LevelScan): Anomaly {
+  const { index } = scan;
+  const peak = run.reduce((a, b) => (Math.abs(b.z) > Math.abs(a.z) ? b : a));
+  const change = peak.expected > 0 ? peak.actual / peak.expected - 1 : null;
+  const day = index.days[(run[0] as FlaggedDay).d] as string;
+  const round = (v: number) => Number(v.toPrecision(6));
+  return {
+    series,
+    level: key.level as MarketingLevel,
+    channel: key.channel,
+    campaign: key.campaign,
+    category: null,
+    platform: key.platform,
+    day,
+    through: index.days[(run[run.length - 1] as FlaggedDay).d] as string,
+    days: run.length,
+    peak_day: index.days[peak.d] as string,
+    actual: round(peak.actual),
+    expected: round(peak.expected),
+    expected_low: round(peak.low),
+    expected_high: round(peak.high),
+    change: change === null ? null : round(change),
+    direction: peak.z > 0 ? "up" : "down",
+    severity: severityOf(peak.z, change),
+    score: round(Math.max(...run.map((r) => Math.abs(r.z)))),
+    driver: driverText(key, series, change, day, (part) => changeOf(key, part, scan, peak.d)),
+  };
+}
