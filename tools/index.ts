@@ -14,6 +14,7 @@ import { recommendBudgetTool } from "./recommend-budget/budget.tool.ts";
 import { reconcilePlatformsTool } from "./reconcile-platforms/reconcile.tool.ts";
 import { searchKnowledgeTool } from "./search-knowledge/search-knowledge.tool.ts";
 import { segmentCustomersTool } from "./segment-customers/segment-customers.tool.ts";
+import { summarizePeriodTool } from "./summarize-period/summarize-period.tool.ts";
 import { feedbackInsightsTool } from "./tickets/feedback-insights.tool.ts";
 import { getTicketTool } from "./tickets/get-ticket.tool.ts";
 import { listTicketsTool } from "./tickets/list-tickets.tool.ts";
@@ -26,6 +27,7 @@ export const TOOLS: readonly ToolDefinition[] = [
   describeDataTool,
   computeAttributionTool,
   computeKpisTool,
+  summarizePeriodTool,
   reconcilePlatformsTool,
   findCustomersTool,
   getCustomerProfileTool,

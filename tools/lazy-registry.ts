@@ -12,6 +12,7 @@ export const TOOL_LOADERS: Readonly<Record<string, ToolLoader>> = {
   describe_data: async () => (await import("./describe-data/describe-data.tool.ts")).describeDataTool,
   compute_attribution: async () => (await import("./attribution/attribution.tool.ts")).computeAttributionTool,
   compute_kpis: async () => (await import("./compute-kpis/kpis.tool.ts")).computeKpisTool,
+  summarize_period: async () => (await import("./summarize-period/summarize-period.tool.ts")).summarizePeriodTool,
   reconcile_platform_conversions: async () =>
     (await import("./reconcile-platforms/reconcile.tool.ts")).reconcilePlatformsTool,
   find_customers: async () => (await import("./find-customers/find-customers.tool.ts")).findCustomersTool,
