@@ -1,6 +1,5 @@
 import type { Database } from "../../db/pool.ts";
 import { findTool } from "../../tools/index.ts";
-import { todayIn } from "../../tools/period.ts";
 import { type InvokeOptions, invokeTool } from "../../tools/run-tool.ts";
 import type { AnswerView } from "../render/answer-view.ts";
 import { freshnessOf } from "../render/answer-view.ts";
@@ -45,15 +44,9 @@ export const SUBCOMMANDS: Record<string, Subcommand> = {
       'ticket customer=CUS-0000702 source_channel=chat category=delivery severity=high sentiment=negative body="Parcel arrived broken"',
   },
   summary: {
-    tool: "compute_kpis",
-    summary: "the last 7 days by channel vs the week before, and open budget proposals",
-    example: "summary end=2026-11-22",
-    defaults: (options) => {
-      const end = todayIn({ now: options.now ?? new Date(), timezone: options.timezone });
-      const start = new Date(Date.parse(`${end}T00:00:00Z`) - 7 * 86_400_000).toISOString().slice(0, 10);
-      const yesterday = new Date(Date.parse(`${end}T00:00:00Z`) - 86_400_000).toISOString().slice(0, 10);
-      return { start, end: yesterday, group_by: ["channel"], compare: "previous_period", limit: 20 };
-    },
+    tool: "summarize_period",
+    summary: "last week vs the week before (or period=last_month …): KPIs, movers and why, tickets, open proposals",
+    example: "summary period=last_month view=marketer",
   },
 };
 
@@ -150,19 +143,6 @@ export async function runSubcommand(
       elapsedMs: Math.round(performance.now() - started),
     },
   ];
-  if (name === "summary") {
-    const open = await invokeTool(db, "list_budget_proposals", { status: "proposed", limit: 10 }, options);
-    if (open.ok) {
-      results.push({ tool: "list_budget_proposals", args: { status: "proposed", limit: 10 }, result: open.result });
-      steps.push({
-        tool: "list_budget_proposals",
-        args: {},
-        ok: true,
-        rows: rowsOf(open.result),
-        elapsedMs: open.elapsedMs,
-      });
-    }
-  }
   const text = results
     .map((r) => (r.result as { summary?: unknown }).summary)
     .filter((s): s is string => typeof s === "string")

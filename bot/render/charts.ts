@@ -5,7 +5,7 @@ import { colorFor } from "./colors.ts";
 
 /** A chart worth attaching: a Vega-Lite spec (pure data) and the file name to upload it as. */
 export interface ChartSpec {
-  kind: "kpi_trend" | "channel_ranking" | "attribution" | "budget" | "segments";
+  kind: "kpi_trend" | "channel_ranking" | "attribution" | "budget" | "segments" | "summary";
   title: string;
   filename: string;
   spec: Record<string, unknown>;
@@ -56,6 +56,7 @@ function chartFor({ tool, result }: ToolResultRecord): ChartSpec | null {
   if (tool === "compute_kpis") return kpiChart(r, rows);
   if (tool === "compute_attribution") return attributionChart(r, rows);
   if (tool === "recommend_budget") return budgetChart(rows);
+  if (tool === "summarize_period") return summaryChart(rows);
   if (tool === "segment_customers") {
     const data = rows
       .map((row) => ({ label: String(row.segment ?? ""), value: num(row.revenue) }))
@@ -190,6 +191,48 @@ function budgetChart(rows: Row[]): ChartSpec | null {
           type: "ordinal",
           sort: ["current", "recommended"],
           scale: { domain: ["current", "recommended"], range: [0.35, 1] },
+          title: null,
+        },
+      },
+    }),
+  };
+}
+
+/** Revenue by channel, this period (solid) beside the comparison (light): the summary's picture of what moved. */
+function summaryChart(rows: Row[]): ChartSpec | null {
+  const data: { label: string; period: string; value: number }[] = [];
+  for (const row of rows.slice(0, MAX_BARS)) {
+    const label = String((row.key as Row | undefined)?.channel ?? "");
+    const now = num(row.revenue);
+    const before = num((row.previous as Row | undefined)?.revenue);
+    if (now !== null) data.push({ label, period: "this period", value: now });
+    if (before !== null) data.push({ label, period: "comparison", value: before });
+  }
+  const keys = [...new Set(data.map((d) => d.label))];
+  if (keys.length < 2) return null;
+  const title = "Revenue by channel: comparison (light) vs this period (solid)";
+  return {
+    kind: "summary",
+    title,
+    filename: "summary-by-channel.png",
+    spec: base(title, {
+      data: { values: data },
+      mark: { type: "bar" },
+      encoding: {
+        y: { field: "label", type: "nominal", title: null, sort: keys },
+        yOffset: { field: "period", sort: ["comparison", "this period"] },
+        x: {
+          field: "value",
+          type: "quantitative",
+          title: "revenue",
+          axis: { format: axisFormat("summarize_period", "revenue") },
+        },
+        color: { ...colorEncoding(keys, "label"), legend: null },
+        opacity: {
+          field: "period",
+          type: "ordinal",
+          sort: ["comparison", "this period"],
+          scale: { domain: ["comparison", "this period"], range: [0.35, 1] },
           title: null,
         },
       },

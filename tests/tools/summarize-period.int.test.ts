@@ -1,6 +1,8 @@
 // summarize_period on the demo data through the tool interface: every headline number checked against SQL written
 // independently here, the drivers adding up, filters, the previous_year note, and the rendered answer.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { runSubcommand } from "../../bot/commands/subcommands.ts";
+import { chartsFor } from "../../bot/render/charts.ts";
 import { renderPlainAnswer } from "../../bot/render/plain-answer.ts";
 import { generateDemo } from "../../db/demo/index.ts";
 import type { Database } from "../../db/pool.ts";
@@ -273,5 +275,32 @@ describe.each(testEngines())("summarize_period on $name", (engine) => {
     expect(text).toMatch(/Budget proposals waiting for a decision: /);
     expect(text).toMatch(/channel\s+revenue\s+revenue_change_pct\s+spend\s+roas/);
     expect(text).toContain("Period: 2026-10-19 to 2026-10-25");
+  });
+
+  it("is what /beacon summary runs: last week by default, arguments passed through", async () => {
+    const plain = await runSubcommand(db, "summary", "", context, "/beacon ");
+    expect(plain.ok).toBe(true);
+    if (!plain.ok) return;
+    expect(plain.view.steps.map((s) => s.tool)).toEqual(["summarize_period"]);
+    expect(plain.view.text).toMatch(/^Summary of last week \(2026-10-19 to 2026-10-25\)/);
+    const monthly = await runSubcommand(db, "summary", "period=last_month view=marketer", context, "/beacon ");
+    expect(monthly.ok && monthly.view.text).toMatch(
+      /^Summary of last month \(2026-10-01 to 2026-10-31\)[^\n]*marketer view/,
+    );
+    const wrong = await runSubcommand(db, "summary", "period=yesterday", context, "/beacon ");
+    expect(!wrong.ok && wrong.message).toMatch(/period/);
+  });
+
+  it("charts this period against the comparison by channel", async () => {
+    const result = await summarize(db, { period: "last_month" });
+    const [chart] = chartsFor([{ tool: "summarize_period", args: {}, result }], {
+      currency: "CNY",
+      timezone: "Asia/Shanghai",
+    });
+    expect(chart?.filename).toBe("summary-by-channel.png");
+    const values = (chart?.spec.data as { values: { label: string; period: string; value: number }[] }).values;
+    const top = result.rows[0] as { key: { channel: string }; revenue: number };
+    expect(values).toContainEqual({ label: top.key.channel, period: "this period", value: top.revenue });
+    expect(values.some((v) => v.period === "comparison")).toBe(true);
   });
 });
