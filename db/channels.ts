@@ -68,15 +68,38 @@ export function channelTypeProblem(type: string): string | null {
     : `unknown channel type "${type}": expected one of ${CHANNEL_TYPES.join(", ")}`;
 }
 
-/** Every channel with its aliases, by code. */
-export async function listChannels(db: Queryable): Promise<ChannelListing[]> {
+/** Which channels to list; a missing or null filter lets every channel through. */
+export interface ChannelFilter {
+  /** Exactly this type. */
+  type?: string | null | undefined;
+  /** This platform, compared without case. */
+  platform?: string | null | undefined;
+  /** Text contained in the name (without case) or the code. */
+  search?: string | null | undefined;
+}
+
+/**
+ * Channels with their aliases, by code: the one catalogue query `beacon channels list` and the list_channels tool
+ * share (the tool adds its campaign counts and spend per code).
+ */
+export async function listChannels(db: Queryable, filter: ChannelFilter = {}): Promise<ChannelListing[]> {
   const { rows } = await db.query<ChannelListing>(
     `SELECT c.code, c.name, c.type, c.platform, c.is_paid,
             coalesce(array_agg(a.written ORDER BY a.written) FILTER (WHERE a.alias IS NOT NULL), '{}') AS aliases
      FROM channels c LEFT JOIN channel_aliases a ON a.channel_id = c.id
+     WHERE ($1::text IS NULL OR c.type = $1)
+       AND ($2::text IS NULL OR lower(c.platform) = lower($2))
+       AND ($3::text IS NULL OR strpos(lower(c.name), lower($3)) > 0 OR strpos(c.code, lower($3)) > 0)
      GROUP BY c.id ORDER BY c.code`,
+    [filter.type ?? null, filter.platform ?? null, filter.search ?? null],
   );
   return rows;
+}
+
+/** Every platform name in the catalogue, sorted (to validate a platform filter). */
+export async function listPlatforms(db: Queryable): Promise<string[]> {
+  const { rows } = await db.query<{ platform: string }>("SELECT DISTINCT platform FROM channels ORDER BY 1");
+  return rows.map((r) => r.platform);
 }
 
 interface StoredChannel {

@@ -77,6 +77,13 @@ export const METRIC_FORMATS: Readonly<Record<string, MetricFormat>> = Object.fro
     "mid_min_revenue",
     "overhead_cost",
     "total_revenue",
+    // reconcile_platform_conversions
+    "claimed_revenue",
+    "claimed_value",
+    "dedup_revenue",
+    "real_revenue",
+    "ad_report_claimed_value",
+    "spend_on_double_counted_conversions",
   ]),
   ["change", { kind: "money", signed: true }],
   ...entries(count, [
@@ -112,6 +119,12 @@ export const METRIC_FORMATS: Readonly<Record<string, MetricFormat>> = Object.fro
     "count",
     "sessions",
     "engaged_sessions",
+    // reconcile_platform_conversions: real orders and claims matched to them are whole orders.
+    "matched_orders",
+    "unmatched_claims",
+    "exclusive_orders",
+    "shared_orders",
+    "distinct_claimed_orders",
   ]),
   // GA4 key events may be fractional.
   ["key_events", { kind: "count", decimals: 1 }],
@@ -132,6 +145,13 @@ export const METRIC_FORMATS: Readonly<Record<string, MetricFormat>> = Object.fro
     "avg_predicted_purchases",
     "expected_purchases",
     "pacing",
+    // reconcile_platform_conversions
+    "platform_roas",
+    "dedup_roas",
+    "model_roas",
+    "claimed_vs_model_ratio",
+    "overstatement_ratio",
+    "all_claims_vs_real_orders",
   ]),
   ["nps", { kind: "ratio", decimals: 1 }],
   ...entries(percent1, [
@@ -198,6 +218,22 @@ const TOOL_FORMATS: Readonly<Record<string, Readonly<Record<string, MetricFormat
   // Fractional credit: 26.7 conversions, not 27.
   compute_attribution: { conversions: { kind: "count", decimals: 1 } },
   estimate_clv: { frequency: ratio2 },
+  // Ad reports claim fractional conversions (Google's 14.5) and de-duplication splits an order 1/k per claimant;
+  // excess claims are a share of the real orders, not a change over time (the _pct suffix would sign it).
+  reconcile_platform_conversions: {
+    ...Object.fromEntries(
+      [
+        "claimed_conversions",
+        "dedup_conversions",
+        "excess_claims",
+        "model_attributed_conversions",
+        "ad_report_claimed_conversions",
+        "ad_report_claims",
+        "all_claims",
+      ].map((name) => [name, { kind: "count", decimals: 1 } satisfies MetricFormat]),
+    ),
+    excess_claims_pct: percent1,
+  },
 };
 
 const OUTCOME_COLUMNS = ["expected_outcome", "expected_outcome_current", "expected_outcome_recommended"];

@@ -1,22 +1,12 @@
 import { z } from "zod";
+import { CHANNEL_TYPES } from "../../db/channels.ts";
 import { formatMoney } from "../number-format.ts";
 import { IsoDate, todayIn } from "../period.ts";
 import { defineTool, ROLES, ToolInputError } from "../tool.ts";
 import { fetchChannelList, fetchPlatforms, fetchSpendFreshness } from "./list-channels.queries.ts";
 
-export const CHANNEL_TYPES = [
-  "search",
-  "social",
-  "short_video",
-  "email",
-  "display",
-  "video",
-  "affiliate",
-  "kol",
-  "offline",
-  "direct",
-  "organic",
-] as const;
+// The catalogue's own list (the channels table's CHECK): one definition for the import, the CLI and this filter.
+export { CHANNEL_TYPES };
 
 export const ListChannelsInput = z
   .object({

@@ -112,7 +112,8 @@ const fields = {
   )({
     required: false,
     aliases: ["currency code", "币种", "货币"],
-    description: "ISO 4217 code (CNY, USD ...); else the amount's currency mark; else the import's default (CNY).",
+    description:
+      "ISO 4217 code (CNY, USD ...); else the amount's currency mark (¥ $ € £); else --currency; else BEACON_CURRENCY (CNY when unset).",
   }),
   sales_channel: field.enumeration(["online", "store", "app", "marketplace"], {
     web: "online",
