@@ -8,11 +8,13 @@ import { benchCli } from "./scenarios/cli.ts";
 import { benchClv } from "./scenarios/clv.ts";
 import { benchDemoGeneration } from "./scenarios/demo-generation.ts";
 import { benchDirectory } from "./scenarios/directory.ts";
+import { benchHome } from "./scenarios/home.ts";
 import { benchImport } from "./scenarios/import.ts";
 import { benchKnowledge } from "./scenarios/knowledge.ts";
 import { benchKpis } from "./scenarios/kpis.ts";
 import { benchSegments } from "./scenarios/segments.ts";
 import { benchSlack } from "./scenarios/slack.ts";
+import { benchSummary } from "./scenarios/summary.ts";
 import { benchTickets } from "./scenarios/tickets.ts";
 import type { BenchSettings } from "./settings.ts";
 
@@ -25,12 +27,14 @@ export const SCENARIOS: Record<string, (settings: BenchSettings) => Promise<Benc
   clv: benchClv,
   segments: benchSegments,
   kpis: benchKpis,
+  summary: benchSummary,
   knowledge: benchKnowledge,
   tickets: benchTickets,
   agent: benchAgent,
   slack: benchSlack,
   cli: benchCli,
   import: benchImport,
+  home: benchHome,
 };
 
 /** Runs the chosen scenarios, prints the table and saves the JSON. */

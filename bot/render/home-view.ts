@@ -28,7 +28,6 @@ export interface HomeRenderOptions {
   chartFileId: string | null;
   /** Whether free-text answers come from a model (else the buttons give the deterministic numbers). */
   modelConfigured: boolean;
-  generatedAt: Date;
 }
 
 const mrkdwn = (text: string) => ({ type: "mrkdwn" as const, text });
@@ -57,11 +56,19 @@ export function homeView(data: HomeData, options: HomeRenderOptions): HomeTabVie
   }
   blocks.push(
     context(
-      `Updated ${formatValue({ kind: "datetime" }, options.generatedAt.toISOString(), settings)} (${escapeControl(settings.timezone)}) · ` +
+      `Numbers computed ${formatValue({ kind: "datetime" }, data.computedAt.toISOString(), settings)} (${escapeControl(settings.timezone)}) · ` +
         "refreshed when you open this tab, at most once a minute",
     ),
   );
   return { type: "home", blocks: blocks.slice(0, HOME_LIMITS.blocks) };
+}
+
+/** The first paint while the week's numbers are computed (or the sentence saying why they could not be). */
+export function homeMessageView(message: string): HomeTabView {
+  return {
+    type: "home",
+    blocks: [header("Beacon: your marketing week"), section(escapeControl(message))],
+  };
 }
 
 /** One KPI: name, value, and its change with the previous value ("▲ +4.5% from ¥118,000.00"). */

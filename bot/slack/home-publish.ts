@@ -2,14 +2,17 @@ import { createHash } from "node:crypto";
 import type { types, webApi } from "@slack/bolt";
 import { resolveCaller } from "../../agent/callers.ts";
 import { chartsFor } from "../render/charts.ts";
-import { type HomeTabView, homeView } from "../render/home-view.ts";
+import { type HomeTabView, homeMessageView, homeView } from "../render/home-view.ts";
 import { renderChartPng } from "../render/png.ts";
-import type { BotDeps } from "./deps.ts";
+import { type BotDeps, friendlyError } from "./deps.ts";
 import { gatherHome, type HomeData } from "./home-data.ts";
+import { type SharedHome, sharedHome } from "./home-shared.ts";
 import { claimHomeRefresh, findHomeChart, homePublishes, saveHomeChart } from "./home-views.queries.ts";
 
 /** Waits between attempts to show a just-uploaded chart: Slack processes uploads asynchronously. */
 const CHART_RETRY_MS = [500, 1000, 2000, 4000];
+
+const LOADING = "Computing the last 7 days' numbers… this view fills in by itself in a moment.";
 
 export type HomeOutcome = "published" | "throttled";
 
@@ -28,11 +31,19 @@ export async function refreshHome(
   const now = deps.now ?? new Date();
   const claim = await claimHomeRefresh(deps.db.pool, userId, caller.role, deps.now ?? null, options.force ?? false);
   if (claim === null) return "throttled";
-  const data = await gatherHome(deps.db, caller, {
-    timezone: deps.config.BEACON_TIMEZONE,
-    currency: deps.config.BEACON_CURRENCY,
-    now,
-  });
+  const settings = { timezone: deps.config.BEACON_TIMEZONE, currency: deps.config.BEACON_CURRENCY, now };
+  const shared = sharedHome(deps.db, settings);
+  // Nobody opened the tab in the last hour: say the numbers are coming at once, then show them.
+  if (!shared.ready) await publish(client, userId, homeMessageView(LOADING), false);
+  let base: SharedHome;
+  try {
+    base = shared.ready ?? (await shared.pending);
+  } catch (error) {
+    deps.logger.error("home: the week's numbers could not be computed", error);
+    await publish(client, userId, homeMessageView(`:warning: ${friendlyError(error)}`), false);
+    return "published";
+  }
+  const data = await gatherHome(deps.db, caller, settings, base);
   const key = chartKey(data, deps.config.BEACON_CURRENCY);
   const fileId = key ? await findHomeChart(deps.db.pool, key) : null;
   const render = (chartFileId: string | null) =>
@@ -40,7 +51,6 @@ export async function refreshHome(
       settings: { currency: deps.config.BEACON_CURRENCY, timezone: deps.config.BEACON_TIMEZONE },
       chartFileId,
       modelConfigured: deps.analyst.modelConfigured,
-      generatedAt: now,
     });
   if (fileId && (await publish(client, userId, render(fileId), true))) return "published";
   await publish(client, userId, render(null), false);

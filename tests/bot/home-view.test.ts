@@ -6,7 +6,7 @@ import type { HomeData, HomeProposal, HomeTicket } from "../../bot/slack/home-da
 import { questionsFor } from "../../bot/slack/home-questions.ts";
 
 const settings = { currency: "CNY", timezone: "Asia/Shanghai" };
-const options = { settings, chartFileId: null, modelConfigured: true, generatedAt: new Date("2026-11-20T04:00:00Z") };
+const options = { settings, chartFileId: null, modelConfigured: true };
 // biome-ignore lint/suspicious/noExplicitAny: Block Kit JSON is checked field by field.
 type Loose = any;
 
@@ -32,6 +32,7 @@ function data(overrides: Partial<HomeData> = {}): HomeData {
     questions: questionsFor("marketer"),
     freshness: "2026-11-19T23:46:00+08:00",
     problems: [],
+    computedAt: new Date("2026-11-20T04:00:00Z"),
     ...overrides,
   };
 }
@@ -62,7 +63,7 @@ describe("home view", () => {
     expect(json(view)).not.toContain("tickets");
     const asks = elements(view).filter((e: Loose) => String(e.action_id).startsWith("home_ask_"));
     expect(asks.map((e: Loose) => e.value)).toEqual(questionsFor("marketer").map((q) => q.id));
-    expect(json(view)).toContain("Updated 2026-11-20 12:00 (Asia/Shanghai)");
+    expect(json(view)).toContain("Numbers computed 2026-11-20 12:00 (Asia/Shanghai)");
   });
 
   it("with an uploaded chart: an image block referring to the Slack file, with alt text and title", () => {
