@@ -5,6 +5,7 @@ import { compareAbTestTool } from "./compare-ab-test/compare-ab-test.tool.ts";
 import { computeKpisTool } from "./compute-kpis/kpis.tool.ts";
 import { getCustomerProfileTool } from "./customer-profile/customer-profile.tool.ts";
 import { describeDataTool } from "./describe-data/describe-data.tool.ts";
+import { detectAnomaliesTool } from "./detect-anomalies/detect-anomalies.tool.ts";
 import { estimateClvTool } from "./estimate-clv/estimate-clv.tool.ts";
 import { findCustomersTool } from "./find-customers/find-customers.tool.ts";
 import { listCampaignsTool } from "./list-campaigns/list-campaigns.tool.ts";
@@ -28,6 +29,7 @@ export const TOOLS: readonly ToolDefinition[] = [
   computeAttributionTool,
   computeKpisTool,
   summarizePeriodTool,
+  detectAnomaliesTool,
   reconcilePlatformsTool,
   findCustomersTool,
   getCustomerProfileTool,

@@ -13,6 +13,7 @@ export const TOOL_LOADERS: Readonly<Record<string, ToolLoader>> = {
   compute_attribution: async () => (await import("./attribution/attribution.tool.ts")).computeAttributionTool,
   compute_kpis: async () => (await import("./compute-kpis/kpis.tool.ts")).computeKpisTool,
   summarize_period: async () => (await import("./summarize-period/summarize-period.tool.ts")).summarizePeriodTool,
+  detect_anomalies: async () => (await import("./detect-anomalies/detect-anomalies.tool.ts")).detectAnomaliesTool,
   reconcile_platform_conversions: async () =>
     (await import("./reconcile-platforms/reconcile.tool.ts")).reconcilePlatformsTool,
   find_customers: async () => (await import("./find-customers/find-customers.tool.ts")).findCustomersTool,
