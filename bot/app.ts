@@ -5,6 +5,7 @@ import type { Analyst } from "../agent/types.ts";
 import type { Config } from "../config.ts";
 import type { Database } from "../db/pool.ts";
 import { registerListeners } from "./listeners/index.ts";
+import { runAnomalyScan } from "./slack/anomaly-alerts.ts";
 import { SlackDelivery } from "./slack/delivery.ts";
 import type { BotDeps } from "./slack/deps.ts";
 import { runDueDigests } from "./slack/digest-runner.ts";
@@ -100,6 +101,7 @@ export function createSlackBot(options: SlackBotOptions): SlackBot {
     await retryTicketConfirmations(deps);
     await postDueReminders(deps);
     await runDueDigests({ ...deps, client: app.client }, now ?? deps.now ?? new Date());
+    await runAnomalyScan({ ...deps, client: app.client }, now ?? deps.now ?? new Date());
   };
   app.error(async (error) => {
     logger.error("Bolt error", error);

@@ -1,0 +1,88 @@
+import type { webApi } from "@slack/bolt";
+import type { DisplaySettings } from "../../tools/number-format.ts";
+import { type AlertAnomaly, type AlertChartPoint, alertBlocks, alertChart } from "../render/alert-view.ts";
+import { renderChartPng } from "../render/png.ts";
+import { channelNames, markFailed, markPosted } from "./alert-store.ts";
+import type { BotDeps } from "./deps.ts";
+import type { ChannelPacer } from "./pacer.ts";
+
+/** What posting alerts needs beyond the listeners' deps: the Web API client (custom blocks, file uploads). */
+export interface AlertDeps extends BotDeps {
+  client: webApi.WebClient;
+  /** Spaces alert posts per channel; default one second (Slack allows about one message a second). */
+  alertPacer?: ChannelPacer;
+}
+
+/** Where the chart's daily values come from (the scanner's series loader). */
+export type ChartSeriesLoader = (anomaly: AlertAnomaly) => Promise<AlertChartPoint[]>;
+
+const display = (deps: BotDeps): DisplaySettings => ({
+  currency: deps.config.BEACON_CURRENCY,
+  timezone: deps.config.BEACON_TIMEZONE,
+});
+
+/**
+ * Posts one claimed alert: the message with its buttons, recorded as posted at once (so nothing posts it again),
+ * then its chart in the message's thread. A refused post is marked failed for the next tick; returns whether it
+ * was posted.
+ */
+export async function postAlert(
+  deps: AlertDeps,
+  pacer: ChannelPacer,
+  alert: { id: number; anomaly: AlertAnomaly; slackChannel: string },
+  loadSeries: ChartSeriesLoader,
+  now: Date,
+): Promise<boolean> {
+  const { anomaly, slackChannel } = alert;
+  const names = await channelNames(deps.db.pool, anomaly.channel ? [anomaly.channel] : []);
+  const channelName = anomaly.channel ? (names.get(anomaly.channel) ?? null) : null;
+  const rendered = alertBlocks(anomaly, { alertId: alert.id, channelName }, display(deps));
+  let ts: string | undefined;
+  try {
+    const response = await pacer.run(slackChannel, () =>
+      deps.client.chat.postMessage({
+        channel: slackChannel,
+        text: rendered.text,
+        blocks: rendered.blocks,
+        unfurl_links: false,
+        unfurl_media: false,
+      }),
+    );
+    ts = response.ts;
+    if (!ts) throw new Error("Slack answered without a message ts");
+  } catch (error) {
+    deps.logger.warn(`anomaly alert ${alert.id} not posted; retried on the next tick`, error);
+    await markFailed(deps.db.pool, alert.id, (error as Error).message ?? String(error), now);
+    return false;
+  }
+  await markPosted(deps.db.pool, alert.id, ts, now);
+  await postChart(deps, pacer, anomaly, slackChannel, ts, loadSeries);
+  return true;
+}
+
+/** The series over the trailing weeks with the expected band, as a PNG in the alert's thread. */
+async function postChart(
+  deps: AlertDeps,
+  pacer: ChannelPacer,
+  anomaly: AlertAnomaly,
+  channel: string,
+  threadTs: string,
+  loadSeries: ChartSeriesLoader,
+): Promise<void> {
+  try {
+    const chart = alertChart(anomaly, await loadSeries(anomaly), display(deps));
+    const png = await renderChartPng(chart);
+    await pacer.run(channel, () =>
+      deps.client.files.uploadV2({
+        channel_id: channel,
+        thread_ts: threadTs,
+        file: png,
+        filename: chart.filename,
+        title: chart.title,
+      }),
+    );
+  } catch (error) {
+    // The alert itself is out; a missing chart is not worth a second alert.
+    deps.logger.warn(`chart of anomaly alert in ${channel}:${threadTs} not sent`, error);
+  }
+}
