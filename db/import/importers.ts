@@ -7,6 +7,7 @@ import { journeysImporter } from "./entities/journeys.ts";
 import { npsImporter } from "./entities/nps.ts";
 import { ordersImporter } from "./entities/orders.ts";
 import { platformConversionsImporter } from "./entities/platform-conversions.ts";
+import { ticketsImporter } from "./entities/tickets.ts";
 import { touchpointsImporter } from "./entities/touchpoints.ts";
 import { webSessionsImporter } from "./entities/web-sessions.ts";
 import type { AnyImporter } from "./entity.ts";
@@ -22,5 +23,6 @@ export const IMPORTERS = {
   platform_conversions: platformConversionsImporter,
   web_sessions: webSessionsImporter,
   nps: npsImporter,
+  tickets: ticketsImporter,
   journeys: journeysImporter,
 } satisfies Record<ImportEntity, AnyImporter>;

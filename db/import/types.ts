@@ -11,6 +11,7 @@ export const IMPORT_ENTITIES = [
   "platform_conversions",
   "web_sessions",
   "nps",
+  "tickets",
   "journeys",
 ] as const;
 
