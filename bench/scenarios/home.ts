@@ -71,6 +71,7 @@ export async function measureHome(
     now: run.now,
     background: (work) => void background.push(work()),
   };
+  const runStarted = Date.now();
   const users = Array.from({ length: RUNS }, (_, i) => `UBENCHHOME${process.pid}X${i}`);
   const settingsOf = { timezone: config.BEACON_TIMEZONE, currency: config.BEACON_CURRENCY, now: run.now };
   const warm: number[] = [];
@@ -114,6 +115,14 @@ export async function measureHome(
     await Promise.all(background);
   } finally {
     await db.pool.query("DELETE FROM home_views WHERE user_id = ANY($1::text[])", [users]);
+    // The fake Slack's file ids mean nothing to a real workspace: forget the charts this run uploaded.
+    const uploaded = slack
+      .callsOf("files.completeUploadExternal")
+      .flatMap((c) => (c.args.files as { id: string }[]) ?? []);
+    await db.pool.query("DELETE FROM home_charts WHERE file_id = ANY($1::text[]) AND created_at >= $2", [
+      uploaded.map((f) => f.id),
+      new Date(runStarted),
+    ]);
     await slack.close();
   }
   const big = run.customers >= 1_000_000;
