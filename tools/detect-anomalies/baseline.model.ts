@@ -43,19 +43,53 @@ export interface Baseline {
 export function robustBaseline(
   values: ArrayLike<number>,
   t: number,
-  options: { weeks: number; minPoints: number; minSpread: number; usable?: (i: number) => boolean },
+  options: { weeks: number; minPoints: number; minSpread: number; from?: number; usable?: (i: number) => boolean },
 ): Baseline | null {
-  const sameWeekday: number[] = [];
-  const all: number[] = [];
-  for (let i = t - 1; i >= Math.max(0, t - 7 * options.weeks); i--) {
+  // Scratch buffers, reused: the scan takes hundreds of thousands of baselines and garbage was half its time.
+  const capacity = 7 * options.weeks;
+  if (scratch.all.length < capacity) scratch = { all: new Float64Array(capacity), same: new Float64Array(capacity) };
+  const { all, same } = scratch;
+  let nAll = 0;
+  let nSame = 0;
+  for (let i = t - 1; i >= Math.max(options.from ?? 0, t - capacity); i--) {
     const v = values[i] as number;
     if (!Number.isFinite(v) || !(options.usable?.(i) ?? true)) continue;
-    all.push(v);
-    if ((t - i) % 7 === 0) sameWeekday.push(v);
+    all[nAll++] = v;
+    if ((t - i) % 7 === 0) same[nSame++] = v;
   }
-  if (sameWeekday.length < options.minPoints) return null;
-  const center = median(sameWeekday);
-  return { center, spread: Math.max(mad(all), options.minSpread), points: sameWeekday.length };
+  if (nSame < options.minPoints) return null;
+  const center = medianInPlace(same.subarray(0, nSame));
+  const generation = ++scratchGeneration;
+  let spread: number | undefined;
+  return {
+    center,
+    points: nSame,
+    // The 56-point MAD is most of the cost; most days fail the cheaper effect-size test first and never need it.
+    // It reads the scratch buffer, so it must be asked for before the next baseline is built.
+    get spread() {
+      if (spread === undefined) {
+        if (generation !== scratchGeneration) throw new Error("baseline spread read after the next baseline");
+        const points = all.subarray(0, nAll);
+        const c = medianInPlace(points);
+        for (let i = 0; i < nAll; i++) points[i] = Math.abs((points[i] as number) - c);
+        spread = Math.max(medianInPlace(points), options.minSpread);
+      }
+      return spread;
+    },
+  };
+}
+
+let scratch = { all: new Float64Array(56), same: new Float64Array(56) };
+let scratchGeneration = 0;
+
+/** Median of a typed array, sorting it in place (numeric, native). */
+function medianInPlace(values: Float64Array): number {
+  if (values.length === 0) return Number.NaN;
+  values.sort();
+  const mid = values.length >> 1;
+  return values.length % 2 === 1
+    ? (values[mid] as number)
+    : ((values[mid - 1] as number) + (values[mid] as number)) / 2;
 }
 
 /** ln(1 + x) for counts and money, so a zero day is finite (half a unit keeps a drop to 0 from 1 modest). */

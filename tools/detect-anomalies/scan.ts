@@ -163,32 +163,42 @@ function singleChannelPlatform(key: SeriesKey, keys: readonly SeriesKey[]): bool
 }
 
 /** The baseline of a metric on day d, honouring the volume and campaign-mix rules. */
-export function baselineOf(
-  key: SeriesKey,
-  def: MetricDef,
-  scan: LevelScan,
-  d: number,
-  ys: Float64Array = relativeLogs(key, def, scan),
-  rules = true,
-): Baseline | null {
+/**
+ * The baseline of a metric on day d with the scan's rules (volume, same campaign mix, the key running); for one
+ * day (alert charts). The scan itself reads a whole series through baselineReader.
+ */
+export function baselineOf(key: SeriesKey, def: MetricDef, scan: LevelScan, d: number, rules = true): Baseline | null {
+  return baselineReader(key, def, scan, rules).at(d);
+}
+
+/**
+ * A series' baseline reader: the relative logs computed once, and the rules (volume, same campaign mix, the key
+ * running) applied to each candidate day. `at(d)` is the baseline of day d; one closure per series, not per day.
+ */
+export function baselineReader(key: SeriesKey, def: MetricDef, scan: LevelScan, rules = true) {
   const { o } = scan;
-  const span = 7 * o.baselineWeeks;
-  const from = Math.max(scan.begins, d - span);
-  const usable = (i: number) => {
-    if (!key.running[i]) return false;
-    if (!rules) return true;
-    if (def.volume && (key.values[def.volume][i] as number) < o.minVolume) return false;
-    // Level series compare only days with the same planned campaigns: a burst starting is a plan, not news.
-    return def.den !== undefined || key.mix[i] === key.mix[d];
-  };
-  // The baseline weeks before d as a window whose last index (d - from) is d itself.
-  const window = ys.subarray(from, d + 1);
-  return robustBaseline(window, d - from, {
+  const ys = relativeLogs(key, def, scan);
+  const volume = rules && def.volume ? key.values[def.volume] : null;
+  // Level series compare only days with the same planned campaigns: a burst starting is a plan, not news.
+  const sameMix = rules && def.den === undefined;
+  let mix = 0;
+  const options = {
     weeks: o.baselineWeeks,
     minPoints: o.minBaselinePoints,
     minSpread: MIN_SPREAD,
-    usable: (w) => usable(from + w),
-  });
+    from: scan.begins,
+    usable: (i: number) =>
+      key.running[i] === 1 &&
+      (volume === null || (volume[i] as number) >= o.minVolume) &&
+      (!sameMix || key.mix[i] === mix),
+  };
+  return {
+    ys,
+    at(d: number): Baseline | null {
+      mix = key.mix[d] as number;
+      return robustBaseline(ys, d, options);
+    },
+  };
 }
 
 /** actual / expected - 1 of a metric on day d against its baseline (no rules: for drivers); null if unknown. */
@@ -197,7 +207,7 @@ export function changeOf(key: SeriesKey, metric: Series | "aov", scan: LevelScan
   if (!hasMetric(key, def)) return null;
   const actual = valueAt(key, def, d);
   const rest = restAt(key, def, scan.totals, d);
-  const b = baselineOf(key, def, scan, d, relativeLogs(key, def, scan), false);
+  const b = baselineOf(key, def, scan, d, false);
   if (actual === null || rest === null || !b) return null;
   const expected = fromRelativeLog(def, rest, b.center);
   return expected > 0 ? actual / expected - 1 : null;
@@ -226,33 +236,41 @@ function scanSeries(key: SeriesKey, series: Series, scan: LevelScan): Anomaly[] 
   // A key that never had the metric (no spend on an unpaid channel, so no CPC) has no such series.
   if (!hasMetric(key, def)) return [];
   const flagged: FlaggedDay[] = [];
-  const ys = relativeLogs(key, def, scan);
+  const reader = baselineReader(key, def, scan);
   for (let d = scan.first; d < scan.index.length; d++) {
     if (!key.running[d]) continue;
-    const day = judgeDay(key, def, scan, d, ys);
+    const day = judgeDay(key, def, scan, d, reader);
     if (day) flagged.push(day);
   }
   return groupRuns(flagged).map((run) => toAnomaly(key, series, run, scan));
 }
 
 /** The verdict on one day: flagged when |z|, the effect size and (for counts) the Poisson tail all say so. */
-function judgeDay(key: SeriesKey, def: MetricDef, scan: LevelScan, d: number, ys: Float64Array): FlaggedDay | null {
+function judgeDay(
+  key: SeriesKey,
+  def: MetricDef,
+  scan: LevelScan,
+  d: number,
+  reader: ReturnType<typeof baselineReader>,
+): FlaggedDay | null {
   const { totals, o } = scan;
   if (def.dayVolume && (key.values[def.dayVolume][d] as number) < o.minVolume) return null;
-  const y = ys[d] as number;
+  const y = reader.ys[d] as number;
   const actual = valueAt(key, def, d);
   const rest = restAt(key, def, totals, d);
   if (!Number.isFinite(y) || actual === null || rest === null) return null;
-  const b = baselineOf(key, def, scan, d, ys);
+  const b = reader.at(d);
   if (!b) return null;
-  const { center, spread } = b;
-  const z = modifiedZ(y, center, spread);
-  if (Math.abs(z) < o.threshold) return null;
+  // The cheap tests first: effect size and Poisson need only the centre, the z-score also the spread.
+  const { center } = b;
   const expected = fromRelativeLog(def, rest, center);
   if (expected <= 0 && actual <= 0) return null;
   if (expected > 0 && Math.abs(actual / expected - 1) < o.minEffect) return null;
   // Expecting "0" is expecting a rare event; half a unit keeps a single order on a quiet day unremarkable.
   if (def.count && poissonSurprise(actual, Math.max(expected, MIN_POISSON_MEAN)) >= o.alpha) return null;
+  const spread = b.spread;
+  const z = modifiedZ(y, center, spread);
+  if (Math.abs(z) < o.threshold) return null;
   const band = (o.threshold * spread) / 0.6745;
   return {
     d,
