@@ -1,4 +1,5 @@
 import { DEFAULT_SCORES_TIMEZONE, refreshCustomerScores } from "./customer-scores.ts";
+import { timed } from "./import/timings.ts";
 import type { Queryable } from "./pool.ts";
 
 /** The lookback that defines an order's last touch, the same as compute_attribution's default. */
@@ -7,10 +8,62 @@ export const LAST_TOUCH_LOOKBACK_DAYS = 30;
 /**
  * Rebuilds the derived data inside the caller's transaction: order_attribution from orders and touchpoints (the last
  * touch of an order is the customer's latest touch at or before it, within the lookback, after their previous
- * order), then the stored CLV model and RFM thresholds (db/customer-scores.ts) in the business time zone.
+ * order), then the stored CLV model and RFM thresholds (db/customer-scores.ts) in the business time zone. With
+ * `touched` (an import's written rows), only the customers those rows concern are recomputed, with the same query.
  */
-export async function refreshOrderAttribution(db: Queryable, timezone = DEFAULT_SCORES_TIMEZONE): Promise<number> {
-  await db.query("DELETE FROM order_attribution");
+export async function refreshOrderAttribution(
+  db: Queryable,
+  timezone = DEFAULT_SCORES_TIMEZONE,
+  touched?: TouchedCustomers,
+): Promise<number> {
+  const rows = await timed("order_attribution", async () => {
+    const scope = touched ? await customersToRefresh(db, touched) : null;
+    if (scope === null) await db.query("DELETE FROM order_attribution");
+    else await db.query(`DELETE FROM order_attribution WHERE customer_id IN (SELECT customer_id FROM ${SCOPE_TABLE})`);
+    return insertAttribution(db, scope === null ? "" : `WHERE customer_id IN (SELECT customer_id FROM ${SCOPE_TABLE})`);
+  });
+  await timed("customer scores", () => refreshCustomerScores(db, timezone));
+  return rows;
+}
+
+/**
+ * What an import wrote, for a refresh of those customers only: a table of ids (one column `id`) that are order ids
+ * (`orders`: the order's customer now and the one it had before count) or customer ids (`touchpoints`).
+ */
+export interface TouchedCustomers {
+  table: string;
+  ids: "orders" | "customers";
+}
+
+const SCOPE_TABLE = "order_attribution_scope";
+/** Above this share of the stored rows, one full rebuild is cheaper than deleting and inserting by customer. */
+const INCREMENTAL_SHARE = 0.3;
+
+/**
+ * Fills SCOPE_TABLE with the customers whose attribution the written rows can change (a new order changes its
+ * customer's ranks and previous-order times; a new touch, its customer's last touches); null when a full rebuild is
+ * the cheaper way (an empty table, or most of it touched).
+ */
+async function customersToRefresh(db: Queryable, touched: TouchedCustomers): Promise<number | null> {
+  const { rows } = await db.query<{ written: number; stored: number }>(
+    `SELECT (SELECT count(*) FROM ${touched.table})::int AS written,
+            (SELECT count(*) FROM order_attribution)::int AS stored`,
+  );
+  const { written = 0, stored = 0 } = rows[0] ?? {};
+  if (stored === 0 || written >= stored * INCREMENTAL_SHARE) return null;
+  await db.query(`CREATE TEMP TABLE IF NOT EXISTS ${SCOPE_TABLE} (customer_id bigint PRIMARY KEY) ON COMMIT DROP`);
+  await db.query(`DELETE FROM ${SCOPE_TABLE}`);
+  const customers =
+    touched.ids === "customers"
+      ? `SELECT DISTINCT id FROM ${touched.table}`
+      : `SELECT o.customer_id FROM orders o JOIN ${touched.table} w ON w.id = o.id
+         UNION SELECT a.customer_id FROM order_attribution a JOIN ${touched.table} w ON w.id = a.order_id`;
+  const result = await db.query(`INSERT INTO ${SCOPE_TABLE} (customer_id) ${customers} ON CONFLICT DO NOTHING`);
+  return result.rowCount ?? 0;
+}
+
+/** Inserts the attribution of the orders `where` selects (every order when empty); returns the rows inserted. */
+async function insertAttribution(db: Queryable, where: string): Promise<number> {
   const result = await db.query(
     `INSERT INTO order_attribution (order_id, customer_id, ordered_at, order_rank, amount, last_touch_channel_id, last_touch_campaign_id)
      SELECT o.id, o.customer_id, o.ordered_at, o.rank, o.amount, lt.channel_id, lt.campaign_id
@@ -18,7 +71,7 @@ export async function refreshOrderAttribution(db: Queryable, timezone = DEFAULT_
        SELECT id, customer_id, ordered_at, amount,
               row_number() OVER w AS rank,
               lag(ordered_at) OVER w AS prev_at
-       FROM orders
+       FROM orders ${where}
        WINDOW w AS (PARTITION BY customer_id ORDER BY ordered_at, id)
      ) o
      LEFT JOIN LATERAL (
@@ -30,6 +83,5 @@ export async function refreshOrderAttribution(db: Queryable, timezone = DEFAULT_
      ) lt ON true`,
     [LAST_TOUCH_LOOKBACK_DAYS],
   );
-  await refreshCustomerScores(db, timezone);
   return result.rowCount ?? 0;
 }

@@ -5,6 +5,7 @@ import { type FxRate, loadFxRates } from "../fx.ts";
 import type { Queryable } from "../pool.ts";
 import { ImportValidationError } from "./errors.ts";
 import type { Parsed } from "./values.ts";
+import { WRITTEN_KEYS_TABLE } from "./upsert.ts";
 
 const ISO = /^[A-Z]{3}$/;
 /** ISO 4217 codes the runtime knows, so "(net)" or "(all)" in a header are not read as currencies by accident. */
@@ -269,11 +270,15 @@ export async function convertForeignOrders(
   }
   if (rows.length === 0) return [];
   await client.query(
-    `WITH ${RATED_ORDERS}
-     UPDATE orders o SET original_currency = o.currency, original_amount = o.amount, fx_rate = r.rate,
-       amount = round(o.amount * r.rate, 2), discount_amount = round(o.discount_amount * r.rate, 2),
-       margin = round(o.margin * r.rate, 2), currency = $1
-     FROM rated r WHERE r.id = o.id`,
+    // The converted orders are noted as written, so order_attribution takes their new amounts.
+    `WITH ${RATED_ORDERS},
+     converted AS (
+       UPDATE orders o SET original_currency = o.currency, original_amount = o.amount, fx_rate = r.rate,
+         amount = round(o.amount * r.rate, 2), discount_amount = round(o.discount_amount * r.rate, 2),
+         margin = round(o.margin * r.rate, 2), currency = $1
+       FROM rated r WHERE r.id = o.id
+       RETURNING o.id)
+     INSERT INTO ${WRITTEN_KEYS_TABLE} (id) SELECT id FROM converted`,
     params,
   );
   return rows.map((r) => {

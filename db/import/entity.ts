@@ -43,6 +43,11 @@ export interface ImportSession {
   fx: FxConverter;
   /** Customers created / updated from customer columns of an order, touch or NPS file (set by the importer). */
   customers?: CustomerCounts;
+  /**
+   * --skip-invalid: called after each batch is written, with the table written (inline customers remove the ones
+   * created for rows that were then left out).
+   */
+  afterSkippingWrite?(table: string): Promise<void>;
   /** Counts an event for the report's notes ("N rows ..."). */
   tally(note: string, count?: number): void;
   /** Adds a one-off note to the report. */

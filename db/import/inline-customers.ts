@@ -6,6 +6,8 @@ import { customersImporter } from "./entities/customers.ts";
 import { unknownCustomer } from "./entities/shared.ts";
 import type { ImportSession, Located, RowProblem } from "./entity.ts";
 import { blankAllowed, type RowOf } from "./fields.ts";
+import { fingerprintOf, KeyValues } from "./key-set.ts";
+import { timed } from "./timings.ts";
 
 const base = customersImporter.fields;
 
@@ -187,6 +189,14 @@ export interface Resolved {
   refused: Map<string, string>;
 }
 
+/** A known customer a batch names: its id, what the batch says, its key string and the tag of those values. */
+interface Known {
+  id: number;
+  p: Pending;
+  k: string;
+  tag: [number, number];
+}
+
 /** What a batch says about one customer: the last non-blank value of each column, and its earliest date. */
 interface Pending {
   kind: KeyKind;
@@ -214,7 +224,16 @@ export class InlineCustomers {
   private readonly created = new Map<KeyKind, number>();
   private unnamed = 0;
   private shared = 0;
+  /** Existing customers whose stored values a row of the file changed (counted once, at the end). */
+  private changedExisting = 0;
   private tableReady = false;
+  /**
+   * The customers found or created so far, by key, with a tag of the values last written: a customer on many rows
+   * (10 orders each) is looked up once, and rewritten only when a row brings values other than the last ones.
+   */
+  private readonly held = new KeyValues();
+  /** Customers the last batch created (id -> key), so --skip-invalid can remove those no written row uses. */
+  private lastCreated = new Map<number, Pending>();
 
   private constructor(present: ReadonlySet<string>) {
     const keyed = (["id", "email", "phone"] as const).filter((k) => present.has(KIND_FIELD[k]));
@@ -226,8 +245,10 @@ export class InlineCustomers {
   static of(session: ImportSession): InlineCustomers {
     let state = STATES.get(session);
     if (!state) {
-      state = new InlineCustomers(session.present);
-      STATES.set(session, state);
+      const created = new InlineCustomers(session.present);
+      STATES.set(session, created);
+      session.afterSkippingWrite = (table) => created.dropUnused(session, table);
+      state = created;
     }
     return state;
   }
@@ -270,31 +291,80 @@ export class InlineCustomers {
   ): Promise<Resolved> {
     const pending = collect(items);
     const resolved: Resolved = { ids: new Map(), refused: new Map() };
+    this.lastCreated = new Map();
     if (pending.size === 0) return resolved;
-    const matches = await this.match([...pending.values()], session);
-    const known: { id: number; p: Pending }[] = [];
-    const unknown: Pending[] = [];
+    const known: Known[] = [];
+    const misses: Pending[] = [];
     for (const [k, p] of pending) {
-      const ids = matches.get(k) ?? [];
-      if (ids.length > 1 && p.kind === "name") {
-        resolved.refused.set(
-          k,
-          `${ids.length} customers are named "${p.name}"; the file has no customer id, e-mail or phone to tell them apart`,
-        );
+      const held = this.held.get(k);
+      if (!held) {
+        misses.push(p);
         continue;
       }
-      if (ids.length > 1) this.shared++;
-      const id = ids[0];
-      if (id !== undefined) {
-        resolved.ids.set(k, id);
-        known.push({ id, p });
-      } else unknown.push(p);
+      resolved.ids.set(k, held.id);
+      if (!this.creates) continue;
+      const tag = valuesTag(p);
+      // The same values as last written: nothing to update (nor to count again).
+      if (tag[0] !== held.tagHigh || tag[1] !== held.tagLow) known.push({ id: held.id, p, k, tag });
+    }
+    const unknown: Pending[] = [];
+    if (misses.length > 0) {
+      const matches = await timed("customers: match", () => this.match(misses, session));
+      for (const p of misses) {
+        const k = keyString(p);
+        const ids = matches.get(k) ?? [];
+        if (ids.length > 1 && p.kind === "name") {
+          resolved.refused.set(
+            k,
+            `${ids.length} customers are named "${p.name}"; the file has no customer id, e-mail or phone to tell them apart`,
+          );
+          continue;
+        }
+        if (ids.length > 1) this.shared++;
+        const id = ids[0];
+        if (id === undefined) unknown.push(p);
+        else {
+          resolved.ids.set(k, id);
+          if (this.creates) known.push({ id, p, k, tag: valuesTag(p) });
+          else this.held.set(k, id, [0, 0]);
+        }
+      }
     }
     if (!this.creates) return resolved;
     await this.ensureTable(session);
-    await this.update(known, session);
-    for (const [k, id] of await this.create(unknown, session)) resolved.ids.set(k, id);
+    await timed("customers: update known", () => this.update(known, session));
+    for (const { id, k, tag } of known) this.held.set(k, id, tag);
+    const created = await timed("customers: create", () => this.create(unknown, session));
+    for (const [k, { id, p }] of created) {
+      resolved.ids.set(k, id);
+      this.held.set(k, id, valuesTag(p));
+      this.lastCreated.set(id, p);
+    }
     return resolved;
+  }
+
+  /**
+   * --skip-invalid: removes the customers the last batch created that no written row of `table` names (their rows
+   * were refused after the customers were made), so a partial load leaves no customer behind for a row it left out.
+   */
+  async dropUnused(session: ImportSession, table: string): Promise<void> {
+    if (this.lastCreated.size === 0) return;
+    const { rows } = await session.client.query<{ id: string }>(
+      `WITH gone AS (
+         DELETE FROM customers c WHERE c.id = ANY($1::bigint[])
+           AND NOT EXISTS (SELECT 1 FROM ${table} x WHERE x.customer_id = c.id)
+         RETURNING c.id)
+       DELETE FROM ${TEMP_TABLE} s USING gone WHERE s.id = gone.id RETURNING s.id`,
+      [[...this.lastCreated.keys()]],
+    );
+    for (const { id } of rows) {
+      const p = this.lastCreated.get(Number(id));
+      if (!p) continue;
+      this.held.forget(keyString(p));
+      this.created.set(p.kind, (this.created.get(p.kind) ?? 1) - 1);
+      if (p.name === null) this.unnamed--;
+    }
+    this.lastCreated = new Map();
   }
 
   /** Existing customer ids per key (lowest id first), one query per key kind. */
@@ -327,14 +397,18 @@ export class InlineCustomers {
     // customer's signup date move earlier when a later batch has an earlier order. Dropped with the transaction.
     await session.client.query(
       `CREATE TEMP TABLE IF NOT EXISTS ${TEMP_TABLE} (id bigint PRIMARY KEY, created boolean NOT NULL, kind text NOT NULL,
-                                                       dated boolean NOT NULL DEFAULT false)
+                                                       dated boolean NOT NULL DEFAULT false,
+                                                       changed boolean NOT NULL DEFAULT false)
        ON COMMIT DROP`,
     );
     this.tableReady = true;
   }
 
-  /** Updates known customers with the file's non-blank values; counts each one once per import. */
-  private async update(known: { id: number; p: Pending }[], session: ImportSession): Promise<void> {
+  /**
+   * Updates known customers with the file's non-blank values where one differs from the stored value (IS DISTINCT
+   * FROM: a re-import rewrites nothing); counts each customer once per import, and whether any row changed it.
+   */
+  private async update(known: Known[], session: ImportSession): Promise<void> {
     if (known.length === 0) return;
     const byId = new Map<number, Pending>();
     for (const { id, p } of known) byId.set(id, merge(byId.get(id), p));
@@ -359,15 +433,13 @@ export class InlineCustomers {
                                  COALESCE(u.signup_date, c.signup_date), COALESCE(u.consent, c.marketing_consent))
          RETURNING c.id
        ),
-       dated AS (
-         UPDATE ${TEMP_TABLE} s SET dated = true FROM input u
-         WHERE s.id = u.id AND u.signup_date IS NOT NULL AND NOT s.dated
-       ),
-       first_match AS (
-         INSERT INTO ${TEMP_TABLE} (id, created, kind) SELECT id, false, kind FROM input
-         ON CONFLICT (id) DO NOTHING RETURNING kind
+       seen AS (
+         INSERT INTO ${TEMP_TABLE} AS s (id, created, kind, dated, changed)
+         SELECT u.id, false, u.kind, u.signup_date IS NOT NULL, u.id IN (SELECT id FROM changed) FROM input u
+         ON CONFLICT (id) DO UPDATE SET dated = s.dated OR EXCLUDED.dated, changed = s.changed OR EXCLUDED.changed
+         RETURNING s.kind, (s.xmax = 0) AS first
        )
-       SELECT kind, count(*)::int AS n FROM first_match GROUP BY kind`,
+       SELECT kind, count(*)::int AS n FROM seen WHERE first GROUP BY kind`,
       [
         list.map(([id]) => id),
         col((p) => p.name),
@@ -384,9 +456,9 @@ export class InlineCustomers {
     for (const r of rows) this.existing.set(r.kind, (this.existing.get(r.kind) ?? 0) + r.n);
   }
 
-  /** Creates the unknown customers; returns their ids by key. */
-  private async create(unknown: Pending[], session: ImportSession): Promise<Map<string, number>> {
-    const out = new Map<string, number>();
+  /** Creates the unknown customers; returns their ids (and what created them) by key. */
+  private async create(unknown: Pending[], session: ImportSession): Promise<Map<string, { id: number; p: Pending }>> {
+    const out = new Map<string, { id: number; p: Pending }>();
     if (unknown.length === 0) return out;
     const externalIds = unknown.map((p) => (p.kind === "id" ? p.key : CREATED_ID_PREFIX[p.kind] + p.key));
     const { rows } = await session.client.query<{ id: string; external_id: string }>(
@@ -425,7 +497,7 @@ export class InlineCustomers {
     unknown.forEach((p, i) => {
       const id = idOf.get(externalIds[i] ?? "");
       if (id === undefined) return;
-      out.set(keyString(p), id);
+      out.set(keyString(p), { id, p });
       this.created.set(p.kind, (this.created.get(p.kind) ?? 0) + 1);
       if (p.name === null) this.unnamed++;
     });
@@ -439,6 +511,10 @@ export class InlineCustomers {
    */
   async settleSignupDates(session: ImportSession, table: string, timeColumn: string): Promise<void> {
     if (!this.tableReady) return;
+    const { rows } = await session.client.query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM ${TEMP_TABLE} WHERE changed AND NOT created`,
+    );
+    this.changedExisting = rows[0]?.n ?? 0;
     await session.client.query(
       `UPDATE customers c SET signup_date = f.first_day, updated_at = now()
        FROM (SELECT x.customer_id, min((x.${timeColumn} AT TIME ZONE $1::text)::date) AS first_day
@@ -459,6 +535,14 @@ export class InlineCustomers {
       const created = this.created.get(kind) ?? 0;
       if (existing + created === 0 && kind !== this.kinds[0]) continue;
       session.note(`customers matched by ${KIND_WORDS[kind]}: ${existing} existing, ${created} created`);
+    }
+    const existing = sum(this.existing);
+    if (existing > 0) {
+      session.note(
+        this.changedExisting === 0
+          ? `existing customers: none changed (all ${existing} already had the file's values; nothing rewritten)`
+          : `existing customers: ${this.changedExisting} of ${existing} changed by the file, the others already had its values`,
+      );
     }
     if (this.unnamed > 0) {
       session.note(
@@ -492,19 +576,33 @@ function collect(items: readonly { key: CustomerKey; row: CustomerCells; at: str
   const out = new Map<string, Pending>();
   for (const { key, row, at } of items) {
     const k = keyString(key);
-    const next: Pending = {
-      ...key,
-      name: row.customer_name ?? null,
-      email: row.customer_email ?? null,
-      phone: row.customer_phone ?? null,
-      country: row.customer_country ?? null,
-      region: row.customer_region ?? null,
-      city: row.customer_city ?? null,
-      signup: row.customer_signup_date ?? null,
-      consent: row.customer_marketing_consent ?? null,
-      firstAt: at,
-    };
-    out.set(k, merge(out.get(k), next));
+    const p = out.get(k);
+    if (!p) {
+      out.set(k, {
+        kind: key.kind,
+        key: key.key,
+        name: row.customer_name ?? null,
+        email: row.customer_email ?? null,
+        phone: row.customer_phone ?? null,
+        country: row.customer_country ?? null,
+        region: row.customer_region ?? null,
+        city: row.customer_city ?? null,
+        signup: row.customer_signup_date ?? null,
+        consent: row.customer_marketing_consent ?? null,
+        firstAt: at,
+      });
+      continue;
+    }
+    // In place (a customer with many rows in a batch is common): later non-blank values win.
+    p.name = row.customer_name ?? p.name;
+    p.email = row.customer_email ?? p.email;
+    p.phone = row.customer_phone ?? p.phone;
+    p.country = row.customer_country ?? p.country;
+    p.region = row.customer_region ?? p.region;
+    p.city = row.customer_city ?? p.city;
+    p.signup = row.customer_signup_date ?? p.signup;
+    p.consent = row.customer_marketing_consent ?? p.consent;
+    if (at < p.firstAt) p.firstAt = at;
   }
   return out;
 }
@@ -525,6 +623,14 @@ function merge(earlier: Pending | undefined, later: Pending): Pending {
     consent: later.consent ?? earlier.consent,
     firstAt: later.firstAt < earlier.firstAt ? later.firstAt : earlier.firstAt,
   };
+}
+
+/** A fingerprint of the values a row writes to its customer (blank and empty told apart). */
+function valuesTag(p: Pending): [number, number] {
+  const cell = (v: string | boolean | null) => (v === null ? "\u0002" : String(v));
+  return fingerprintOf(
+    [p.name, p.email, p.phone, p.country, p.region, p.city, p.signup, p.consent].map(cell).join("\u0001"),
+  );
 }
 
 /** The name of a new customer the file gives none for: its e-mail, else its phone, else its id. */

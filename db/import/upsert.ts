@@ -23,7 +23,15 @@ export interface UpsertTarget {
   columns: readonly UpsertColumn[];
   /** A timestamp column set to now() when a row actually changes. */
   touch?: string;
+  /**
+   * A column of each inserted or changed row to note in the temp table WRITTEN_KEYS_TABLE (orders: id, touchpoints:
+   * customer_id), so the derived order_attribution is refreshed for what the import touched only.
+   */
+  track?: string;
 }
+
+/** The temp table `track` columns go to (created by the import when its target tracks; dropped at commit). */
+export const WRITTEN_KEYS_TABLE = "import_written_keys";
 
 /** What a batch did: new rows, rows whose values changed, and rows written (matched rows = written - inserted). */
 export interface WriteCounts {
@@ -55,12 +63,15 @@ export function upsertSql(target: UpsertTarget, columns: readonly UpsertColumn[]
        WHERE (${updatable.map((n) => `t.${n}`).join(", ")}) IS DISTINCT FROM (${updatable
          .map((n) => `EXCLUDED.${n}`)
          .join(", ")})`;
+  const tracked = target.track
+    ? `, tracked AS (INSERT INTO ${WRITTEN_KEYS_TABLE} (id) SELECT tracked FROM written)`
+    : "";
   // xmax = 0 on the returned row means the row was inserted, not updated (PostgreSQL and PGlite alike).
   return `WITH written AS (
        INSERT INTO ${quoteIdent(target.table)} AS t (${names.join(", ")})
        SELECT * FROM unnest(${arrays.join(", ")})
        ${onConflict}
-       RETURNING (xmax = 0) AS inserted)
+       RETURNING (xmax = 0) AS inserted${target.track ? `, t.${quoteIdent(target.track)} AS tracked` : ""})${tracked}
      SELECT count(*) FILTER (WHERE inserted)::int AS inserted, count(*) FILTER (WHERE NOT inserted)::int AS changed
      FROM written`;
 }

@@ -188,6 +188,7 @@ export const ordersImporter = defineImporter({
   duplicates: "error",
   target: {
     table: "orders",
+    track: "id",
     conflict: ["external_id"],
     columns: [
       { name: "external_id", type: "text" },

@@ -90,6 +90,7 @@ export const touchpointsImporter = defineImporter({
   duplicates: "collapse",
   target: {
     table: "touchpoints",
+    track: "customer_id",
     conflict: ["customer_id", "occurred_at", "channel_id", "type"],
     columns: [
       { name: "customer_id", type: "bigint" },
