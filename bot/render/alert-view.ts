@@ -242,6 +242,37 @@ function button(text: string, actionId: string, value: string, style?: "primary"
   };
 }
 
+/** Lines of one message listing a day's further anomalies; more are counted, not listed. */
+const OVERFLOW_LINES = 25;
+
+/** The day's anomalies beyond its individual alerts, one escaped line each, in one message without buttons. */
+export function overflowBlocks(
+  day: string,
+  anomalies: readonly AlertAnomaly[],
+  channelNames: ReadonlyMap<string, string>,
+  settings: DisplaySettings,
+): { blocks: KnownBlock[]; text: string } {
+  const lines = anomalies.slice(0, OVERFLOW_LINES).map((a) => {
+    const name = a.channel ? channelNames.get(a.channel) : null;
+    const verb = direction(a) === "rise" ? "rose" : "fell";
+    const facts = alertFacts(a, settings);
+    const head = `${seriesName(a.series)} ${placed(a) ? "on " : ""}${where(a, name)} ${verb} ${whenText(a)}`;
+    return `• ${escapeControl(`${head}: ${facts[0]?.text}, expected ${facts[1]?.text}; ${a.severity}`)}`;
+  });
+  const more = anomalies.length - lines.length;
+  if (more > 0) lines.push(`… and ${more} more: ask me about ${day}.`);
+  const count = `${anomalies.length} more ${anomalies.length === 1 ? "anomaly" : "anomalies"}`;
+  const title = `:mag: *${count} found for ${day}*, less severe than the alerts above:`;
+  const blocks: KnownBlock[] = [
+    { type: "section", text: { type: "mrkdwn", text: [title, ...lines].join("\n").slice(0, 2900) } },
+    {
+      type: "context",
+      elements: [{ type: "mrkdwn", text: "Mention me with a question about any of them for the why." }],
+    },
+  ];
+  return { blocks, text: plainText(`${count} found for ${day}`, 200) };
+}
+
 /** The chart's title: "CPC on douyin: daily, with the expected range". */
 export function alertChartTitle(anomaly: AlertAnomaly): string {
   return `${seriesName(anomaly.series)}, ${where(anomaly)}: daily vs expected range`;

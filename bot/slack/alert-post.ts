@@ -1,6 +1,12 @@
 import type { webApi } from "@slack/bolt";
 import type { DisplaySettings } from "../../tools/number-format.ts";
-import { type AlertAnomaly, type AlertChartPoint, alertBlocks, alertChart } from "../render/alert-view.ts";
+import {
+  type AlertAnomaly,
+  type AlertChartPoint,
+  alertBlocks,
+  alertChart,
+  overflowBlocks,
+} from "../render/alert-view.ts";
 import { renderChartPng } from "../render/png.ts";
 import { channelNames, markFailed, markPosted } from "./alert-store.ts";
 import type { BotDeps } from "./deps.ts";
@@ -11,6 +17,13 @@ export interface AlertDeps extends BotDeps {
   client: webApi.WebClient;
   /** Spaces alert posts per channel; default one second (Slack allows about one message a second). */
   alertPacer?: ChannelPacer;
+}
+
+/** An anomaly this process claimed, under its alert id, for the channel it goes to. */
+export interface ClaimedAlert {
+  id: number;
+  anomaly: AlertAnomaly;
+  slackChannel: string;
 }
 
 /** Where the chart's daily values come from (the scanner's series loader). */
@@ -29,7 +42,7 @@ const display = (deps: BotDeps): DisplaySettings => ({
 export async function postAlert(
   deps: AlertDeps,
   pacer: ChannelPacer,
-  alert: { id: number; anomaly: AlertAnomaly; slackChannel: string },
+  alert: ClaimedAlert,
   loadSeries: ChartSeriesLoader,
   now: Date,
 ): Promise<boolean> {
@@ -84,5 +97,43 @@ async function postChart(
   } catch (error) {
     // The alert itself is out; a missing chart is not worth a second alert.
     deps.logger.warn(`chart of anomaly alert in ${channel}:${threadTs} not sent`, error);
+  }
+}
+
+/** The day's anomalies beyond the per-day alerts, as one message; each recorded as posted in it (or failed). */
+export async function postOverflow(
+  deps: AlertDeps,
+  pacer: ChannelPacer,
+  day: string,
+  alerts: readonly ClaimedAlert[],
+  now: Date,
+): Promise<boolean> {
+  const channel = (alerts[0] as ClaimedAlert).slackChannel;
+  const codes = alerts.flatMap((a) => (a.anomaly.channel ? [a.anomaly.channel] : []));
+  const names = await channelNames(deps.db.pool, codes);
+  const rendered = overflowBlocks(
+    day,
+    alerts.map((a) => a.anomaly),
+    names,
+    display(deps),
+  );
+  try {
+    const response = await pacer.run(channel, () =>
+      deps.client.chat.postMessage({
+        channel,
+        text: rendered.text,
+        blocks: rendered.blocks,
+        unfurl_links: false,
+        unfurl_media: false,
+      }),
+    );
+    if (!response.ts) throw new Error("Slack answered without a message ts");
+    for (const alert of alerts) await markPosted(deps.db.pool, alert.id, response.ts, now);
+    return true;
+  } catch (error) {
+    deps.logger.warn(`${alerts.length} further anomalies of ${day} not posted; retried on the next tick`, error);
+    for (const alert of alerts)
+      await markFailed(deps.db.pool, alert.id, (error as Error).message ?? String(error), now);
+    return false;
   }
 }

@@ -4,7 +4,7 @@ import type { Queryable } from "../../db/pool.ts";
 import { scanAnomalies } from "../../tools/detect-anomalies/scan.ts";
 import { addDays } from "../../tools/period.ts";
 import type { AlertAnomaly } from "../render/alert-view.ts";
-import { type AlertDeps, type ChartSeriesLoader, postAlert } from "./alert-post.ts";
+import { type AlertDeps, type ChartSeriesLoader, type ClaimedAlert, postAlert, postOverflow } from "./alert-post.ts";
 import { daysToScan, latestDueDay } from "./alert-schedule.ts";
 import { seriesLoader } from "./alert-series.ts";
 import {
@@ -43,9 +43,14 @@ const running = new WeakSet<object>();
  */
 export const RUN_LOOKBACK_DAYS = 28;
 
-/** Orders a day's anomalies for posting: the most severe first. */
-const byDayThenScore = (a: AlertAnomaly, b: AlertAnomaly) =>
-  a.day.localeCompare(b.day) || (Number.isFinite(b.score) ? b.score : 0) - (Number.isFinite(a.score) ? a.score : 0);
+/** New anomalies of one scanned day that get an alert of their own; the rest share one message. */
+export const MAX_ALERTS_PER_DAY = 5;
+
+const SEVERITY_RANK: Record<string, number> = { high: 3, medium: 2, low: 1 };
+const finite = (n: number) => (Number.isFinite(n) ? n : 0);
+/** Orders a day's anomalies for posting: the most severe first, then the strongest. */
+const bySeverityThenScore = (a: AlertAnomaly, b: AlertAnomaly) =>
+  (SEVERITY_RANK[b.severity] ?? 0) - (SEVERITY_RANK[a.severity] ?? 0) || finite(b.score) - finite(a.score);
 
 /** One tick of the daily scan (the bot's jobs tick, every minute): detect_anomalies' scanner, charts in the zone. */
 export function runAnomalyScan(deps: AlertDeps, now: Date): Promise<AlertScanReport> {
@@ -79,15 +84,13 @@ export async function scanAndPost(
     if (days.length === 0) return report;
     const first = days[0] as string;
     // Runs still going on a scanned day, whenever they began; runs that ended before it were judged on their days.
-    const anomalies = (await scan(deps.db.pool, { start: addDays(first, -RUN_LOOKBACK_DAYS), end: due }))
-      .filter((a) => (a.through ?? a.day) >= first)
-      .sort(byDayThenScore);
-    const counts = new Map(days.map((day) => [day, 0]));
-    for (const anomaly of anomalies) {
-      const day = anomaly.day < first ? first : anomaly.day;
-      counts.set(day, (counts.get(day) ?? 0) + 1);
-      await handleAnomaly(deps, pacer, anomaly, channel, loadSeries, now, report);
-    }
+    const anomalies = (await scan(deps.db.pool, { start: addDays(first, -RUN_LOOKBACK_DAYS), end: due })).filter(
+      (a) => (a.through ?? a.day) >= first,
+    );
+    const byDay = new Map<string, AlertAnomaly[]>(days.map((day) => [day, []]));
+    for (const anomaly of anomalies) byDay.get(anomaly.day < first ? first : anomaly.day)?.push(anomaly);
+    for (const [day, found] of byDay) await alertDay(deps, pacer, day, found, channel, loadSeries, now, report);
+    const counts = new Map([...byDay].map(([day, found]) => [day, found.length]));
     await recordScannedDays(deps.db.pool, counts, now);
     report.days = days;
     report.found = anomalies.length;
@@ -97,30 +100,57 @@ export async function scanAndPost(
   }
 }
 
-async function handleAnomaly(
+/**
+ * One scanned day: the MAX_ALERTS_PER_DAY most severe new anomalies each get an alert; any further ones go out
+ * together in one message, so a day when much moved (a sale, an outage felt everywhere) does not flood the channel.
+ */
+async function alertDay(
   deps: AlertDeps,
   pacer: ChannelPacer,
-  anomaly: AlertAnomaly,
+  day: string,
+  found: AlertAnomaly[],
   channel: string,
   loadSeries: ChartSeriesLoader,
   now: Date,
   report: AlertScanReport,
 ): Promise<void> {
+  const overflow: ClaimedAlert[] = [];
+  let alerted = 0;
+  for (const anomaly of [...found].sort(bySeverityThenScore)) {
+    const id = await claim(deps, anomaly, channel, now, report);
+    if (id === null) continue;
+    if (alerted >= MAX_ALERTS_PER_DAY) {
+      overflow.push({ id, anomaly, slackChannel: channel });
+      continue;
+    }
+    alerted += 1;
+    if (await postAlert(deps, pacer, { id, anomaly, slackChannel: channel }, loadSeries, now)) report.posted += 1;
+    else report.failed += 1;
+  }
+  if (overflow.length === 0) return;
+  if (await postOverflow(deps, pacer, day, overflow, now)) report.posted += overflow.length;
+  else report.failed += overflow.length;
+}
+
+/**
+ * Claims an anomaly for this process: the id to post it under, or null when it is not to be posted (already
+ * claimed by any process, a run already alerted on, or muted: recorded as such).
+ */
+async function claim(
+  deps: AlertDeps,
+  anomaly: AlertAnomaly,
+  channel: string,
+  now: Date,
+  report: AlertScanReport,
+): Promise<number | null> {
   if (await overlapsAlertedRun(deps.db.pool, anomaly)) {
     report.known += 1;
-    return;
+    return null;
   }
   const muted = await isMuted(deps.db.pool, anomaly, now);
   // The claim comes before any post: whoever inserts the row posts it, everyone else sees it taken.
   const id = await claimAnomaly(deps.db.pool, anomaly, channel, muted);
-  if (id === null) {
-    report.known += 1;
-    return;
-  }
-  if (muted) {
-    report.muted += 1;
-    return;
-  }
-  if (await postAlert(deps, pacer, { id, anomaly, slackChannel: channel }, loadSeries, now)) report.posted += 1;
-  else report.failed += 1;
+  if (id === null) report.known += 1;
+  else if (muted) report.muted += 1;
+  return id === null || muted ? null : id;
 }
