@@ -28,13 +28,12 @@ export interface DigestContent {
   dates: { start: string; end: string };
 }
 
-/** The manager digest: numbers by channel; the marketer view ("By campaign") adds campaign detail. */
-type Grouping = "channel" | "campaign";
-
 /**
  * The content of one digest run, computed as of its scheduled time (so a late run summarises the same period it
- * would have on time). This is the one place that decides what a digest contains: today compute_kpis by channel or
- * campaign plus a trend for the chart; summarize_period replaces it once that tool exists.
+ * would have on time). This is the one place that decides what a digest contains: the summarize_period result for
+ * the period and view (its text is a complete summary without a model; its chart compares the period by channel),
+ * plus a compute_kpis trend over the period for the second chart. `byCampaign` ("By campaign") is the marketer view
+ * with the compute_kpis table by campaign.
  */
 export async function digestContent(
   ctx: ContentContext,
@@ -42,38 +41,30 @@ export async function digestContent(
   scheduledFor: Date,
   options: { byCampaign?: boolean } = {},
 ): Promise<DigestContent> {
-  const dates = periodDates(spec.period, dateIn(scheduledFor, ctx.timezone));
-  const groupings: Grouping[] =
-    options.byCampaign || spec.view === "marketer"
-      ? options.byCampaign
-        ? ["campaign"]
-        : ["channel", "campaign"]
-      : ["channel"];
-  const shown: ToolResultRecord[] = [];
-  for (const grouping of groupings) {
-    const args = {
-      ...dates,
-      group_by: [grouping],
-      compare: "previous_period",
-      limit: grouping === "campaign" ? 15 : 20,
-    };
-    shown.push({ tool: "compute_kpis", args, result: await run(ctx, args, scheduledFor) });
+  const expected = periodDates(spec.period, dateIn(scheduledFor, ctx.timezone));
+  const summaryArgs = { period: spec.period, view: options.byCampaign ? "marketer" : spec.view };
+  const summary = await run(ctx, "summarize_period", summaryArgs, scheduledFor);
+  const period = (summary as { period?: { start?: string; end?: string } }).period;
+  const dates = period?.start && period.end ? { start: period.start, end: period.end } : expected;
+  const shown: ToolResultRecord[] = [{ tool: "summarize_period", args: summaryArgs, result: summary }];
+  const extra: ToolResultRecord[] = [];
+  if (options.byCampaign) {
+    const args = { ...dates, group_by: ["campaign"], compare: "previous_period", limit: 15 };
+    shown.push({ tool: "compute_kpis", args, result: await run(ctx, "compute_kpis", args, scheduledFor) });
+  } else {
+    // A trend over the period for the second chart (not shown as a table: the digest stays short).
+    const days = (Date.parse(dates.end) - Date.parse(dates.start)) / 86_400_000 + 1;
+    const args = { ...dates, group_by: [days <= 31 ? "day" : "week"], compare: "none", limit: 100 };
+    extra.push({ tool: "compute_kpis", args, result: await run(ctx, "compute_kpis", args, scheduledFor) });
   }
-  // A trend over the period for the second chart (not shown as a table: the body stays short).
-  const days = (Date.parse(dates.end) - Date.parse(dates.start)) / 86_400_000 + 1;
-  const trendArgs = { ...dates, group_by: [days <= 31 ? "day" : "week"], compare: "none", limit: 100 };
-  const trend = { tool: "compute_kpis", args: trendArgs, result: await run(ctx, trendArgs, scheduledFor) };
-  const text = shown
-    .map((r) => (r.result as { summary?: unknown }).summary)
-    .filter((s): s is string => typeof s === "string")
-    .join("\n");
+  const text = (summary as { summary?: unknown }).summary;
   const display = { timezone: ctx.timezone, currency: ctx.currency };
   return {
     view: {
       runId: null,
-      text: text || "No data for this period.",
+      text: typeof text === "string" && text !== "" ? text : "No data for this period.",
       outcome: "ok",
-      steps: [...shown, trend].map((r) => ({
+      steps: [...shown, ...extra].map((r) => ({
         tool: r.tool,
         args: r.args,
         ok: true,
@@ -81,24 +72,24 @@ export async function digestContent(
         elapsedMs: 0,
       })),
       results: shown,
-      freshness: freshnessOf(shown[0]?.result),
+      freshness: freshnessOf(summary),
       model: null,
       suggestions: [],
     },
-    charts: chartsFor([...shown, trend], display).slice(0, 2),
+    charts: chartsFor([...shown, ...extra], display).slice(0, 2),
     dates,
   };
 }
 
-async function run(ctx: ContentContext, args: Record<string, unknown>, now: Date): Promise<unknown> {
-  const outcome = await invokeTool(ctx.db, "compute_kpis", args, {
+async function run(ctx: ContentContext, tool: string, args: Record<string, unknown>, now: Date): Promise<unknown> {
+  const outcome = await invokeTool(ctx.db, tool, args, {
     caller: ctx.caller,
     timezone: ctx.timezone,
     currency: ctx.currency,
     now,
   });
   // The arguments are Beacon's own, so a refusal is an internal fault; the detail goes to the run's error column.
-  if (!outcome.ok) throw new AppError("internal", `digest content: compute_kpis refused: ${outcome.error}`);
+  if (!outcome.ok) throw new AppError("internal", `digest content: ${tool} refused: ${outcome.error}`);
   return outcome.result;
 }
 
