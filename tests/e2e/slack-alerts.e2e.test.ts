@@ -173,6 +173,8 @@ describe.each(testEngines())("anomaly alerts end to end on $name", (engine) => {
   it("without BEACON_ALERT_CHANNEL the tick posts nothing", async () => {
     const quiet = await startHarness(db, { now: new Date(MORNING.getTime() + 3 * 86_400_000), channelGapMs: 0 });
     try {
+      // Bolt checks its token with auth.test as it starts: let that finish before this short-lived bot closes.
+      await quiet.slack.waitFor((calls) => calls.some((c) => c.method === "auth.test"));
       const scanned = async () => (await db.pool.query("SELECT day FROM anomaly_scan_days")).rows.length;
       const before = await scanned();
       // Three days later two more days are due: a bot with alerts on would scan them.
