@@ -33,6 +33,15 @@ export const TOOL_GROUPS: readonly ToolGroup[] = [
     ),
   },
   {
+    name: "summary",
+    summary: "summarize_period: a period's KPIs with change, movers up and down with their drivers, tickets, proposals",
+    tools: ["summarize_period"],
+    keywords: terms(
+      "summar|overview|recap|digest|what happened|what changed|leadership|weekly|monthly|how did we do|how are we doing",
+      "总结|汇总|周报|月报|概况|复盘|发生了什么",
+    ),
+  },
+  {
     name: "channels",
     summary: "list_channels and list_campaigns: what runs where, budgets, dates",
     tools: ["list_channels", "list_campaigns"],

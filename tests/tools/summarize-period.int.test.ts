@@ -32,12 +32,19 @@ interface Decomposition {
   change: number;
   terms: Term[];
 }
+interface CompactDecomposition {
+  method: string;
+  change: number;
+  terms: Record<string, number>;
+  factor_change: Record<string, number | null>;
+}
 interface Mover {
   key: string;
   name?: string;
   channel: string;
   revenue: Change;
-  drivers: { revenue: Decomposition; roas: Decomposition | null };
+  roas: Change;
+  drivers: { revenue: CompactDecomposition; roas: CompactDecomposition | null };
   sentence: string;
 }
 interface Result {
@@ -48,6 +55,7 @@ interface Result {
   headline: Record<string, Change> & { nps_responses: number };
   drivers: { revenue: Decomposition & { sentence: string }; roas: (Decomposition & { sentence: string }) | null };
   movers: { channels: { up: Mover[]; down: Mover[] }; campaigns: { up: Mover[]; down: Mover[] } };
+  anomalies: { day: string; series: string; driver: string }[];
   tickets: { filed: Change; by_priority: Record<string, number>; by_status: Record<string, number> };
   open_budget_proposals: { total: number };
   rows: { key: { channel: string }; revenue: number; spend: number }[];
@@ -177,17 +185,27 @@ describe.each(testEngines())("summarize_period on $name", (engine) => {
     expect(result.movers.campaigns.up.length + result.movers.campaigns.down.length).toBeGreaterThan(0);
     for (const m of movers) {
       const change = (m.revenue.current ?? 0) - (m.revenue.previous ?? 0);
-      expect(sum(m.drivers.revenue.terms.map((t) => t.contribution))).toBeCloseTo(change, 1);
+      expect(sum(Object.values(m.drivers.revenue.terms))).toBeCloseTo(change, 1);
+      if (m.drivers.roas) {
+        const roasChange = (m.roas.current ?? 0) - (m.roas.previous ?? 0);
+        expect(sum(Object.values(m.drivers.roas.terms))).toBeCloseTo(roasChange, 3);
+      }
       expect(m.sentence).toContain(m.key);
     }
-    for (const m of result.movers.channels.up) expect(m.revenue.change_absolute).toBeGreaterThan(0);
-    for (const m of result.movers.channels.down) expect(m.revenue.change_absolute).toBeLessThan(0);
+    for (const m of result.movers.channels.up) expect(m.drivers.revenue.change).toBeGreaterThan(0);
+    for (const m of result.movers.channels.down) expect(m.drivers.revenue.change).toBeLessThan(0);
     // Campaign movers say what they are: their name and channel.
     for (const m of [...result.movers.campaigns.up, ...result.movers.campaigns.down]) {
       expect(m.name).toBeTruthy();
       expect(m.channel).toMatch(/^[a-z0-9_]+$/);
     }
     expect(result.summary).toContain(result.drivers.revenue.sentence);
+    // The period's anomalies come from detect_anomalies' scan, inside the period.
+    for (const a of result.anomalies) {
+      expect(a.day >= "2026-10-01" && a.day <= "2026-10-31", a.day).toBe(true);
+      expect(a.driver.length).toBeGreaterThan(0);
+    }
+    expect(result.summary).toMatch(/Anomalies: none found\.|Anomalies:\n  • 2026-10-\d\d/);
   });
 
   it("filters by channel and platform in every number", async () => {

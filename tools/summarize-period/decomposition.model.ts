@@ -8,15 +8,10 @@ export const METHOD = "LMDI-I additive";
 export const ZERO_FALLBACK = "Shapley (zero factor)";
 
 export const METHOD_DEFINITION =
-  "Drivers come from an exact decomposition of each change into one term per factor of the metric, in the metric's " +
-  "unit, that add up to the change: LMDI-I additive (log-mean Divisia index: term = L(V1, V0) x ln(x1 / x0), with " +
-  "L(a, b) = (a - b) / (ln a - ln b) the logarithmic mean of the metric's two values). Where a factor is zero in " +
-  "either period the logarithm is undefined, and that row uses the Shapley decomposition instead (each factor's " +
-  "change averaged over every order of applying the changes), which also adds up exactly. A ratio with nothing to " +
-  "divide in a period (orders/clicks with no clicks) takes the other period's value: it multiplies a zero, so it " +
-  "changes nothing and its term is 0. Identities: revenue = spend x clicks per spend (1 / CPC) x CVR x AOV, where a " +
-  "row had revenue but no spend or clicks in either period, revenue = orders x AOV; ROAS = (1 / CPC) x CVR x AOV; " +
-  "new customers = clicks x new customers per click (orders x new-customer share without clicks).";
+  "Exact decomposition, one term per factor in the metric's unit, terms summing to the change: LMDI-I additive " +
+  "(term = L(V1, V0) x ln(x1 / x0), L the logarithmic mean); rows with a zero factor use Shapley (also exact). " +
+  "revenue = spend x 1/CPC x CVR x AOV (orders x AOV without paid traffic); ROAS = 1/CPC x CVR x AOV; " +
+  "new customers = clicks x new per click (orders x new share without clicks). terms.cpc is CPC's effect.";
 
 /** One factor of a product in both periods. */
 export interface Factor {

@@ -3,6 +3,7 @@ import { AppError } from "../../errors.ts";
 import { fetchNps, orderAttributionIsStale } from "../compute-kpis/kpis.queries.ts";
 import { KPI_DEFINITIONS, nps } from "../compute-kpis/kpis.model.ts";
 import { fetchFreshness } from "../freshness.ts";
+import { type Anomaly, scanAnomalies } from "../detect-anomalies/scan.ts";
 import { CHANNEL_CODE_EXAMPLES } from "../known-values.ts";
 import { formatCount, formatMoney, formatRatio } from "../number-format.ts";
 import { IsoDate } from "../period.ts";
@@ -21,7 +22,9 @@ import {
 } from "./periods.ts";
 import { resolveFilter } from "./summary-filter.ts";
 import {
+  brief,
   changeOf,
+  compactDecomposition,
   driversOf,
   groupCells,
   metricsOf,
@@ -40,6 +43,7 @@ import {
   fetchTickets,
   type Labels,
   type Periods,
+  tuneSession,
 } from "./summary.queries.ts";
 import { type MoverView, summaryText } from "./summary-text.ts";
 
@@ -81,7 +85,9 @@ export const SummarizePeriodInput = z
 
 type Input = z.output<typeof SummarizePeriodInput>;
 
+/** Movers per direction: channels, and campaigns (the manager view keeps the result short). */
 const TOP = { manager: 3, marketer: 5 } as const;
+const TOP_CAMPAIGNS = { manager: 2, marketer: 5 } as const;
 
 export const summarizePeriodTool = defineTool({
   name: "summarize_period",
@@ -107,6 +113,7 @@ export const summarizePeriodTool = defineTool({
     }
     const { compare, previous, note } = await chooseComparison(context, period, input.compare);
     const periods: Periods = { current: period, previous, timezone: context.timezone };
+    await tuneSession(context.db);
     const [orders, spend, logged] = [
       await fetchOrders(context.db, periods, filter.ids),
       await fetchSpend(context.db, periods, filter.ids),
@@ -133,10 +140,16 @@ export const summarizePeriodTool = defineTool({
     const tickets = await ticketSummary(context, periods, filter.ids);
     const proposals = await fetchOpenProposals(context.db, 10);
     const top = TOP[input.view];
+    const anomalies = await periodAnomalies(context, period, filter);
     const money = (x: number) => wholeMoney(x, context.currency);
     const totalDrivers = driversOf(grouped.total);
     const channelMovers = movers(grouped.channels, top, (id) => channelLabel(labels, id), money);
-    const campaignMovers = movers(grouped.campaigns, top, (id) => campaignLabel(labels, id), money);
+    const campaignMovers = movers(
+      grouped.campaigns,
+      TOP_CAMPAIGNS[input.view],
+      (id) => campaignLabel(labels, id),
+      money,
+    );
     const where = filter.label ? ` on ${filter.label}` : "";
     const roasSentence = totalDrivers.roas
       ? driverSentence(`ROAS${where}`, totalDrivers.roas, (x) => signedRatio(x))
@@ -170,7 +183,7 @@ export const summarizePeriodTool = defineTool({
         tickets: { filed: tickets.filed, byPriority: tickets.by_priority, openNow: tickets.open_now_by_priority },
         nps: { value: npsValue, responses: npsResponses },
         proposals: { total: proposals.total, rows: proposals.rows },
-        anomalies: null,
+        anomalies: anomalies.slice(0, top).map(anomalyLine),
       }),
       period: {
         start: period.start,
@@ -193,36 +206,65 @@ export const summarizePeriodTool = defineTool({
         channels: { up: channelMovers.up.map((m) => m.result), down: channelMovers.down.map((m) => m.result) },
         campaigns: { up: campaignMovers.up.map((m) => m.result), down: campaignMovers.down.map((m) => m.result) },
       },
+      anomalies: anomalies.slice(0, MAX_ANOMALIES).map(briefAnomaly),
+      anomalies_total: anomalies.length,
       tickets,
       open_budget_proposals: { total: proposals.total, rows: proposals.rows },
       rows,
       definitions: {
         method: METHOD_DEFINITION,
-        attribution:
-          "Orders, revenue and new customers are de-duplicated: each real order counts once, credited to its last touch " +
-          "(order_attribution, as compute_kpis); orders without a touch are '(no touch)'.",
-        claimed:
-          `Claimed conversions and value are what the platforms report themselves (${[...grouped.claimSources].join(" and ") || "none reported"}: ` +
-          "the ad reports' conversion columns where present, else the platforms' conversion log); summed across platforms they " +
-          "count shared orders more than once. claimed_roas = claimed value / spend.",
-        roas: KPI_DEFINITIONS.roas,
-        cac: "CAC = ad spend / new customers (first orders), paid media only",
-        conversion_rate: "Conversion rate = attributed orders / ad clicks",
-        aov: KPI_DEFINITIONS.aov,
-        repeat_purchase_rate: KPI_DEFINITIONS.repeat_purchase_rate,
+        attribution: "Orders, revenue, new customers: each real order once, by last touch (as compute_kpis).",
+        claimed: `What the platforms claim themselves (${[...grouped.claimSources].join(" and ") || "none reported"}); shared orders count once per claimant. claimed_roas = claimed value / spend.`,
+        kpis: "ROAS = revenue / spend; CAC = spend / new customers; conversion rate = orders / clicks; AOV = revenue / orders; repeat-purchase rate = ordering customers with 2+ orders by the period end / ordering customers",
         nps: `${KPI_DEFINITIONS.nps}${filter.label ? "; company-wide (answers are not linked to channels)" : ""}`,
-        tickets:
-          "Tickets filed in each period by priority and current status; open now = new, triaged or in progress, whenever filed" +
-          (filter.label ? "; only tickets linked to the filtered channels or campaign" : ""),
-        movers: `Top ${top} channels and campaigns by revenue change up and down; each driver sentence names the factors that account for most of the change (a factor within ±2% "held").`,
-        change:
-          "change = (this period - comparison) / |comparison| (null from 0); change_absolute = this period - comparison.",
+        tickets: `Filed in each period by priority and current status; open now = new, triaged or in progress${filter.label ? "; only tickets linked to the filter" : ""}`,
+        movers: `Top ${top} channels, ${TOP_CAMPAIGNS[input.view]} campaigns by revenue change each way; a factor within ±2% "held".`,
+        change: "change = (now - comparison) / |comparison|; change_absolute = now - comparison.",
         currency: context.currency,
       },
       data_freshness: await fetchFreshness(context.db),
     };
   },
 });
+
+const MAX_ANOMALIES = 10;
+
+/** An anomaly as the summary lists it: what, where, when, actual against the expected range, and why. */
+function briefAnomaly(a: Anomaly) {
+  return {
+    series: a.series,
+    day: a.day,
+    ...(a.days > 1 ? { through: a.through } : {}),
+    channel: a.channel,
+    campaign: a.campaign,
+    ...(a.category ? { category: a.category } : {}),
+    actual: a.actual,
+    expected_low: a.expected_low,
+    expected_high: a.expected_high,
+    severity: a.severity,
+    driver: a.driver,
+  };
+}
+const SEVERITY = { high: 0, medium: 1, low: 2 } as const;
+
+/** The period's anomalies under the same filter, most severe first. */
+async function periodAnomalies(context: ToolContext, period: Span, filter: Awaited<ReturnType<typeof resolveFilter>>) {
+  const found = await scanAnomalies(
+    context.db,
+    { start: period.start, end: period.end, ...filter.scan },
+    { timezone: context.timezone },
+  );
+  return found.sort(
+    (a, b) => SEVERITY[a.severity] - SEVERITY[b.severity] || b.score - a.score || a.day.localeCompare(b.day),
+  );
+}
+
+/** "2026-11-28 cpc on douyin_ads (high): CPC +98% (spend normal, clicks −51%) on douyin_ads from 2026-11-28". */
+function anomalyLine(a: Anomaly): string {
+  const where = a.campaign ?? a.channel ?? a.platform ?? a.category ?? "";
+  const days = a.days > 1 ? ` to ${a.through}` : "";
+  return `${a.day}${days} ${a.series}${where ? ` on ${where}` : ""} (${a.severity}): ${a.driver}`;
+}
 
 const rate = (n: number | undefined, d: number | undefined) =>
   n === undefined || d === undefined || d === 0 ? null : n / d;
@@ -307,8 +349,7 @@ function movers<K>(
     const drivers = driversOf(p);
     const m = metricsOf(p);
     const subject = l.name && l.name !== l.key && l.channel !== l.key ? `${l.key} ${l.name} (${l.channel})` : l.key;
-    const driver =
-      driverSentence(`Revenue on ${subject}`, drivers.revenue, money) + ` (${money(drivers.revenue.change)})`;
+    const driver = driverSentence(`Revenue on ${subject}`, drivers.revenue, money);
     const roas = drivers.roas ? driverSentence("ROAS", drivers.roas, signedRatio) : null;
     return {
       label: subject,
@@ -318,15 +359,11 @@ function movers<K>(
         key: l.key,
         ...(l.name ? { name: l.name } : {}),
         channel: l.channel,
-        revenue: m.revenue,
-        spend: m.spend,
-        roas: m.roas,
-        orders: m.orders,
-        new_customers: m.new_customers,
+        revenue: brief(m.revenue),
+        roas: brief(m.roas),
         drivers: {
-          revenue: presentDecomposition(drivers.revenue, 2),
-          roas: drivers.roas ? presentDecomposition(drivers.roas, 4) : null,
-          new_customers: presentDecomposition(drivers.new_customers, 2),
+          revenue: compactDecomposition(drivers.revenue, 2),
+          roas: drivers.roas ? compactDecomposition(drivers.roas, 4) : null,
         },
         sentence: roas ? `${driver}; ${roas}` : driver,
       },
@@ -351,16 +388,7 @@ function channelRows(channels: ReadonlyMap<number | null, Pair>, labels: Labels)
         roas_change_pct: c("roas"),
         orders: v("orders"),
         new_customers: v("new_customers"),
-        cac: v("cac"),
-        conversion_rate: v("conversion_rate"),
-        aov: v("aov"),
-        claimed_value: v("claimed_value"),
-        claimed_roas: v("claimed_roas"),
-        previous: {
-          revenue: m.revenue.previous,
-          spend: m.spend.previous,
-          roas: m.roas.previous,
-        },
+        previous: { revenue: m.revenue.previous, spend: m.spend.previous },
       };
     })
     .sort((a, b) => (b.revenue ?? 0) - (a.revenue ?? 0) || a.key.channel.localeCompare(b.key.channel));

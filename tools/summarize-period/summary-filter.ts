@@ -10,6 +10,8 @@ export interface ResolvedFilter {
   /** How sentences name it ("douyin_ads", "Google Ads", "CMP-0019"); null without a filter. */
   label: string | null;
   applied: { channel?: string; platform?: string; campaign?: string };
+  /** The filter as detect_anomalies' scan takes it: channel code, platform name as stored, campaign external id. */
+  scan: { channel?: string; platform?: string; campaign?: string };
 }
 
 export async function resolveFilter(
@@ -38,6 +40,9 @@ export async function resolveFilter(
     }
     labels.push(rows.find((r) => r.id === ids[0])?.platform ?? input.platform);
   }
+  const scan: ResolvedFilter["scan"] = {};
+  if (input.channel) scan.channel = input.channel;
+  if (input.platform) scan.platform = labels.at(-1);
   let campaignId: number | null = null;
   if (input.campaign) {
     const { rows } = await db.query<{ id: number; external_id: string; channel_id: number }>(
@@ -58,10 +63,11 @@ export async function resolveFilter(
       );
     }
     campaignId = found.id;
+    scan.campaign = found.external_id;
     labels.push(found.external_id);
   }
   const applied = Object.fromEntries(
     Object.entries({ channel: input.channel, platform: input.platform, campaign: input.campaign }).filter(([, v]) => v),
   );
-  return { ids: { channelIds, campaignId }, label: labels.length ? labels.join(" / ") : null, applied };
+  return { ids: { channelIds, campaignId }, label: labels.length ? labels.join(" / ") : null, applied, scan };
 }

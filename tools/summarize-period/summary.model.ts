@@ -7,6 +7,7 @@ import {
   decomposeRoas,
   type Volumes,
 } from "./decomposition.model.ts";
+import { factorChange } from "./driver-sentence.ts";
 import type { ClaimCell, OrderCell, SpendCell } from "./summary.queries.ts";
 
 /** One key's volumes in one period, with what the platforms claim for it. */
@@ -197,3 +198,28 @@ export function presentDecomposition(d: Decomposition, digits: number) {
     })),
   };
 }
+
+const FACTOR_KEYS: Record<string, string> = { clicks_per_spend: "cpc" };
+
+/**
+ * A decomposition as movers carry it, small enough for a model's context: each factor's term (`terms`, in the
+ * metric's unit, summing to `change`) and its own relative change as people read it (`factor_change`; CPC for
+ * clicks per spend, so `terms.cpc` is what CPC's change did to the metric).
+ */
+export function compactDecomposition(d: Decomposition, digits: number) {
+  const key = (name: string) => FACTOR_KEYS[name] ?? name;
+  return {
+    method: d.method,
+    change: round(d.change, digits),
+    terms: Object.fromEntries(d.terms.map((t) => [key(t.name), round(t.contribution, digits)])),
+    factor_change: Object.fromEntries(
+      d.terms.map((t) => {
+        const c = factorChange(t);
+        return [key(t.name), c === null ? null : round(c, 4)];
+      }),
+    ),
+  };
+}
+
+/** A value in both periods and its relative change, without the absolute change (movers' compact form). */
+export const brief = (c: Change) => ({ current: c.current, previous: c.previous, change: c.change });
