@@ -226,6 +226,56 @@ describe.each(testEngines())("Slack Home tab end to end on $name", (engine) => {
     expect(h.slack.callsOf("chat.postEphemeral").filter((c) => c.args.user === MANAGER)).toHaveLength(0);
   });
 
+  it("Adjust on the Home tab opens the modal; its submission revises the proposal and re-publishes the tab", async () => {
+    // The revision is stamped by the database's clock, so this bot runs on the real clock too (no fake "now").
+    const live = await startHarness(db);
+    try {
+      const manager = { userId: MANAGER, role: "manager" as const, canSeePii: false };
+      const saved = await invokeTool(
+        db,
+        "recommend_budget",
+        { horizon_weeks: 4, save_proposal: true },
+        { caller: manager, timezone: TZ, currency: "CNY", now: NOW },
+      );
+      if (!saved.ok) throw new Error(saved.error);
+      const id = (saved.result as Loose).proposal_id as number;
+      await live.send({ form: homeClick(MANAGER, "budget_adjust", String(id), `home_budget_${id}`) });
+      await live.slack.waitFor((calls) =>
+        calls.some((c) => c.method === "views.open" && (c.args.view as Loose).callback_id === "budget_adjust_modal"),
+      );
+      const modal = live.slack.callsOf("views.open").at(-1)?.args.view as Loose;
+      const before = full(live, MANAGER).length;
+      await live.send({
+        form: interaction({
+          type: "view_submission",
+          user: { id: MANAGER },
+          view: {
+            id: `VADJUST${id}`,
+            callback_id: "budget_adjust_modal",
+            private_metadata: modal.private_metadata,
+            state: { values: { max_change_pct: { value: { type: "number_input", value: "10" } } } },
+          },
+        }),
+      });
+      await live.slack.waitFor(() => full(live, MANAGER).length === before + 1, 30_000);
+      await live.bot.idle();
+      const { rows } = await db.pool.query<{ id: number; status: string }>(
+        "SELECT id::int AS id, status FROM budget_proposals WHERE id = $1 OR revises_id = $1 ORDER BY id",
+        [id],
+      );
+      expect(rows.map((r) => r.status)).toEqual(["superseded", "proposed"]);
+      const revised = rows[1]?.id as number;
+      const after = full(live, MANAGER).at(-1);
+      const approvals = elements(after).filter((e: Loose) => e.action_id === "budget_approve");
+      expect(approvals.map((e: Loose) => e.value)).toContain(String(revised));
+      expect(approvals.map((e: Loose) => e.value)).not.toContain(String(id));
+      const dm = live.slack.callsOf("chat.postMessage").filter((c) => c.args.channel === MANAGER);
+      expect(JSON.stringify(dm.at(-1)?.args.blocks)).toContain(`Approve #${revised}`);
+    } finally {
+      await live.close();
+    }
+  }, 180_000);
+
   it("a one-click question is asked in the user's DM and answered by the analyst in its thread", async () => {
     const view = published(h, MARKETER)[0];
     const button = elements(view).find((e: Loose) => e.value === "channels_7d");
@@ -259,13 +309,13 @@ describe.each(testEngines())("Slack Home tab end to end on $name", (engine) => {
 });
 
 /** A button click on the Home tab: a view container, no channel, no message. */
-function homeClick(user: string, actionId: string, value: string) {
+function homeClick(user: string, actionId: string, value: string, blockId = "home_questions") {
   return interaction({
     type: "block_actions",
     user: { id: user },
     container: { type: "view", view_id: "VHOME2" },
     view: { id: "VHOME2", type: "home", blocks: [], state: { values: {} }, hash: "h" },
     trigger_id: `trig.home.${Date.now()}.${Math.random()}`,
-    actions: [{ type: "button", action_id: actionId, block_id: "home_questions", value, action_ts: "1" }],
+    actions: [{ type: "button", action_id: actionId, block_id: blockId, value, action_ts: "1" }],
   });
 }
