@@ -2,6 +2,7 @@ import { cpus, totalmem } from "node:os";
 import { BenchFixtures } from "./fixtures.ts";
 import { type BenchRow, formatTable, saveResults } from "./report.ts";
 import { benchAgent } from "./scenarios/agent.ts";
+import { benchAnomalies } from "./scenarios/anomalies.ts";
 import { benchAttribution } from "./scenarios/attribution.ts";
 import { benchBudget } from "./scenarios/budget.ts";
 import { benchCli } from "./scenarios/cli.ts";
@@ -35,6 +36,7 @@ export const SCENARIOS: Record<string, (settings: BenchSettings) => Promise<Benc
   cli: benchCli,
   import: benchImport,
   home: benchHome,
+  anomalies: benchAnomalies,
 };
 
 /** Runs the chosen scenarios, prints the table and saves the JSON. */
