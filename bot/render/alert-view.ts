@@ -335,13 +335,12 @@ export function alertChart(anomaly: AlertAnomaly, points: readonly AlertChartPoi
     data: { values },
     layer: [
       {
-        transform: [{ filter: "datum.expected_low !== null && datum.expected_high !== null" }],
-        mark: { type: "area", opacity: 0.25, color: "#4e79a7" },
+        // Days without a baseline (too little volume, a new campaign mix) are gaps, never bridged by a straight line.
+        mark: { type: "area", opacity: 0.25, color: "#4e79a7", invalid: "break-paths-show-domains" },
         encoding: { x, y: { ...y, field: "expected_low" }, y2: { field: "expected_high" } },
       },
       {
-        transform: [{ filter: "datum.actual !== null" }],
-        mark: { type: "line", point: true, strokeWidth: 3, color: "#4e79a7" },
+        mark: { type: "line", point: true, strokeWidth: 3, color: "#4e79a7", invalid: "break-paths-show-domains" },
         encoding: { x, y: { ...y, field: "actual" } },
       },
       {
