@@ -48,13 +48,19 @@ export async function claimAnomaly(
   return rows[0] ? Number(rows[0].id) : null;
 }
 
-/** Takes over failed alerts, and claims abandoned for STALE_CLAIM_MINUTES, atomically: one process per alert. */
+/**
+ * Takes over failed alerts and claims abandoned for STALE_CLAIM_MINUTES, atomically: one process per alert. A first
+ * failure is retried on the next tick; repeated ones back off ((attempts - 1)^2 minutes, at most hourly), so a
+ * channel Beacon was never invited to does not cost a Slack call every minute.
+ */
 export async function claimRetries(db: Queryable, now: Date): Promise<StoredAlert[]> {
   const { rows } = await db.query<StoredAlert & { id: string }>(
     `UPDATE anomaly_alerts SET status = 'posting', claimed_at = $1, updated_at = $1
      WHERE id IN (
        SELECT id FROM anomaly_alerts
-       WHERE status = 'failed' OR (status = 'posting' AND claimed_at < $1::timestamptz - make_interval(mins => $2))
+       WHERE (status = 'failed'
+              AND updated_at <= $1::timestamptz - make_interval(mins => LEAST(60, (attempts - 1) * (attempts - 1))))
+          OR (status = 'posting' AND claimed_at < $1::timestamptz - make_interval(mins => $2))
        ORDER BY day, id
        FOR UPDATE SKIP LOCKED
      )

@@ -184,6 +184,22 @@ describe.each(testEngines())("daily anomaly scan on $name", (engine) => {
     expect(posts()).toHaveLength(1);
   });
 
+  it("a post Slack keeps refusing is retried with growing gaps, not every minute", async () => {
+    const down = depsFor(`http://127.0.0.1:${await closedPort()}/api/`);
+    const at = (minutes: number) => new Date(AFTER_ALERT_TIME.getTime() + minutes * 60_000);
+    const retriedAt: number[] = [];
+    let attempts = 0;
+    for (let minute = 0; minute <= 12; minute++) {
+      await scanAndPost(down, at(minute), fixedScanner([CPC]), noChart);
+      const now = (await statuses())[0]?.attempts ?? 0;
+      if (now > attempts && minute > 0) retriedAt.push(minute);
+      attempts = now;
+    }
+    // Failed at 0; retried at 1 (next tick), then after 1, 4, 9 minutes.
+    expect(retriedAt).toEqual([1, 2, 6]);
+    expect(await statuses()).toEqual([{ series: "cpc", status: "failed", attempts: 4 }]);
+  });
+
   it("records an anomaly of a muted series without posting it", async () => {
     await db.pool.query(
       `INSERT INTO alert_mutes (series, channel_code, muted_until, muted_by)
