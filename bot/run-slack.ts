@@ -3,6 +3,7 @@ import type { Config } from "../config.ts";
 import type { Database } from "../db/pool.ts";
 import { createSlackBot } from "./app.ts";
 import { SlackStartError } from "./slack/check-tokens.ts";
+import { sharedHome } from "./slack/home-shared.ts";
 
 /**
  * Runs the Slack bot until SIGINT / SIGTERM, then finishes answers in progress and stops. Check the tokens first
@@ -23,6 +24,11 @@ export async function runSlackUntilStopped(
     bot.mode === "socket"
       ? "Beacon is connected to Slack in Socket Mode. Press Ctrl+C to stop."
       : `Beacon listens for Slack on http://0.0.0.0:${port}/slack/events. Press Ctrl+C to stop.`,
+  );
+  // The Home tab's company-wide numbers take seconds on a large database: compute them now, not at the first open.
+  sharedHome(db, { timezone: config.BEACON_TIMEZONE, currency: config.BEACON_CURRENCY, now: new Date() }).pending.catch(
+    (error: unknown) =>
+      log(`Home tab numbers not precomputed: ${error instanceof Error ? error.message : String(error)}`),
   );
   if (!analyst.modelConfigured) log("No OPENAI_API_KEY: Slack answers deterministic /beacon commands only.");
   await new Promise<void>((resolve) => {

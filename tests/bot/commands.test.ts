@@ -192,6 +192,7 @@ describe("manifest.json", () => {
 
   it("declares exactly the surfaces the code listens to", () => {
     expect(manifest.settings.event_subscriptions.bot_events.sort()).toEqual([
+      "app_home_opened",
       "app_mention",
       "assistant_thread_started",
       "message.im",
