@@ -91,12 +91,12 @@ type Span = { start: string; end: string };
 /** Orders, revenue and new customers by channel, and spend by channel, for both months: nothing else. */
 async function bareFloor(client: pg.PoolClient, now: Span, before: Span): Promise<void> {
   await client.query(
-    `SELECT oa.ordered_at >= ($1::date)::timestamp AT TIME ZONE $5 AS current, oa.last_touch_channel_id,
+    `SELECT oa.ordered_at >= ($1::date)::timestamp AT TIME ZONE $4 AS current, oa.last_touch_channel_id,
             count(*), sum(oa.amount), count(*) FILTER (WHERE oa.order_rank = 1)
      FROM order_attribution oa
-     WHERE oa.ordered_at >= ($3::date)::timestamp AT TIME ZONE $5 AND oa.ordered_at < ($2::date + 1)::timestamp AT TIME ZONE $5
+     WHERE oa.ordered_at >= ($3::date)::timestamp AT TIME ZONE $4 AND oa.ordered_at < ($2::date + 1)::timestamp AT TIME ZONE $4
      GROUP BY 1, 2`,
-    [now.start, now.end, before.start, before.end, TIMEZONE],
+    [now.start, now.end, before.start, TIMEZONE],
   );
   await client.query(
     `SELECT s.day >= $1::date AS current, cp.channel_id, sum(s.spend), sum(s.clicks)
