@@ -34,7 +34,7 @@ export async function digestCommand(deps: BotDeps, user: string, text: string): 
   const action = sub.toLowerCase();
   if (!["add", "list", "remove"].includes(action)) {
     const unknown = action === "" || action === "help" ? "" : `Unknown digest command \`${escapeControl(sub)}\`. `;
-    return `${unknown}Usage:\n\`\`\`${DIGEST_USAGE}\`\`\``;
+    return `${unknown}Usage:\n\`\`\`${escapeControl(DIGEST_USAGE)}\`\`\``;
   }
   const caller = await resolveCaller(deps.db.pool, user, deps.config.BEACON_DEFAULT_ROLE);
   if (!MANAGERS.includes(caller.role)) {
@@ -44,7 +44,7 @@ export async function digestCommand(deps: BotDeps, user: string, text: string): 
   if (action === "list") return listDigests(deps);
   if (action === "remove") return remove(deps, user, rest, now);
   const parsed = parseDigestAdd(args, deps.config.BEACON_TIMEZONE);
-  if (!parsed.ok) return `${parsed.error}\nUsage:\n\`\`\`${DIGEST_USAGE}\`\`\``;
+  if (!parsed.ok) return `${parsed.error}\nUsage:\n\`\`\`${escapeControl(DIGEST_USAGE)}\`\`\``;
   const request = parsed.request;
   const id = await insertDigest(deps.db.pool, { ...request, created_by: user }, now);
   const next = nextSlot(request.cron, request.timezone, now);
@@ -105,7 +105,8 @@ export function parseDigestAdd(text: string, defaultTimezone: string): Parsed {
     return { ok: false, error: `Give the schedule as a cron expression first, e.g. ${CRON_EXAMPLE}.` };
   }
   const cron = checkCron(cronText);
-  if (!cron.ok) return cron;
+  // The message quotes what the user typed: escaped so it cannot become a Slack mention or link.
+  if (!cron.ok) return { ok: false, error: escapeControl(cron.error) };
   let channel: string | null = null;
   const options: Record<string, string> = {};
   for (const word of tail.split(/\s+/).filter(Boolean)) {

@@ -68,6 +68,9 @@ describe.each(testEngines())("scheduled digests end to end on $name", (engine) =
       "Only managers and admins can manage scheduled digests (you are marketer)",
     );
     expect(await command(h, "digest list", "UMARKETER")).toContain("Only managers and admins");
+    expect(await command(h, "help digest", "UMARKETER")).toContain('/beacon digest add "&lt;cron&gt;" #channel');
+    expect(await command(h, "help", "UMARKETER")).toContain("/beacon digest add|list|remove");
+    expect(await command(h, "digets list", "UMGR")).toContain("Did you mean `/beacon digest`?");
     const badCron = await command(h, 'digest add "0 9 * * 8" <#CDIGEST|marketing>', "UMGR");
     expect(badCron).toContain('Field 5 (day of week) of "0 9 * * 8" is not valid: "8"');
     expect(badCron).toContain('Example: "0 9 * * 1" (Mondays at 09:00)');
