@@ -2,9 +2,14 @@ import { type Config, loadConfig } from "../config.ts";
 import { migrate } from "../db/migrate.ts";
 import { type Database, openDatabase } from "../db/pool.ts";
 
+/** How a command uses its database (see OpenOptions.oneShot: a short call that exits after a few queries). */
+export interface DatabaseUse {
+  oneShot?: boolean;
+}
+
 /** Opens the configured database (server when DATABASE_URL is set, else embedded PGlite) and migrates it. */
-export async function openConfiguredDatabase(config: Config = loadConfig()): Promise<Database> {
-  const db = await openDatabase({ url: config.DATABASE_URL, dataDir: config.BEACON_DATA_DIR });
+export async function openConfiguredDatabase(config: Config = loadConfig(), use: DatabaseUse = {}): Promise<Database> {
+  const db = await openDatabase({ url: config.DATABASE_URL, dataDir: config.BEACON_DATA_DIR, oneShot: use.oneShot });
   // A failed migration must still close the database: an open PGlite keeps the process alive forever.
   const applied = await migrate(db.pool).catch(async (error: unknown) => {
     await db.close();
@@ -25,9 +30,12 @@ export function printJson(value: unknown): void {
 }
 
 /** Runs `work` with an open database and always closes it. */
-export async function withDatabase<T>(work: (db: Database, config: Config) => Promise<T>): Promise<T> {
+export async function withDatabase<T>(
+  work: (db: Database, config: Config) => Promise<T>,
+  use: DatabaseUse = {},
+): Promise<T> {
   const config = loadConfig();
-  const db = await openConfiguredDatabase(config);
+  const db = await openConfiguredDatabase(config, use);
   try {
     return await work(db, config);
   } finally {

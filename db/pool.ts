@@ -2,6 +2,7 @@ import { mkdirSync } from "node:fs";
 import { resolve } from "node:path";
 import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
+import v8 from "node:v8";
 import { PGlite } from "@electric-sql/pglite";
 import { pg_trgm } from "@electric-sql/pglite/contrib/pg_trgm";
 import { createPgConfig } from "@electric-sql/pglite/node-postgres";
@@ -44,6 +45,14 @@ export interface OpenOptions {
   dataDir?: string;
   /** Server pool size. */
   maxConnections?: number;
+  /**
+   * The process runs a few queries and exits (`beacon tool`). PGlite's 9 MB of WebAssembly then runs on V8's baseline
+   * code only: its optimising tier-up compiled hot PostgreSQL functions on background threads for about 1 s of CPU
+   * per call (and node waited for those threads before it could exit), which a short call never earns back
+   * (measured: 1.4 s instead of 2.8 s of CPU per compute_kpis call on the 10k demo, the 40th call in one process
+   * still no slower). Process-wide and set before the module compiles; long-running processes leave it unset.
+   */
+  oneShot?: boolean;
 }
 
 /** Opens the server named by `url`, or the embedded PGlite (with pgvector and pg_trgm) otherwise. */
@@ -70,6 +79,7 @@ export async function openDatabase(options: OpenOptions): Promise<Database> {
   const dataDir = options.dataDir ?? "./data";
   const location = dataDir.startsWith("memory://") ? dataDir : resolve(dataDir);
   if (!location.startsWith("memory://")) mkdirSync(location, { recursive: true });
+  if (options.oneShot) v8.setFlagsFromString("--liftoff-only");
   const pglite = await PGlite.create({
     ...(location === "memory://" ? {} : { dataDir: location }),
     extensions: { vector, pg_trgm },

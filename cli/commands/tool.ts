@@ -39,20 +39,24 @@ export async function toolCommand(args: string[]): Promise<number> {
   const role = parseRole(values.role);
   const now = parseNow(values.now);
   const input = parseJsonArgs(json);
-  return withDatabase(async (db, config) => {
-    const outcome = await invokeToolFrom([tool], db, name, input, {
-      caller: { userId: "cli", role, canSeePii: role === "admin" || role === "support" },
-      now,
-      timezone: config.BEACON_TIMEZONE,
-      currency: config.BEACON_CURRENCY,
-    });
-    if (!outcome.ok) {
-      printJson({ error: outcome.error });
-      return 1;
-    }
-    printJson(outcome.result);
-    return 0;
-  });
+  // One tool call, then the process exits: see OpenOptions.oneShot.
+  return withDatabase(
+    async (db, config) => {
+      const outcome = await invokeToolFrom([tool], db, name, input, {
+        caller: { userId: "cli", role, canSeePii: role === "admin" || role === "support" },
+        now,
+        timezone: config.BEACON_TIMEZONE,
+        currency: config.BEACON_CURRENCY,
+      });
+      if (!outcome.ok) {
+        printJson({ error: outcome.error });
+        return 1;
+      }
+      printJson(outcome.result);
+      return 0;
+    },
+    { oneShot: true },
+  );
 }
 
 function parseRole(value: string | undefined): Role {
