@@ -3,7 +3,15 @@
 import type { webApi } from "@slack/bolt";
 import { resolveCaller } from "../../agent/callers.ts";
 import { invokeTool } from "../../tools/run-tool.ts";
-import { type AlertAnomaly, alertBlocks, alertFacts, seriesName, whyQuestion, where } from "../render/alert-view.ts";
+import {
+  type AlertAnomaly,
+  alertBlocks,
+  alertFacts,
+  seriesName,
+  whenText,
+  whyQuestion,
+  where,
+} from "../render/alert-view.ts";
 import { escapeControl } from "../render/escape.ts";
 import { channelNames, findAlert, muteAlert, type StoredAlert } from "./alert-store.ts";
 import { answerQuestion } from "./answer-question.ts";
@@ -46,9 +54,10 @@ export async function explainAlert(deps: BotDeps, click: AlertClick): Promise<vo
 /** Without a model: what detect_anomalies says about the anomaly's day, channel and campaign, labelled as such. */
 async function postDetectorDetail(deps: BotDeps, alert: StoredAlert, click: AlertClick, threadTs: string) {
   const a = alert.anomaly;
-  const args: Record<string, unknown> = { start: a.day, end: a.day };
+  const args: Record<string, unknown> = { start: a.day, end: a.through ?? a.day };
   if (a.channel) args.channel = a.channel;
   if (a.campaign) args.campaign = a.campaign;
+  if (a.level === "platform" && a.platform) args.platform = a.platform;
   try {
     const caller = await resolveCaller(deps.db.pool, click.user, deps.config.BEACON_DEFAULT_ROLE);
     const outcome = await invokeTool(deps.db, "detect_anomalies", args, invokeOptions(deps, caller));
@@ -58,7 +67,7 @@ async function postDetectorDetail(deps: BotDeps, alert: StoredAlert, click: Aler
     }
     const text = [
       "No language model is configured, so I can't explain this in words. Here is what `detect_anomalies` found for",
-      `${where(a)} on ${a.day} (set OPENAI_API_KEY to get the analyst's explanation):`,
+      `${where(a)} ${whenText(a)} (set OPENAI_API_KEY to get the analyst's explanation):`,
       "",
       `**${seriesName(a.series)}** (${a.series}, ${a.level} level)`,
       detailLines(a, deps),

@@ -155,13 +155,25 @@ describe.each(testEngines())("daily anomaly scan on $name", (engine) => {
   }, 300_000); // two charts rendered: minutes on a busy shared machine
 
   it("two processes scanning the same day at once post each anomaly exactly once", async () => {
-    const scan = fixedScanner([CPC, ORDERS]);
+    const found = fixedScanner([CPC, ORDERS]);
+    // Both scans return only once both have started: the two processes then race for the same claims.
+    let arrived = 0;
+    let release: () => void = () => undefined;
+    const bothScanning = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const scan: AnomalyScanner = async (db, range) => {
+      arrived += 1;
+      if (arrived === 2) release();
+      await bothScanning;
+      return found(db, range);
+    };
     // Two bots: their own clients (their own in-process tick guards), one database.
     const [a, b] = await Promise.all([
       scanAndPost(depsFor(slack.apiUrl), AFTER_ALERT_TIME, scan, noChart),
       scanAndPost(depsFor(slack.apiUrl), AFTER_ALERT_TIME, scan, noChart),
     ]);
-    expect(scan.ranges).toHaveLength(2);
+    expect(found.ranges).toHaveLength(2);
     expect(a.posted + b.posted).toBe(2);
     expect(a.known + b.known).toBe(2);
     expect(posts()).toHaveLength(2);
