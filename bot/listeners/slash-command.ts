@@ -2,6 +2,7 @@ import type { App } from "@slack/bolt";
 import { resolveCaller } from "../../agent/callers.ts";
 import { closestMatch } from "../commands/did-you-mean.ts";
 import { helpText, runSubcommand, SUBCOMMANDS, usageOf } from "../commands/subcommands.ts";
+import { plainSlashText } from "../commands/slack-text.ts";
 import { escapeControl } from "../render/escape.ts";
 import { answerQuestion } from "../slack/answer-question.ts";
 import { type BotDeps, friendlyError, invokeOptions } from "../slack/deps.ts";
@@ -16,7 +17,7 @@ const code = (text: string) => `\`\`\`${escapeControl(text)}\`\`\``;
 /** `/beacon help | ask <question> | kpi | segment | attribution | budget | ticket | summary` (acked by the middleware). */
 export function registerSlashCommand(app: App, deps: BotDeps): void {
   app.command("/beacon", async ({ command }) => {
-    const text = command.text.trim();
+    const text = plainSlashText(command.text).trim();
     const [word = "help", ...restWords] = text.split(/\s+/);
     const rest = text.slice(word.length).trim();
     const { channel_id: channel, user_id: user } = command;
