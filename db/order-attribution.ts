@@ -20,7 +20,8 @@ export async function refreshOrderAttribution(
     const scope = touched ? await customersToRefresh(db, touched) : null;
     if (scope === null) await db.query("DELETE FROM order_attribution");
     else await db.query(`DELETE FROM order_attribution WHERE customer_id IN (SELECT customer_id FROM ${SCOPE_TABLE})`);
-    return insertAttribution(db, scope === null ? "" : `WHERE customer_id IN (SELECT customer_id FROM ${SCOPE_TABLE})`);
+    const where = scope === null ? "" : `WHERE customer_id IN (SELECT customer_id FROM ${SCOPE_TABLE})`;
+    return insertAttribution(db, where, await hasTouches(db));
   });
   await timed("customer scores", () => refreshCustomerScores(db, timezone));
   return rows;
@@ -62,8 +63,22 @@ async function customersToRefresh(db: Queryable, touched: TouchedCustomers): Pro
   return result.rowCount ?? 0;
 }
 
+/** Whether any touch is stored (without one, no order has a last touch and the per-order probe is skipped). */
+async function hasTouches(db: Queryable): Promise<boolean> {
+  const { rows } = await db.query<{ any: boolean }>("SELECT EXISTS (SELECT 1 FROM touchpoints) AS any");
+  return rows[0]?.any === true;
+}
+
 /** Inserts the attribution of the orders `where` selects (every order when empty); returns the rows inserted. */
-async function insertAttribution(db: Queryable, where: string): Promise<number> {
+async function insertAttribution(db: Queryable, where: string, touches: boolean): Promise<number> {
+  if (!touches) {
+    const result = await db.query(
+      `INSERT INTO order_attribution (order_id, customer_id, ordered_at, order_rank, amount)
+       SELECT id, customer_id, ordered_at, row_number() OVER (PARTITION BY customer_id ORDER BY ordered_at, id), amount
+       FROM orders ${where}`,
+    );
+    return result.rowCount ?? 0;
+  }
   const result = await db.query(
     `INSERT INTO order_attribution (order_id, customer_id, ordered_at, order_rank, amount, last_touch_channel_id, last_touch_campaign_id)
      SELECT o.id, o.customer_id, o.ordered_at, o.rank, o.amount, lt.channel_id, lt.campaign_id

@@ -70,6 +70,7 @@ async function benchCase(c: Case, dir: string, serverUrl: string | undefined): P
   const bytes = await writeOrdersCsv(file, c.orders, c.customers);
   const seconds: number[] = [];
   const rss: number[] = [];
+  const phases: Record<string, number>[] = [];
   let floor = Number.NaN;
   for (let run = 0; seconds.length < c.runs && run < c.runs * 2; run++) {
     const target = await freshDatabase(c, dir, serverUrl, run);
@@ -80,6 +81,7 @@ async function benchCase(c: Case, dir: string, serverUrl: string | undefined): P
       if (timed.compiled) continue;
       seconds.push(timed.seconds);
       rss.push(timed.peakRssMiB);
+      phases.push(timed.phases);
       if (Number.isNaN(floor)) floor = await target.floor();
     } finally {
       await target.drop();
@@ -106,6 +108,7 @@ async function benchCase(c: Case, dir: string, serverUrl: string | undefined): P
         peak_rss_max_mib: Math.max(...rss),
         runs: seconds.length,
         floor_insert_s: Number(floor.toFixed(2)),
+        ...medianPhases(phases),
       },
       ...(c.target ? { target: c.target.text, met } : {}),
     },
@@ -218,16 +221,58 @@ async function writeOrdersCsv(path: string, orders: number, customers: number): 
   return bytes;
 }
 
-/** Runs `node cli/beacon.js <args>`; wall seconds from spawn to exit and the peak RSS the process reported. */
+/** Phases the import reports (BEACON_IMPORT_TIMINGS=1) and the metric each becomes, in seconds. */
+const PHASES: Record<string, string> = {
+  "read, validate and write batches": "phase_batches_s",
+  "customers: match": "phase_customer_match_s",
+  "customers: create": "phase_customer_create_s",
+  "customers: update known": "phase_customer_update_s",
+  write: "phase_order_write_s",
+  finish: "phase_finish_s",
+  order_attribution: "phase_order_attribution_s",
+  "customer scores": "phase_customer_scores_s",
+  commit: "phase_commit_s",
+};
+
+/** The phase times of a run's stderr ("  <phase>: 1.23 s (40x)" under "import timings:"). */
+function phasesOf(stderr: string): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const match of stderr.matchAll(/^ {2}(.+): ([\d.]+) s \(\d+x\)$/gm)) {
+    const metric = PHASES[match[1] ?? ""];
+    if (metric) out[metric] = Number(match[2]);
+  }
+  return out;
+}
+
+/** The median of each phase over the runs. */
+function medianPhases(runs: Record<string, number>[]): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const metric of Object.values(PHASES)) {
+    const values = runs.map((r) => r[metric]).filter((v) => v !== undefined);
+    if (values.length > 0) out[metric] = percentile(values, 50);
+  }
+  return out;
+}
+
+/**
+ * Runs `node cli/beacon.js <args>`; wall seconds from spawn to exit, the peak RSS the process reported, and the
+ * import's own phase times (batch phases overlap the parsing of the next batch, so they add up to more than the wall).
+ */
 function runProcess(
   args: string[],
   env: Record<string, string>,
-): Promise<{ seconds: number; peakRssMiB: number; compiled: boolean }> {
+): Promise<{ seconds: number; peakRssMiB: number; compiled: boolean; phases: Record<string, number> }> {
   return new Promise((resolve, reject) => {
     const started = performance.now();
     const child = spawn(process.execPath, ["--import", REPORT_RSS, join(ROOT, "cli/beacon.js"), ...args], {
       cwd: ROOT,
-      env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "", BEACON_TIMEZONE: "Asia/Shanghai", ...env },
+      env: {
+        PATH: process.env.PATH ?? "",
+        HOME: process.env.HOME ?? "",
+        BEACON_TIMEZONE: "Asia/Shanghai",
+        BEACON_IMPORT_TIMINGS: "1",
+        ...env,
+      },
       stdio: ["ignore", "ignore", "pipe"],
     });
     let stderr = "";
@@ -245,6 +290,7 @@ function runProcess(
           seconds: Number(seconds.toFixed(2)),
           peakRssMiB: Math.round(Number(match[1]) / 1024),
           compiled: stderr.includes("compiling"),
+          phases: phasesOf(stderr),
         });
       }
     });

@@ -26,7 +26,7 @@ import {
 } from "./plan.ts";
 import { References } from "./references.ts";
 import { type RejectedRow, RejectsWriter, rejectsPath } from "./rejects.ts";
-import { printTimings, TIMINGS_ON, timed } from "./timings.ts";
+import { printTimings, TIMINGS_SERIAL, timed } from "./timings.ts";
 import type { ImportEntity, ImportOptions, ImportProblem, ImportReport } from "./types.ts";
 import { columnsToWrite, type DbRecord, upsertRecords, WRITTEN_KEYS_TABLE, type WriteCounts } from "./upsert.ts";
 import { DEFAULT_PHONE_REGION, type ValueContext } from "./values.ts";
@@ -388,7 +388,7 @@ class ImportRun {
     // Failures surface at the next await of `inflight`; this keeps an early one from being reported as unhandled.
     this.inflight.catch(() => undefined);
     // Timing an import: one batch at a time, so each phase's time is its own (not overlapped with parsing).
-    if (TIMINGS_ON) await this.inflight.catch(() => undefined);
+    if (TIMINGS_SERIAL) await this.inflight.catch(() => undefined);
   }
 
   /** Default mode: any problem stops the writing (the transaction will roll back), validation goes on. */

@@ -1,10 +1,14 @@
 // Per-phase wall time of one import, printed to stderr when BEACON_IMPORT_TIMINGS=1 (for the benchmark's breakdown
-// and for finding where a slow import spends its time). Phases that run while the next batch is parsed overlap it.
+// and for finding where a slow import spends its time). Batch phases (prepare, write) run while the next batch is
+// parsed, so their times include waiting for the parser; BEACON_IMPORT_TIMINGS=serial writes one batch at a time
+// instead, so each phase's time is its own (the import is slower then).
 
 const totals = new Map<string, { ms: number; calls: number }>();
 
 /** Whether timings are collected (read once; costs nothing when off). */
-export const TIMINGS_ON = process.env.BEACON_IMPORT_TIMINGS === "1";
+export const TIMINGS_ON = ["1", "serial"].includes(process.env.BEACON_IMPORT_TIMINGS ?? "");
+/** Whether batches are written one at a time while timing, so phases do not overlap. */
+export const TIMINGS_SERIAL = process.env.BEACON_IMPORT_TIMINGS === "serial";
 
 /** Runs `work`, adding its wall time to `phase`. */
 export async function timed<T>(phase: string, work: () => Promise<T>): Promise<T> {
