@@ -98,10 +98,18 @@ export function createSlackBot(options: SlackBotOptions): SlackBot {
   let timer: NodeJS.Timeout | undefined;
   let server: Server | null = null;
   const jobs = async (now?: Date) => {
-    await retryTicketConfirmations(deps);
-    await postDueReminders(deps);
-    await runDueDigests({ ...deps, client: app.client }, now ?? deps.now ?? new Date());
-    await runAnomalyScan({ ...deps, client: app.client }, now ?? deps.now ?? new Date());
+    const at = now ?? deps.now ?? new Date();
+    const withClient = { ...deps, client: app.client };
+    // Each job on its own: a digest that throws must not cost the morning's alert scan or the ticket reminders.
+    const steps: [string, () => Promise<unknown>][] = [
+      ["ticket confirmations", () => retryTicketConfirmations(deps)],
+      ["ticket reminders", () => postDueReminders(deps, at)],
+      ["digests", () => runDueDigests(withClient, at)],
+      ["anomaly scan", () => runAnomalyScan(withClient, at)],
+    ];
+    for (const [name, step] of steps) {
+      await step().catch((error: unknown) => logger.error(`scheduled job "${name}" failed`, error));
+    }
   };
   app.error(async (error) => {
     logger.error("Bolt error", error);
