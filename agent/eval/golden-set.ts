@@ -137,6 +137,16 @@ export const SINGLE_STEP_SET: readonly GoldenCase[] = [
     numbers: ["headline.revenue.current", "headline.revenue.change"],
   },
   {
+    id: "anomalies-yesterday",
+    language: "en",
+    role: "manager",
+    question: "Anything unusual yesterday?",
+    tool: "detect_anomalies",
+    args: () => ({ period: "yesterday" }),
+    // The eval demo has nothing unusual on its last day: scored on the tool and its arguments (zero is no evidence).
+    numbers: [],
+  },
+  {
     id: "kpi-douyin-last-month",
     language: "en",
     role: "marketer",
