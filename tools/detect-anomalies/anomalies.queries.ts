@@ -69,38 +69,48 @@ export async function fetchDailyAggregates(
   period: { from: string; to: string },
   timezone: string,
 ): Promise<DailyAggregates> {
-  const campaigns = await db.query<CampaignMeta>(
-    `SELECT cp.id, cp.external_id, ch.code AS channel, ch.platform, cp.start_date::text AS start_date,
+  // Independent reads: on a pool they run side by side on separate connections; on one client, one by one (pg
+  // deprecates queueing several queries on a client).
+  const all = "totalCount" in db ? inParallel : inSequence;
+  const [campaigns, channels, spend, orders, claims, tickets] = await all([
+    () =>
+      db.query<CampaignMeta>(
+        `SELECT cp.id, cp.external_id, ch.code AS channel, ch.platform, cp.start_date::text AS start_date,
             cp.end_date::text AS end_date
      FROM campaigns cp JOIN channels ch ON ch.id = cp.channel_id ORDER BY cp.id`,
-  );
-  const channels = await db.query<ChannelMeta>("SELECT code, platform FROM channels ORDER BY code");
-  const spend = await db.query<SpendDay>(
-    `SELECT day::text AS day, campaign_id, sum(spend)::float8 AS spend, sum(impressions)::float8 AS impressions,
+      ),
+    () => db.query<ChannelMeta>("SELECT code, platform FROM channels ORDER BY code"),
+    () =>
+      db.query<SpendDay>(
+        `SELECT day::text AS day, campaign_id, sum(spend)::float8 AS spend, sum(impressions)::float8 AS impressions,
             sum(clicks)::float8 AS clicks
      FROM ad_spend_daily WHERE day BETWEEN $1::date AND $2::date GROUP BY day, campaign_id`,
-    [period.from, period.to],
-  );
-  const orders = await db.query<OrderDay>(
-    `SELECT d.day::text AS day, ch.code AS channel, d.campaign_id, d.orders, d.revenue, d.new_customers
+        [period.from, period.to],
+      ),
+    () =>
+      db.query<OrderDay>(
+        `SELECT d.day::text AS day, ch.code AS channel, d.campaign_id, d.orders, d.revenue, d.new_customers
      FROM (SELECT (ordered_at AT TIME ZONE $3)::date AS day, last_touch_channel_id AS channel_id,
                   last_touch_campaign_id AS campaign_id, count(*)::int AS orders, sum(amount)::float8 AS revenue,
                   count(*) FILTER (WHERE order_rank = 1)::int AS new_customers
            FROM order_attribution WHERE ${DAY_RANGE("ordered_at")}
            GROUP BY 1, 2, 3) d
      LEFT JOIN channels ch ON ch.id = d.channel_id`,
-    [period.from, period.to, timezone],
-  );
-  const claims = await db.query<ClaimDay>(
-    `SELECT (converted_at AT TIME ZONE $3)::date::text AS day, platform, campaign_id, count(*)::int AS claims
+        [period.from, period.to, timezone],
+      ),
+    () =>
+      db.query<ClaimDay>(
+        `SELECT (converted_at AT TIME ZONE $3)::date::text AS day, platform, campaign_id, count(*)::int AS claims
      FROM platform_conversions WHERE ${DAY_RANGE("converted_at")} GROUP BY 1, 2, 3`,
-    [period.from, period.to, timezone],
-  );
-  const tickets = await db.query<TicketDay>(
-    `SELECT (created_at AT TIME ZONE $3)::date::text AS day, category, count(*)::int AS tickets
+        [period.from, period.to, timezone],
+      ),
+    () =>
+      db.query<TicketDay>(
+        `SELECT (created_at AT TIME ZONE $3)::date::text AS day, category, count(*)::int AS tickets
      FROM feedback_tickets WHERE ${DAY_RANGE("created_at")} GROUP BY 1, 2`,
-    [period.from, period.to, timezone],
-  );
+        [period.from, period.to, timezone],
+      ),
+  ]);
   return {
     campaigns: campaigns.rows,
     channels: channels.rows,
@@ -109,4 +119,17 @@ export async function fetchDailyAggregates(
     claims: claims.rows,
     tickets: tickets.rows,
   };
+}
+
+type Reads = readonly (() => Promise<unknown>)[];
+type Results<T extends Reads> = { -readonly [K in keyof T]: Awaited<ReturnType<T[K]>> };
+
+async function inParallel<const T extends Reads>(reads: T): Promise<Results<T>> {
+  return (await Promise.all(reads.map((read) => read()))) as Results<T>;
+}
+
+async function inSequence<const T extends Reads>(reads: T): Promise<Results<T>> {
+  const results: unknown[] = [];
+  for (const read of reads) results.push(await read());
+  return results as Results<T>;
 }
