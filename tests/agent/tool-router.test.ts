@@ -6,13 +6,13 @@ import type { Role } from "../../tools/tool.ts";
 const roleTools = (role: Role) => TOOLS.filter((t) => t.roles.includes(role)).map((t) => t.name);
 
 describe("routeTools", () => {
-  it("sends a KPI summary the KPI and attribution tools only", () => {
+  it("sends a summary for a meeting the summary, KPI and attribution tools only", () => {
     const offered = routeTools(
       "Give me a summary of last week for the leadership meeting: what moved and why",
       [],
       roleTools("manager"),
     );
-    expect(offered.sort()).toEqual(["compute_attribution", "compute_kpis", "describe_data"]);
+    expect(offered.sort()).toEqual(["compute_attribution", "compute_kpis", "describe_data", "summarize_period"]);
   });
 
   it("routes English and Chinese questions to the same groups", () => {
