@@ -17,6 +17,8 @@ export interface ClaimRules {
   /** [platform * 4 + type index]: window in seconds (0 = that touch type does not count). */
   windowSeconds: Float64Array;
   maxWindowSeconds: number;
+  /** Planted tracking outages (db/demo/anomalies.ts): the platform records no conversion in [fromTs, toTs). */
+  outages: { platform: number; fromTs: number; toTs: number }[];
 }
 
 /** Compiles the platform rules against the channel list. */
@@ -36,7 +38,7 @@ export function compileClaimRules(rules: readonly PlatformRule[], channels: read
       maxWindowSeconds = Math.max(maxWindowSeconds, seconds);
     }
   });
-  return { rules, platformOfChannel, windowSeconds, maxWindowSeconds };
+  return { rules, platformOfChannel, windowSeconds, maxWindowSeconds, outages: [] };
 }
 
 export interface Claim {
@@ -88,12 +90,15 @@ export function claimOrders(
       eligible[p] = (eligible[p] as number) + 1;
       const rule = compiled.rules[p] as PlatformRule;
       if (!rng.chance(rule.captureRate)) continue;
+      const convertedTs = rule.passesOrderId ? order.ts : order.ts + rng.int(rule.timeJitterSeconds + 1);
+      // Dropped after every draw, so an outage changes nothing else in the data.
+      if (compiled.outages.some((o) => o.platform === p && convertedTs >= o.fromTs && convertedTs < o.toTs)) continue;
       claims.push({
         platform: p,
         orderIndex,
         touch,
         viewThrough: touch.type !== "click",
-        convertedTs: rule.passesOrderId ? order.ts : order.ts + rng.int(rule.timeJitterSeconds + 1),
+        convertedTs,
         reportedCents: Math.round(order.amountCents * (1 + rule.valueBias)),
       });
     }

@@ -1,4 +1,5 @@
 // The planted truth, stored as dataset_facts['demo'] so analytics tests can compare estimates against it.
+import type { PlantedAnomaly } from "./anomalies.ts";
 import { dayString } from "./calendar.ts";
 import { BG_NBD, type ChannelSpec, MONETARY, NPS_RESPONSE_RATE, PAID_SHARE, VALUE_TIERS } from "./catalog.ts";
 import { LONG_JOURNEY_RATE, LOOKBACK_SECONDS } from "./journeys.ts";
@@ -34,6 +35,7 @@ export function buildFacts(
   stats: StreamStats,
   placed: ReadonlyMap<number, "zh" | "en">,
   generatedAt: string,
+  plantedAnomalies: readonly PlantedAnomaly[] = [],
 ) {
   const { channels, allocation, period, claimRules } = plan;
   const channelFacts = (i: number) => {
@@ -119,6 +121,7 @@ export function buildFacts(
       externalId: `CUS-${String(index + 1).padStart(7, "0")}`,
       why: "support staff look these customers up by name; each has an ad-promise ticket",
     })),
+    plantedAnomalies,
     rules: DEMO_RULES_TEXT,
   };
 }

@@ -4,6 +4,7 @@ import type pg from "pg";
 import { refreshOrderAttribution } from "../order-attribution.ts";
 import { type Database, withTransaction } from "../pool.ts";
 import { signups } from "./acquisition.ts";
+import { applyPlants, planAnomalies } from "./anomalies.ts";
 import { suspendConstraints } from "./bulk-load.ts";
 import { dayNumber, dayString } from "./calendar.ts";
 import { type Customer, generateCustomer } from "./customers.ts";
@@ -110,6 +111,9 @@ export async function generateDemo(db: Database, options: DemoOptions): Promise<
   const progress = options.onProgress ?? (() => undefined);
   progress({ phase: "plan", done: 0, total: 1 });
   const plan = buildPlan(resolved);
+  // Known anomalies for the anomaly scan to find (db/demo/anomalies.ts), applied before any row is written.
+  const plants = planAnomalies(plan.period, plan.channels, plan.spend);
+  applyPlants(plan, plants);
   progress({ phase: "plan", done: 1, total: 1 });
 
   const counts = await withTransaction(db.pool, async (client) => {
@@ -130,6 +134,7 @@ export async function generateDemo(db: Database, options: DemoOptions): Promise<
       plan.channels,
       encoder.ticketSubjects,
       plan.unknownTickets,
+      plants.tickets,
     );
     const [ticketText, historyText] = encodeTickets(tickets, history);
     await db.copyText(client, "feedback_tickets", COLUMNS.feedback_tickets, ticketText);
@@ -150,7 +155,7 @@ export async function generateDemo(db: Database, options: DemoOptions): Promise<
         [u.slackUserId, u.displayName, u.role, u.canSeePii],
       );
     }
-    const facts = buildFacts(plan, encoder.stats, forced.placed, new Date().toISOString());
+    const facts = buildFacts(plan, encoder.stats, forced.placed, new Date().toISOString(), plants.anomalies);
     await client.query("INSERT INTO dataset_facts (key, value) VALUES ('demo', $1)", [JSON.stringify(facts)]);
     for (const table of IDENTITY_TABLES) {
       await client.query(

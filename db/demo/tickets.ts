@@ -1,4 +1,5 @@
 // Feedback tickets (30-60, EN and 中文) with their history, and the demo Slack users who file and work them.
+import type { PlantedTicket } from "./anomalies.ts";
 import { SECONDS_PER_DAY } from "./calendar.ts";
 import type { ChannelSpec } from "./catalog.ts";
 import type { Tier } from "./customers.ts";
@@ -116,6 +117,7 @@ export function generateTickets(
   channels: readonly ChannelSpec[],
   subjects: readonly TicketSubject[],
   unknown: number,
+  planted: readonly PlantedTicket[] = [],
 ): { tickets: TicketRow[]; history: HistoryRow[] } {
   const drafts: Omit<TicketRow, "id">[] = [];
   const steps: { times: number[]; assignee: string }[] = [];
@@ -184,6 +186,12 @@ export function generateTickets(
     steps.push({ times, assignee });
   });
 
+  planted.forEach((p, k) => {
+    const n = drafts.length;
+    drafts.push(plantedDraft(p, n, Rng.of(seed, "planted-ticket", k)));
+    steps.push({ times: [p.ts], assignee: SUPPORT[0] });
+  });
+
   // Ticket ids follow creation time, like rows inserted as they came in.
   const order = drafts
     .map((_, i) => i)
@@ -228,6 +236,33 @@ function chooseTemplate(rng: Rng, subject: TicketSubject | null, hasOrder: boole
       (!t.aboutAd || (subject !== null && subject.adChannelIndex !== null)),
   );
   return rng.pick(fits);
+}
+
+/** A planted surge ticket (db/demo/anomalies.ts): new, untriaged, from a hotline caller not in the CRM. */
+function plantedDraft(p: PlantedTicket, n: number, rng: Rng): Omit<TicketRow, "id"> {
+  return {
+    idempotencyKey: `demo-ticket-${String(n + 1).padStart(3, "0")}`,
+    customerId: null,
+    customerHint: p.hint,
+    sourceChannel: "phone",
+    category: "product_quality",
+    sentiment: "negative",
+    severity: "high",
+    priority: ticketPriority("low", "high"),
+    status: "new",
+    body: p.body,
+    campaignId: null,
+    channelId: null,
+    reporter: rng.pick(SUPPORT),
+    assignee: null,
+    slackPermalink: `https://beacon-demo.slack.com/archives/C0DEMOFEEDBACK/p${p.ts}000${String(n).padStart(3, "0")}`,
+    resolution: null,
+    satisfaction: null,
+    followUpDueTs: null,
+    createdTs: p.ts,
+    updatedTs: p.ts,
+    resolvedTs: null,
+  };
 }
 
 function satisfaction(rng: Rng, sentiment: TicketTemplate["sentiment"]): number {
