@@ -36,11 +36,34 @@ export class SqlRejected extends Error {
 }
 
 /**
+ * Node types that evaluate XML (parsing can expand entities and is costly) or build tables from XML documents:
+ * none is needed for reporting. Function-call forms such as xpath() or query_to_xml() are FuncCall nodes and are
+ * already outside ALLOWED_FUNCTIONS.
+ */
+const XML_NODES = new Set(["XmlExpr", "XmlSerialize", "RangeTableFunc"]);
+
+/**
+ * SQL keywords that parse as SQLValueFunction rather than FuncCall. Only the clock ones are allowed; the rest
+ * (current_user, session_user, user, current_role, current_catalog, current_schema) report who and where the
+ * session runs, which a reporting answer never needs.
+ */
+const ALLOWED_VALUE_FUNCTIONS = new Set(
+  (
+    "SVFOP_CURRENT_DATE SVFOP_CURRENT_TIME SVFOP_CURRENT_TIME_N SVFOP_CURRENT_TIMESTAMP SVFOP_CURRENT_TIMESTAMP_N " +
+    "SVFOP_LOCALTIME SVFOP_LOCALTIME_N SVFOP_LOCALTIMESTAMP SVFOP_LOCALTIMESTAMP_N"
+  ).split(" "),
+);
+
+/** CTE names visible at one point of the query: innermost WITH first, as PostgreSQL resolves them. */
+type Scope = readonly ReadonlySet<string>[];
+
+/**
  * Checks with PostgreSQL's own parser that `sql` is exactly one SELECT over the reporting views, calling only
- * allow-listed functions. Returns the statement text without a trailing semicolon.
+ * allow-listed functions. Returns the statement's own text: trailing semicolons and comments after it, which are
+ * harmless, are accepted and dropped so that the caller can wrap the statement in a subquery.
  */
 export async function checkReportingQuery(sql: string): Promise<string> {
-  let tree: { stmts?: { stmt?: object }[] };
+  let tree: { stmts?: { stmt?: object; stmt_location?: number; stmt_len?: number }[] };
   try {
     // Imported on first use: the parser's WASM costs ~50 ms to load and most processes never check SQL.
     const { parse } = await import("libpg-query");
@@ -52,39 +75,112 @@ export async function checkReportingQuery(sql: string): Promise<string> {
   if (statements.length !== 1) {
     throw new SqlRejected(`sql: expected exactly one statement, got ${statements.length}`);
   }
-  const stmt: object = statements[0]?.stmt ?? {};
+  const statement = statements[0] ?? {};
+  const stmt: object = statement.stmt ?? {};
   const kind = Object.keys(stmt)[0];
   if (kind !== "SelectStmt") throw new SqlRejected(`sql: only SELECT is allowed, got ${kind ?? "nothing"}`);
-  const cteNames = new Set<string>();
-  collect(stmt, (key, node) => {
-    if (key === "CommonTableExpr") cteNames.add(String((node as { ctename: string }).ctename));
-  });
-  collect(stmt, (key, node) => checkNode(key, node as Record<string, unknown>, cteNames));
-  return sql.trim().replace(/;\s*$/, "");
+  walk(stmt, [], "");
+  return statementText(sql, statement.stmt_location ?? 0, statement.stmt_len);
 }
 
-function checkNode(key: string, node: Record<string, unknown>, cteNames: Set<string>): void {
+/**
+ * The statement's span in `sql`. The parser counts bytes of UTF-8, not UTF-16 units, so non-ASCII literals
+ * before or inside the statement would shift a string slice. A missing length means "to the end".
+ */
+function statementText(sql: string, location: number, length: number | undefined): string {
+  const bytes = Buffer.from(sql, "utf8");
+  const end = length === undefined ? bytes.length : location + length;
+  return bytes.subarray(location, end).toString("utf8").trim();
+}
+
+/**
+ * Visits every node under `value` with the CTE names visible there. SELECTs open a scope for their WITH; the
+ * arms of a UNION/INTERSECT/EXCEPT (larg/rarg, stored without a node-type key) are SELECTs too.
+ */
+function walk(value: unknown, scope: Scope, key: string): void {
+  if (Array.isArray(value)) {
+    for (const item of value) walk(item, scope, key);
+    return;
+  }
+  if (value === null || typeof value !== "object") return;
+  const node = value as Record<string, unknown>;
+  for (const [childKey, child] of Object.entries(node)) {
+    if (child === null || typeof child !== "object" || Array.isArray(child)) {
+      walk(child, scope, childKey);
+      continue;
+    }
+    const isSelect =
+      childKey === "SelectStmt" || (key === "SelectStmt" && (childKey === "larg" || childKey === "rarg"));
+    if (isSelect) {
+      checkNode("SelectStmt", child as Record<string, unknown>, scope);
+      walkSelect(child as Record<string, unknown>, scope);
+      continue;
+    }
+    if (/^[A-Z]/.test(childKey)) checkNode(childKey, child as Record<string, unknown>, scope);
+    walk(child, scope, childKey);
+  }
+}
+
+/**
+ * One SELECT: its WITH names are visible in its own body, in its set-operation arms and in everything nested
+ * inside them, never outside. Without RECURSIVE a CTE sees only the CTEs before it; with RECURSIVE it sees all of
+ * the same WITH, itself included.
+ */
+function walkSelect(select: Record<string, unknown>, outer: Scope): void {
+  const withClause = select.withClause as {
+    ctes?: { CommonTableExpr?: Record<string, unknown> }[];
+    recursive?: boolean;
+  };
+  let scope = outer;
+  if (withClause) {
+    const names = new Set<string>();
+    const ctes = (withClause.ctes ?? []).map((c) => c.CommonTableExpr ?? {});
+    if (withClause.recursive) for (const cte of ctes) names.add(String(cte.ctename));
+    scope = [names, ...outer];
+    for (const cte of ctes) {
+      walk({ CommonTableExpr: cte }, scope, "");
+      names.add(String(cte.ctename));
+    }
+  }
+  for (const [childKey, child] of Object.entries(select)) {
+    if (childKey === "withClause") continue;
+    walk({ [childKey]: child }, scope, "SelectStmt");
+  }
+}
+
+function checkNode(key: string, node: Record<string, unknown>, scope: Scope): void {
   if (FORBIDDEN_NODES.has(key)) throw new SqlRejected(`sql: ${key.replace(/Stmt$/, "")} is not allowed, only SELECT`);
   if (key === "SelectStmt" && node.intoClause) throw new SqlRejected("sql: SELECT INTO creates a table; not allowed");
   if (key === "SelectStmt" && node.lockingClause)
     throw new SqlRejected("sql: FOR UPDATE/SHARE locks rows; not allowed");
-  if (key === "RangeVar") checkRelation(node, cteNames);
+  if (key === "RangeVar") checkRelation(node, scope);
   if (key === "FuncCall") checkFunction(node);
+  if (XML_NODES.has(key)) throw new SqlRejected("sql: XML functions and XMLTABLE are not allowed in reporting queries");
+  if (key === "SQLValueFunction" && !ALLOWED_VALUE_FUNCTIONS.has(String(node.op))) {
+    const name = String(node.op)
+      .replace(/^SVFOP_/, "")
+      .toLowerCase();
+    throw new SqlRejected(`sql: ${name} reports session details; not allowed in reporting queries`);
+  }
   if (key === "TypeCast") {
     const name = lastName((node.typeName as { names?: unknown } | undefined)?.names);
     if (name.startsWith("reg")) throw new SqlRejected(`sql: casts to ${name} look up system catalogs; not allowed`);
+    if (name === "xml") throw new SqlRejected("sql: casts to xml parse XML; not allowed");
   }
 }
 
-function checkRelation(node: Record<string, unknown>, cteNames: Set<string>): void {
+function checkRelation(node: Record<string, unknown>, scope: Scope): void {
   const relname = String(node.relname);
   const schema = node.schemaname as string | undefined;
   if (node.catalogname) throw new SqlRejected(`sql: cross-database reference to ${relname} is not allowed`);
-  if (schema === undefined && cteNames.has(relname)) return;
-  if ((schema === undefined || schema === "reporting") && relname in REPORTING_VIEWS) return;
+  if (schema === undefined && scope.some((names) => names.has(relname))) return;
+  // hasOwn, not `in`: "constructor" or "toString" must not pass as view names.
+  if ((schema === undefined || schema === "reporting") && Object.hasOwn(REPORTING_VIEWS, relname)) return;
   const shown = schema ? `${schema}.${relname}` : relname;
   throw new SqlRejected(
-    `sql: ${shown} is not a reporting view; allowed: ${Object.keys(REPORTING_VIEWS)
+    `sql: ${shown} is not a reporting view${schema === undefined ? " (nor a WITH query visible here)" : ""}; allowed: ${Object.keys(
+      REPORTING_VIEWS,
+    )
       .map((v) => `reporting.${v}`)
       .join(", ")}`,
   );
@@ -102,19 +198,4 @@ function checkFunction(node: Record<string, unknown>): void {
 function lastName(names: unknown): string {
   const list = (names as { String?: { sval: string } }[] | undefined) ?? [];
   return (list.at(-1)?.String?.sval ?? "").toLowerCase();
-}
-
-/** Calls `visit` for every node object in the parse tree, keyed by its node type. */
-function collect(value: unknown, visit: (key: string, node: unknown) => void): void {
-  if (Array.isArray(value)) {
-    for (const item of value) collect(item, visit);
-    return;
-  }
-  if (value === null || typeof value !== "object") return;
-  for (const [key, child] of Object.entries(value)) {
-    if (child !== null && typeof child === "object" && !Array.isArray(child) && /^[A-Z]/.test(key)) {
-      visit(key, child);
-    }
-    collect(child, visit);
-  }
 }
