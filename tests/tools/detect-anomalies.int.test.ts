@@ -112,6 +112,15 @@ describe.each(testEngines())("detect_anomalies on the demo ($name)", (engine) =>
     expect(result.anomalies.every((a) => a.channel === outage.channel)).toBe(true);
     expect(result.anomalies.some((a) => a.series === "claimed_conversions" && a.day === day)).toBe(true);
     expect(result.definitions.method).toContain("0.6745");
+    // Spend, impressions and clicks follow budget moves: scanned only on request.
+    const volumeSeries = ["spend", "impressions", "clicks"];
+    const year = { start: startDate, end: DEMO.endDate, limit: 200 };
+    const watched = await invokeTool(db, "detect_anomalies", year, context);
+    const withVolume = await invokeTool(db, "detect_anomalies", { ...year, include_volume: true }, context);
+    if (!watched.ok || !withVolume.ok) throw new Error("detect_anomalies failed over the year");
+    const seriesOf = (r: unknown) => (r as { anomalies: Anomaly[] }).anomalies.map((a) => a.series);
+    expect(seriesOf(watched.result).filter((s) => volumeSeries.includes(s))).toEqual([]);
+    expect(seriesOf(withVolume.result).filter((s) => volumeSeries.includes(s)).length).toBeGreaterThan(0);
     const bad = await invokeTool(db, "detect_anomalies", { channel: "nope" }, context);
     expect(bad.ok).toBe(false);
     if (!bad.ok) expect(bad.error).toContain('unknown channel code "nope"');

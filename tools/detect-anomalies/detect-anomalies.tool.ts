@@ -3,6 +3,7 @@ import type { Queryable } from "../../db/pool.ts";
 import { channelIdFor } from "../known-values.ts";
 import { addDays, IsoDate, resolvePeriod, todayIn } from "../period.ts";
 import { defineTool, ROLES, type ToolContext, ToolInputError } from "../tool.ts";
+import { SERIES, WATCHED_SERIES } from "./metrics.model.ts";
 import { ANOMALY_METHOD } from "./method.ts";
 import { type Anomaly, DEFAULT_SCAN_OPTIONS, scanAnomalies } from "./scan.ts";
 
@@ -19,6 +20,12 @@ export const DetectAnomaliesInput = z
     channel: z.string().min(1).optional().describe("Only this channel code (see list_channels)."),
     platform: z.string().min(1).optional().describe("Only this platform, e.g. Douyin."),
     campaign: z.string().min(1).optional().describe("Only this campaign external id, e.g. CMP-0019."),
+    include_volume: z
+      .boolean()
+      .default(false)
+      .describe(
+        "Also scan spend, impressions and clicks (off by default: they follow the team's own budget moves). Turn on for 'did spend jump anywhere?'.",
+      ),
     min_severity: z.enum(["low", "medium", "high"]).default("low").describe("Leave out anomalies below this severity."),
     limit: z.number().int().min(1).max(200).default(50).describe("At most this many anomalies, strongest first."),
   })
@@ -30,8 +37,8 @@ const SEVERITY_RANK = { low: 0, medium: 1, high: 2 } as const;
 export const detectAnomaliesTool = defineTool({
   name: "detect_anomalies",
   description:
-    "Unusual days in daily series per channel, platform and campaign (spend, impressions, clicks, CPC, CVR, orders, revenue, " +
-    "ROAS, new customers, platform-reported conversions) and ticket volume per category. Each anomaly gives its day (ISO), " +
+    "Unusual days in daily series per channel, platform and campaign (CPC, CVR, orders, revenue, ROAS, new customers, " +
+    "platform-reported conversions; spend, impressions and clicks with include_volume) and ticket volume per category. Each anomaly gives its day (ISO), " +
     "channel code / campaign id, actual value, expected value and range, severity and the driver (which component moved, " +
     `e.g. "CPC +98% (spend normal, clicks -51%)"). Use for "anything unusual yesterday?" or "what broke on Douyin last week?". ${ANOMALY_METHOD}`,
   input: DetectAnomaliesInput,
@@ -52,7 +59,7 @@ export const detectAnomaliesTool = defineTool({
     const found = await scanAnomalies(
       context.db,
       { start, end, channel: input.channel, platform: input.platform, campaign: input.campaign },
-      { timezone: context.timezone },
+      { timezone: context.timezone, series: input.include_volume ? SERIES : WATCHED_SERIES },
     );
     const kept = found
       .filter((a) => SEVERITY_RANK[a.severity] >= SEVERITY_RANK[input.min_severity])

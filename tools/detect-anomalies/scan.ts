@@ -14,8 +14,8 @@ import {
   type MetricDef,
   relativeLog,
   restAt,
-  SERIES,
   type Series,
+  WATCHED_SERIES,
   valueAt,
 } from "./metrics.model.ts";
 import { buildSeries, DayIndex, type MarketingLevel, type SeriesKey } from "./series.model.ts";
@@ -80,7 +80,7 @@ export interface ScanOptions {
   minTickets?: number;
   /** Which levels to scan. Default all four. */
   levels?: readonly Anomaly["level"][];
-  /** Which marketing series to scan. Default all. */
+  /** Which marketing series to scan. Default WATCHED_SERIES (all but spend, impressions and clicks). */
   series?: readonly Series[];
 }
 
@@ -94,7 +94,7 @@ export const DEFAULT_SCAN_OPTIONS = {
   alpha: 0.001,
   minTickets: 5,
   levels: ["channel", "platform", "campaign", "ticket_category"] as const,
-  series: SERIES,
+  series: WATCHED_SERIES,
 };
 export type ResolvedScanOptions = Required<ScanOptions>;
 
