@@ -3,10 +3,10 @@ import type { DisplaySettings } from "../../tools/number-format.ts";
 import { CATEGORIES, LABELS, SENTIMENTS, SEVERITIES, SOURCE_CHANNELS } from "../../tools/tickets/ticket-enums.ts";
 import { type AnswerView, provenance } from "./answer-view.ts";
 import { plainText, toSafeMrkdwn } from "./escape.ts";
+import { capText, SLACK_LIMITS, splitMrkdwn } from "./slack-limits.ts";
 import { renderPlainTable, type Table, tableFromResult } from "./table.ts";
 
-/** Slack's documented limits. */
-export const SLACK_LIMITS = { blocks: 50, sectionChars: 3000, messageChars: 40_000, modalBlocks: 100 } as const;
+export { SLACK_LIMITS };
 /** Tables longer than this go out as a CSV file with a preview. */
 export const INLINE_TABLE_ROWS = 20;
 const PREVIEW_ROWS = 8;
@@ -38,6 +38,8 @@ export interface RenderedAnswer {
   blocks: AnyBlock[];
   text: string;
   csvTables: Table[];
+  /** Safe mrkdwn sent as a plain-text message when Slack refuses the blocks (invalid_blocks); else `text`. */
+  plain?: string;
 }
 
 const section = (text: string): KnownBlock => ({ type: "section", text: { type: "mrkdwn", text } });
@@ -73,21 +75,15 @@ export function answerBlocks(view: AnswerView, settings: DisplaySettings): Rende
     answerText.length > ANSWER_CHARS
       ? `${answerText.slice(0, ANSWER_CHARS)}\n_… cut here: the full answer is longer than a Slack message allows._`
       : answerText;
-  for (const chunk of chunkText(fitted || "(no answer text)")) head.push(section(chunk));
+  // Split after escaping: the escaped text is what Slack counts.
+  for (const chunk of splitMrkdwn(fitted || "(no answer text)")) head.push(section(chunk));
 
   for (const record of view.results.slice(0, 3)) {
     const table = tableFromResult(record.tool, record.result, record.args);
     if (!table || table.rows.length === 0) continue;
-    const inline = table.rows.length <= INLINE_TABLE_ROWS;
-    const rendered = renderPlainTable(table, settings, {
-      maxColumns: SLACK_TABLE_COLUMNS,
-      maxRows: inline ? INLINE_TABLE_ROWS : PREVIEW_ROWS,
-    });
-    const fits = rendered.length <= SLACK_LIMITS.sectionChars - 200;
-    if (!inline || !fits) csvTables.push(table);
-    const note = !inline || !fits ? `\n_${table.rows.length} rows: the full table is attached as a CSV file._` : "";
-    const shown = fits ? rendered : renderPlainTable(table, settings, { maxColumns: 4, maxRows: PREVIEW_ROWS });
-    head.push(section(`*${table.title}*\n\`\`\`${toSafeCode(shown)}\`\`\`${note}`));
+    const fitted = tableSection(table, settings);
+    if (fitted.file) csvTables.push(table);
+    head.push(section(fitted.text));
   }
 
   const tail: AnyBlock[] = [];
@@ -138,6 +134,28 @@ export function answerBlocks(view: AnswerView, settings: DisplaySettings): Rende
 // Backticks inside a code block would end it early.
 const toSafeCode = (text: string) => toSafeMrkdwn(text).replace(/```/g, "ʼʼʼ");
 
+// Ever smaller previews, until one fits a section once escaped; any but the first sends the full table as a file.
+const TABLE_ATTEMPTS = [
+  { maxColumns: SLACK_TABLE_COLUMNS, maxRows: INLINE_TABLE_ROWS },
+  { maxColumns: SLACK_TABLE_COLUMNS, maxRows: PREVIEW_ROWS, maxCellWidth: 40 },
+  { maxColumns: 4, maxRows: PREVIEW_ROWS, maxCellWidth: 24 },
+  { maxColumns: 4, maxRows: 3, maxCellWidth: 16 },
+];
+
+/** A table's section, at most 3,000 characters after escaping; `file` when the full table goes out as a CSV. */
+export function tableSection(table: Table, settings: DisplaySettings): { text: string; file: boolean } {
+  const inline = table.rows.length <= INLINE_TABLE_ROWS;
+  const title = `*${toSafeMrkdwn(table.title)}*`;
+  const note = `\n_${table.rows.length} rows: the full table is attached as a CSV file._`;
+  for (const [i, options] of TABLE_ATTEMPTS.entries()) {
+    if (i === 0 && !inline) continue;
+    const file = i > 0;
+    const text = `${title}\n\`\`\`${toSafeCode(renderPlainTable(table, settings, options))}\`\`\`${file ? note : ""}`;
+    if (text.length <= SLACK_LIMITS.sectionChars) return { text, file };
+  }
+  return { text: `${title}${note}`, file: true };
+}
+
 function proposalOf(view: AnswerView): number | null {
   for (const record of view.results) {
     if (record.tool !== "recommend_budget") continue;
@@ -154,7 +172,13 @@ function button(text: string, actionId: string, value: string, style?: "primary"
 
 /** A short failure message: what happened and what to do. */
 export function failureBlocks(message: string): RenderedAnswer {
-  return { blocks: [section(`:warning: ${toSafeMrkdwn(message)}`)], text: plainText(message, 2900), csvTables: [] };
+  const safe = `:warning: ${toSafeMrkdwn(message)}`;
+  return {
+    blocks: splitMrkdwn(safe).slice(0, SLACK_LIMITS.blocks).map(section),
+    text: plainText(message, 2900),
+    csvTables: [],
+    plain: capText(safe, SLACK_LIMITS.plainMessageChars),
+  };
 }
 
 const option = (value: string, label: string) => ({ text: { type: "plain_text" as const, text: label }, value });

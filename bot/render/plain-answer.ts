@@ -1,6 +1,8 @@
 import type { DisplaySettings } from "../../tools/number-format.ts";
 import type { AnswerView } from "./answer-view.ts";
 import { provenance } from "./answer-view.ts";
+import { toSafeMrkdwn } from "./escape.ts";
+import { capText, SLACK_LIMITS } from "./slack-limits.ts";
 import { renderPlainTable, tableFromResult } from "./table.ts";
 
 const CONSOLE_ROWS = 25;
@@ -9,7 +11,7 @@ const CONSOLE_ROWS = 25;
 export function renderPlainAnswer(
   view: AnswerView,
   settings: DisplaySettings,
-  options: { maxRows?: number } = {},
+  options: { maxRows?: number; maxCellWidth?: number; fenceTables?: boolean } = {},
 ): string {
   const parts: string[] = [];
   const text = view.text.replace(/\*\*(.+?)\*\*/g, "$1").trim();
@@ -18,8 +20,16 @@ export function renderPlainAnswer(
   for (const record of view.results.slice(0, 3)) {
     const table = tableFromResult(record.tool, record.result, record.args);
     if (!table || table.rows.length === 0) continue;
+    const rendered = renderPlainTable(table, settings, {
+      maxColumns: 8,
+      maxRows: options.maxRows ?? CONSOLE_ROWS,
+      maxCellWidth: options.maxCellWidth,
+    });
+    // In Slack a code block keeps the columns aligned; backticks in a cell must not end it early.
     parts.push(
-      `${table.title}\n${renderPlainTable(table, settings, { maxColumns: 8, maxRows: options.maxRows ?? CONSOLE_ROWS })}`,
+      options.fenceTables
+        ? `${table.title}\n\`\`\`\n${rendered.replace(/```/g, "ʼʼʼ")}\n\`\`\``
+        : `${table.title}\n${rendered}`,
     );
   }
   const how = provenance(view);
@@ -27,4 +37,13 @@ export function renderPlainAnswer(
   if (view.suggestions.length > 0)
     parts.push(`You could ask next:\n${view.suggestions.map((s) => `  - ${s}`).join("\n")}`);
   return parts.join("\n\n");
+}
+
+/**
+ * The answer as one plain-text Slack message (no blocks): what is sent when Slack refuses the blocks. Escaped like
+ * every model text, tables in code blocks, capped well inside Slack's 40,000-character message limit.
+ */
+export function slackPlainAnswer(view: AnswerView, settings: DisplaySettings): string {
+  const text = renderPlainAnswer(view, settings, { maxRows: 20, maxCellWidth: 40, fenceTables: true });
+  return capText(toSafeMrkdwn(text || "(no answer text)"), SLACK_LIMITS.plainMessageChars);
 }

@@ -89,16 +89,32 @@ function width(text: string): number {
   return w;
 }
 
-/** A monospace table with aligned columns (numbers right-aligned), limited to `maxColumns` and `maxRows`. */
+/** `text` cut to at most `max` display columns, with an ellipsis when cut. */
+function clip(text: string, max: number): string {
+  if (width(text) <= max) return text;
+  let out = "";
+  for (const ch of text) {
+    if (width(out + ch) > max - 1) break;
+    out += ch;
+  }
+  return `${out}…`;
+}
+
+/**
+ * A monospace table with aligned columns (numbers right-aligned), limited to `maxColumns` and `maxRows`; with
+ * `maxCellWidth`, long cells (ticket bodies, names) are cut so one cell cannot blow up the whole table.
+ */
 export function renderPlainTable(
   table: Table,
   settings: DisplaySettings,
-  options: { maxColumns?: number; maxRows?: number } = {},
+  options: { maxColumns?: number; maxRows?: number; maxCellWidth?: number } = {},
 ): string {
   const columnCount = Math.min(table.columns.length, options.maxColumns ?? table.columns.length);
   const rows = table.rows.slice(0, options.maxRows ?? table.rows.length);
-  const header = table.columns.slice(0, columnCount);
-  const cells = rows.map((row) => header.map((_, i) => formatValue(formatOf(table, i), row[i], settings)));
+  const header = table.columns.slice(0, columnCount).map((h) => clipTo(h, options.maxCellWidth));
+  const cells = rows.map((row) =>
+    header.map((_, i) => clipTo(formatValue(formatOf(table, i), row[i], settings), options.maxCellWidth)),
+  );
   const widths = header.map((h, i) => Math.max(width(h), ...cells.map((r) => width(r[i] ?? ""))));
   const numeric = header.map((_, i) => rows.length > 0 && rows.every((r) => typeof r[i] === "number" || r[i] === null));
   const pad = (text: string, i: number) => {
@@ -111,6 +127,10 @@ export function renderPlainTable(
   if (hidden > 0) lines.push(`… ${hidden} more row${hidden === 1 ? "" : "s"}`);
   return lines.join("\n");
 }
+
+// Line breaks inside a cell would break the row apart.
+const clipTo = (text: string, max: number | undefined) =>
+  max === undefined ? text : clip(text.replace(/\s+/g, " "), max);
 
 const formatOf = (table: Table, i: number): MetricFormat => table.formats[i] ?? { kind: "text" };
 

@@ -3,11 +3,48 @@ import type { DisplaySettings } from "../../tools/number-format.ts";
 import type { AnswerView } from "../render/answer-view.ts";
 import { answerBlocks, failureBlocks, type RenderedAnswer } from "../render/blocks.ts";
 import { chartsFor } from "../render/charts.ts";
+import { slackPlainAnswer } from "../render/plain-answer.ts";
 import { renderChartPng } from "../render/png.ts";
+import { capText, fitMessages, SLACK_LIMITS } from "../render/slack-limits.ts";
 import { toCsv } from "../render/table.ts";
 import type { ChannelPacer } from "./pacer.ts";
 
 type Logger = { warn(...args: unknown[]): void; error(...args: unknown[]): void };
+
+/** Slack errors about the blocks or the size of a message: a plain-text retry can still get through. */
+const BLOCK_ERRORS = new Set([
+  "invalid_blocks",
+  "invalid_blocks_format",
+  "msg_too_long",
+  "msg_blocks_too_long",
+  "invalid_attachments",
+  "too_many_attachments",
+]);
+
+/** A message that never reached Slack: the Slack error (or what the request hit) for the log and the audit row. */
+export class DeliveryFailed extends Error {
+  constructor(
+    readonly slackError: string,
+    options?: { cause?: unknown },
+  ) {
+    super(`Slack did not take the message: ${slackError}`, options);
+    this.name = "DeliveryFailed";
+  }
+
+  /** What the user is told, if any message still gets through. */
+  get userMessage(): string {
+    return `I had an answer, but Slack would not accept it (${this.slackError}). Please ask again, perhaps for less at once; if it keeps happening, tell the Beacon admin.`;
+  }
+}
+
+/** The Slack error code of a failed Web API call (`invalid_blocks`), else the HTTP status or the request failure. */
+export function slackErrorOf(error: unknown): string {
+  const e = error as { data?: { error?: string }; statusCode?: number; original?: Error; message?: string };
+  if (e?.data?.error) return e.data.error;
+  if (e?.statusCode) return `http_${e.statusCode}`;
+  if (e?.original?.message) return `request_failed: ${e.original.message}`;
+  return e?.message ?? String(error);
+}
 
 /** Posts rendered answers, CSV files and charts to Slack, paced per channel. */
 export class SlackDelivery {
@@ -27,7 +64,11 @@ export class SlackDelivery {
     header?: string,
   ): Promise<string | undefined> {
     const rendered = answerBlocks(view, this.display);
-    if (header) rendered.blocks.unshift({ type: "context", elements: [{ type: "mrkdwn", text: header }] });
+    rendered.plain = slackPlainAnswer(view, this.display);
+    if (header) {
+      rendered.blocks.unshift({ type: "context", elements: [{ type: "mrkdwn", text: header }] });
+      rendered.plain = capText(`${header}\n${rendered.plain}`, SLACK_LIMITS.plainMessageChars);
+    }
     const ts = await this.postRendered(channel, threadTs, rendered);
     const thread = threadTs ?? ts;
     for (const table of rendered.csvTables) {
@@ -48,17 +89,14 @@ export class SlackDelivery {
     return ts;
   }
 
-  /** A short failure message in the thread: never silence. */
+  /** A short failure message in the thread (plain text if Slack refuses the blocks): never silence. */
   async postFailure(channel: string, threadTs: string | undefined, message: string): Promise<void> {
     await this.postRendered(channel, threadTs, failureBlocks(message));
   }
 
   /** Plain mrkdwn text (already safe) in a thread. */
   async postText(channel: string, threadTs: string | undefined, text: string): Promise<string | undefined> {
-    const response = await this.pacer.run(channel, () =>
-      this.client.chat.postMessage({ channel, thread_ts: threadTs, text, unfurl_links: false, unfurl_media: false }),
-    );
-    return response.ts;
+    return this.send(channel, threadTs, { text: capText(text, SLACK_LIMITS.plainMessageChars) });
   }
 
   /** A message only `user` sees. */
@@ -66,13 +104,42 @@ export class SlackDelivery {
     await this.client.chat.postEphemeral({ channel, user, text, thread_ts: threadTs });
   }
 
+  /**
+   * The one way blocks go out: fitted to Slack's limits (after escaping) and split over as many messages as needed;
+   * when Slack still refuses the blocks, the message is sent once more as plain text. Throws DeliveryFailed when
+   * nothing could be posted.
+   */
   private async postRendered(channel: string, threadTs: string | undefined, rendered: RenderedAnswer) {
+    let first: string | undefined;
+    for (const [i, blocks] of fitMessages(rendered.blocks).entries()) {
+      const thread = threadTs ?? first;
+      const text = i === 0 ? capText(rendered.text, SLACK_LIMITS.sectionChars) : "(continued)";
+      try {
+        const ts = await this.send(channel, thread, { text, blocks });
+        first ??= ts;
+      } catch (error) {
+        const code = slackErrorOf(error);
+        if (!BLOCK_ERRORS.has(code)) throw new DeliveryFailed(code, { cause: error });
+        this.logger.warn(`Slack refused the blocks in ${channel} (${code}); sending them once more as plain text`);
+        try {
+          const plain = capText(rendered.plain ?? rendered.text, SLACK_LIMITS.plainMessageChars);
+          const ts = await this.send(channel, thread, { text: plain });
+          return first ?? ts;
+        } catch (retryError) {
+          throw new DeliveryFailed(`${code}, then ${slackErrorOf(retryError)}`, { cause: retryError });
+        }
+      }
+    }
+    return first;
+  }
+
+  private async send(channel: string, threadTs: string | undefined, message: { text: string; blocks?: unknown[] }) {
     const response = await this.pacer.run(channel, () =>
       this.client.chat.postMessage({
         channel,
         thread_ts: threadTs,
-        text: rendered.text,
-        blocks: rendered.blocks as types.KnownBlock[],
+        text: message.text,
+        ...(message.blocks ? { blocks: message.blocks as types.KnownBlock[] } : {}),
         unfurl_links: false,
         unfurl_media: false,
       }),
