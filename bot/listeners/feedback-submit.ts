@@ -1,5 +1,5 @@
 import type { App } from "@slack/bolt";
-import { resolveCaller } from "../../agent/callers.ts";
+import { resolveCallerIn } from "../../agent/callers.ts";
 import { invokeTool } from "../../tools/run-tool.ts";
 import { CALLBACKS } from "../render/blocks.ts";
 import { escapeControl } from "../render/escape.ts";
@@ -25,7 +25,13 @@ export function registerFeedbackSubmit(app: App, deps: BotDeps): void {
     deps.background(async () => {
       if (!(await claimEvent(deps.db.pool, `view:${view.id}`, "interaction"))) return;
       try {
-        const caller = await resolveCaller(deps.db.pool, body.user.id, deps.config.BEACON_DEFAULT_ROLE);
+        // The confirmation is posted in the original conversation: masked for its audience.
+        const caller = await resolveCallerIn(
+          deps.db.pool,
+          body.user.id,
+          deps.config.BEACON_DEFAULT_ROLE,
+          origin.channel,
+        );
         const customer = field("customer")?.trim();
         const permalink = permalinkFor(body.team?.domain, origin.channel, origin.threadTs);
         const args = {

@@ -1,5 +1,5 @@
 import type { App } from "@slack/bolt";
-import { resolveCaller } from "../../agent/callers.ts";
+import { resolveCallerIn } from "../../agent/callers.ts";
 import { closestMatch } from "../commands/did-you-mean.ts";
 import { helpText, runSubcommand, SUBCOMMANDS, usageOf } from "../commands/subcommands.ts";
 import { plainSlashText } from "../commands/slack-text.ts";
@@ -63,7 +63,8 @@ export function registerSlashCommand(app: App, deps: BotDeps): void {
           );
           return;
         }
-        const caller = await resolveCaller(deps.db.pool, user, deps.config.BEACON_DEFAULT_ROLE);
+        // The result is posted in `channel`: masked for everyone there unless it is a DM.
+        const caller = await resolveCallerIn(deps.db.pool, user, deps.config.BEACON_DEFAULT_ROLE, channel);
         const outcome = await runSubcommand(
           deps.db,
           name,

@@ -1,4 +1,5 @@
-import { resolveCaller } from "../../agent/callers.ts";
+import { resolveCallerIn } from "../../agent/callers.ts";
+import { noteDeliveryFailure } from "./delivery.ts";
 import { type BotDeps, friendlyError } from "./deps.ts";
 
 /** One question from Slack: where it came from and where the answer goes. */
@@ -13,8 +14,10 @@ export interface SlackQuestion {
 
 /** Asks the analyst and posts the answer (or a clear failure message) in the thread. */
 export async function answerQuestion(deps: BotDeps, q: SlackQuestion): Promise<void> {
+  let runId = 0;
   try {
-    const caller = await resolveCaller(deps.db.pool, q.userId, deps.config.BEACON_DEFAULT_ROLE);
+    // Masked for who reads the thread: only a DM (or assistant thread) shows personal data to a permitted role.
+    const caller = await resolveCallerIn(deps.db.pool, q.userId, deps.config.BEACON_DEFAULT_ROLE, q.channel);
     const answer = await deps.analyst.ask({
       question: q.question,
       userId: q.userId,
@@ -28,10 +31,13 @@ export async function answerQuestion(deps: BotDeps, q: SlackQuestion): Promise<v
     });
     // The user sees the short sentence; what the operator must fix (endpoint, variable, retries) goes to the log.
     if (answer.failure?.detail) deps.logger.error(`answering in ${q.channel}:${q.threadTs}: ${answer.failure.detail}`);
+    runId = answer.runId;
     await deps.delivery.postAnswer(q.channel, q.threadTs, answer);
   } catch (error) {
     deps.logger.error(`answering in ${q.channel}:${q.threadTs} failed`, error);
-    await deps.delivery.postFailure(q.channel, q.threadTs, friendlyError(error)).catch((postError) => {
+    // An answer Slack never took is audited as such, and the user is told why (if anything still gets through).
+    const message = await noteDeliveryFailure(deps.db.pool, deps.logger, runId, error, friendlyError(error));
+    await deps.delivery.postFailure(q.channel, q.threadTs, message).catch((postError) => {
       deps.logger.error("could not post the failure message either", postError);
     });
   }

@@ -35,10 +35,10 @@ interface FindResult {
 
 describe("pii masking", () => {
   it("masks names, e-mails and phones as documented", () => {
-    expect(maskName("李伟")).toBe("李*");
-    expect(maskName("Li Wei")).toBe("L* W**");
-    expect(maskEmail("li.wei@example.com")).toBe("l***@example.com");
-    expect(maskPhone("8613800138000")).toBe("86*******8000");
+    expect(maskName("李伟")).toBe("李•");
+    expect(maskName("Li Wei")).toBe("L• W••");
+    expect(maskEmail("li.wei@example.com")).toBe("l•••@example.com");
+    expect(maskPhone("8613800138000")).toBe("86•••••••8000");
   });
 });
 
@@ -139,7 +139,7 @@ describe.each(testEngines())("directory tools on $name", (engine) => {
 
   it("masks contact details for the marketer and shows them to support", async () => {
     const marketer = await find({ query: "13800138000" });
-    expect(marketer.customers[0]).toMatchObject({ name: "张**", email: "Z***@Example.com", phone: "86*******8000" });
+    expect(marketer.customers[0]).toMatchObject({ name: "张••", email: "Z•••@Example.com", phone: "86•••••••8000" });
     const support = await find({ query: "13800138000" }, "support");
     expect(support.customers[0]).toMatchObject({
       name: "张三丰",
@@ -149,7 +149,7 @@ describe.each(testEngines())("directory tools on $name", (engine) => {
     const profile = await ok<{ identity: { name: string; phone: string }; summary: string }>("get_customer_profile", {
       customer: liWeiZh,
     });
-    expect(profile.identity.name).toBe("李*");
+    expect(profile.identity.name).toBe("李•");
     expect(profile.summary).not.toContain("李伟");
     const full = await ok<{ identity: { name: string } }>("get_customer_profile", { customer: liWeiZh }, "support");
     expect(full.identity.name).toBe("李伟");

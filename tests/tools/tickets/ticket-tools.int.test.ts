@@ -125,8 +125,8 @@ describe.each(testEngines())("ticket tools on $name", (engine) => {
     expect(marketer.created).toBe(false);
     expect(marketer.needs).toBe("customer_choice");
     expect(marketer.candidates.map((c: Loose) => c.external_id).sort()).toEqual(["CUS-TKT-002", "CUS-TKT-003"]);
-    expect(marketer.candidates[0].name).toBe("Z** T***");
-    expect(marketer.candidates[0].email).toMatch(/^z\*\*\*@example\.com$/);
+    expect(marketer.candidates[0].name).toBe("Z•• T•••");
+    expect(marketer.candidates[0].email).toMatch(/^z•••@example\.com$/);
     const support = await ticket({ customer: "Zoe Twin", body: "Where is my refund?" });
     expect(support.candidates.map((c: Loose) => c.name)).toEqual(["Zoe Twin", "Zoe Twin"]);
     expect(await count("SELECT count(*)::int AS n FROM feedback_tickets")).toBe(before);
@@ -463,11 +463,11 @@ describe.each(testEngines())("ticket tools on $name", (engine) => {
       create_anyway: true,
     });
     const marketer = await ok("get_ticket", { ticket_id: filed.ticket.id }, "marketer");
-    expect(marketer.ticket.customer).toMatchObject({ name: "王**", email: "x***@example.com", phone: "86*******2222" });
+    expect(marketer.ticket.customer).toMatchObject({ name: "王••", email: "x•••@example.com", phone: "86•••••••2222" });
     expect(marketer.ticket.untrusted_body).not.toContain("13911112222");
     expect(marketer.ticket.untrusted_body).not.toContain("xiaoming.wang@");
     const listed = await ok("list_tickets", { customer: "CUS-TKT-001", limit: 100 }, "manager");
-    expect(listed.tickets.every((t: Loose) => t.customer.name === "王**")).toBe(true);
+    expect(listed.tickets.every((t: Loose) => t.customer.name === "王••")).toBe(true);
     const support = await ok("get_ticket", { ticket_id: filed.ticket.id }, "support");
     expect(support.ticket.customer).toMatchObject({ name: "王小明", phone: "8613911112222" });
     expect(support.ticket.untrusted_body).toBe("Please call me back on 13911112222 or mail xiaoming.wang@example.com");
