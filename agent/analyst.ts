@@ -18,7 +18,8 @@ import {
   runPass,
   toolsUsedIn,
 } from "./agent-pass.ts";
-import { checkUsage, rateRun, recordRun } from "./audit.ts";
+import { admitQuestion } from "./admission.ts";
+import { rateRun, recordRun } from "./audit.ts";
 import { BudgetExhausted, QuestionBudget } from "./budget.ts";
 import { CALCULATE_TOOL, derivationsShown } from "./calculate.ts";
 import { resolveCaller } from "./callers.ts";
@@ -108,7 +109,8 @@ export function createAnalyst(options: AnalystOptions): Analyst {
     if (!model) return refuse("no_model");
     // Independent reads run concurrently on a server pool (PGlite serialises them anyway).
     const [limit, freshness, history] = await Promise.all([
-      checkUsage(db.pool, request.userId, new Date(), {
+      // Counted now, when the question is accepted (not when its answer is written), atomically per user.
+      admitQuestion(db.pool, request.userId, {
         perMinute: config.BEACON_RATE_LIMIT_PER_MINUTE,
         dailyTokens: config.BEACON_DAILY_TOKEN_QUOTA,
         timezone: config.BEACON_TIMEZONE,

@@ -45,31 +45,3 @@ export async function rateRun(db: Queryable, runId: number, rating: 1 | -1, comm
   );
   return (rowCount ?? 0) > 0;
 }
-
-/** Limits per user: questions per minute and model tokens per day. */
-export interface UsageLimits {
-  perMinute: number;
-  dailyTokens: number;
-  timezone: string;
-}
-
-/** Which limit, if any, the user has reached; counted from the audit rows. */
-export async function checkUsage(
-  db: Queryable,
-  userId: string,
-  now: Date,
-  limits: UsageLimits,
-): Promise<"rate_limited" | "quota_exceeded" | null> {
-  const { rows } = await db.query<{ last_minute: number; tokens_today: number }>(
-    `SELECT count(*) FILTER (WHERE created_at > $2::timestamptz - interval '1 minute')::int AS last_minute,
-            COALESCE(sum(tokens_in + tokens_out) FILTER (
-              WHERE created_at >= date_trunc('day', $2::timestamptz AT TIME ZONE $3) AT TIME ZONE $3), 0)::int AS tokens_today
-     FROM agent_runs
-     WHERE user_id = $1 AND outcome <> 'refused' AND created_at > $2::timestamptz - interval '1 day'`,
-    [userId, now.toISOString(), limits.timezone],
-  );
-  const usage = rows[0] ?? { last_minute: 0, tokens_today: 0 };
-  if (usage.last_minute >= limits.perMinute) return "rate_limited";
-  if (usage.tokens_today >= limits.dailyTokens) return "quota_exceeded";
-  return null;
-}
