@@ -9,6 +9,7 @@ import { benchCli } from "./scenarios/cli.ts";
 import { benchClv } from "./scenarios/clv.ts";
 import { benchDemoGeneration } from "./scenarios/demo-generation.ts";
 import { benchDirectory } from "./scenarios/directory.ts";
+import { benchGuard } from "./scenarios/guard.ts";
 import { benchHome } from "./scenarios/home.ts";
 import { benchImport } from "./scenarios/import.ts";
 import { benchKnowledge } from "./scenarios/knowledge.ts";
@@ -37,6 +38,7 @@ export const SCENARIOS: Record<string, (settings: BenchSettings) => Promise<Benc
   import: benchImport,
   home: benchHome,
   anomalies: benchAnomalies,
+  guard: benchGuard,
 };
 
 /** Runs the chosen scenarios, prints the table and saves the JSON. */

@@ -54,6 +54,24 @@ const ALLOWED_VALUE_FUNCTIONS = new Set(
   ).split(" "),
 );
 
+type Parse = (sql: string) => Promise<{ stmts?: { stmt?: object; stmt_location?: number; stmt_len?: number }[] }>;
+let parser: Promise<Parse> | undefined;
+
+/**
+ * Imported on first use: the parser's WASM costs ~50 ms to load and most processes never check SQL. Kept after
+ * that, since a dynamic import() per query costs more than parsing a typical query.
+ */
+function loadParser(): Promise<Parse> {
+  parser ??= import("libpg-query").then(
+    (module) => module.parse as Parse,
+    (error: unknown) => {
+      parser = undefined; // a failed load is retried by the next query, not cached
+      throw error;
+    },
+  );
+  return parser;
+}
+
 /** CTE names visible at one point of the query: innermost WITH first, as PostgreSQL resolves them. */
 type Scope = readonly ReadonlySet<string>[];
 
@@ -65,9 +83,7 @@ type Scope = readonly ReadonlySet<string>[];
 export async function checkReportingQuery(sql: string): Promise<string> {
   let tree: { stmts?: { stmt?: object; stmt_location?: number; stmt_len?: number }[] };
   try {
-    // Imported on first use: the parser's WASM costs ~50 ms to load and most processes never check SQL.
-    const { parse } = await import("libpg-query");
-    tree = await parse(sql);
+    tree = await (await loadParser())(sql);
   } catch (error) {
     throw new SqlRejected(`sql: not valid PostgreSQL (${error instanceof Error ? error.message : String(error)})`);
   }
