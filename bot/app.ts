@@ -10,6 +10,7 @@ import { SlackDelivery } from "./slack/delivery.ts";
 import type { BotDeps } from "./slack/deps.ts";
 import { runDueDigests } from "./slack/digest-runner.ts";
 import { ChannelPacer } from "./slack/pacer.ts";
+import { refuseFutureRequests } from "./slack/request-clock.ts";
 import { postDueReminders, retryTicketConfirmations } from "./slack/ticket-jobs.ts";
 
 export interface SlackBotOptions {
@@ -77,6 +78,7 @@ export function createSlackBot(options: SlackBotOptions): SlackBot {
   const inflight = new Set<Promise<void>>();
   const limit = concurrencyLimit(options.maxConcurrentWork ?? 4);
   const logger = app.logger;
+  if (receiver) refuseFutureRequests(receiver, logger);
   const deps: BotDeps = {
     db: options.db,
     config,

@@ -3,7 +3,7 @@ import { resolveCallerIn } from "../../agent/callers.ts";
 import { closestMatch } from "../commands/did-you-mean.ts";
 import { helpText, runSubcommand, SUBCOMMANDS, usageOf } from "../commands/subcommands.ts";
 import { plainSlashText } from "../commands/slack-text.ts";
-import { escapeControl } from "../render/escape.ts";
+import { defuseAtMentions, escapeControl } from "../render/escape.ts";
 import { answerQuestion } from "../slack/answer-question.ts";
 import { type BotDeps, friendlyError, invokeOptions } from "../slack/deps.ts";
 import { DIGEST_HELP, DIGEST_USAGE, digestCommand } from "../slack/digest-command.ts";
@@ -13,6 +13,8 @@ const PREFIX = "/beacon ";
 // Slack only: the console and `beacon ask` have `beacon import` instead.
 const IMPORT_HELP = `  ${PREFIX}import [entity]  then attach a CSV in a DM with Beacon: preview, then Import / Cancel (roles in BEACON_IMPORT_ROLES)\n${DIGEST_HELP}`;
 const code = (text: string) => `\`\`\`${escapeControl(text)}\`\`\``;
+// User text echoed into a channel: no <!channel>, @everyone, @here or <@U…> pings, as for model text.
+const echo = (text: string) => defuseAtMentions(escapeControl(text));
 
 /** `/beacon help | ask <question> | kpi | segment | attribution | budget | ticket | summary` (acked by the middleware). */
 export function registerSlashCommand(app: App, deps: BotDeps): void {
@@ -43,7 +45,7 @@ export function registerSlashCommand(app: App, deps: BotDeps): void {
             await tell(`Usage: \`/beacon ask <question>\`, e.g. \`/beacon ask ROAS by channel last month\``);
             return;
           }
-          const ts = await deps.delivery.postText(channel, undefined, `<@${user}> asked: ${escapeControl(rest)}`);
+          const ts = await deps.delivery.postText(channel, undefined, `<@${user}> asked: ${echo(rest)}`);
           if (ts) await answerQuestion(deps, { question: rest, userId: user, channel, threadTs: ts });
           return;
         }
@@ -81,7 +83,7 @@ export function registerSlashCommand(app: App, deps: BotDeps): void {
           channel,
           undefined,
           outcome.view,
-          `<@${user}> ran \`/beacon ${escapeControl(text).slice(0, 200)}\``,
+          `<@${user}> ran \`/beacon ${echo(text).slice(0, 200)}\``,
         );
       } catch (error) {
         deps.logger.error("/beacon failed", error);

@@ -3,8 +3,11 @@ export function escapeControl(text: string): string {
   return text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
 }
 
-/** Breaks plain-text @channel / @here / @everyone so Slack never turns them into mass mentions. */
-function defuseAtMentions(text: string): string {
+/**
+ * Breaks plain-text @channel / @here / @everyone so Slack never turns them into mass mentions (a zero-width space
+ * after the @). Echoes of user text use it after escapeControl, as model text does.
+ */
+export function defuseAtMentions(text: string): string {
   return text.replace(/@(channel|here|everyone)\b/gi, "@\u200B$1");
 }
 
