@@ -184,6 +184,8 @@ export function createAnalyst(options: AnalystOptions): Analyst {
     let draft: Grounded | undefined;
     try {
       const loop = await runLoop(question);
+      // No text (the model's tool call unreadable twice, or an empty reply) is a failure, never an "ok" blank.
+      if (!loop.text) return finish(question, noAnswerDraft(question.draft, loop.malformed));
       draft = { ...loop, untraceable: untraceableIn(loop.text, question.setup) };
       const grounded = await repairGrounding(question.setup, question.history, draft);
       return finish(
@@ -207,7 +209,7 @@ export function createAnalyst(options: AnalystOptions): Analyst {
   }
 
   /** Step 2: the agent loop over the question, with one retry when the model's tool-call JSON was unparseable. */
-  async function runLoop(question: Question): Promise<{ text: string; turn: BaseMessage[] }> {
+  async function runLoop(question: Question): Promise<{ text: string; turn: BaseMessage[]; malformed?: string }> {
     const { setup, history } = question;
     const asked = new HumanMessage(question.request.question);
     const turn = [asked, ...(await runPass(setup, [...history, asked]))];
@@ -220,7 +222,7 @@ export function createAnalyst(options: AnalystOptions): Analyst {
     );
     const repaired = await runPass(setup, [...history, ...turn, repair]);
     turn.push(...repaired);
-    return { text: finalText(repaired), turn };
+    return { text: finalText(repaired), turn, malformed: invalidToolCalls(repaired.at(-1)) ?? malformed };
   }
 
   /** Step 4 (step 3 is repairGrounding): the delivered answer: marks, derivations, step-limit note, suggestions. */
@@ -285,6 +287,22 @@ export function createAnalyst(options: AnalystOptions): Analyst {
       if (!found) throw new AppError("not_found", `run ${runId} does not exist`);
     },
   };
+}
+
+/** The answer when the model gave no text: a clear sentence for the user, the cause for the operator's log. */
+function noAnswerDraft(draft: Draft, malformed: string | undefined): Draft {
+  const detail = malformed
+    ? `the model's tool call could not be parsed, also after one repair request (${malformed})`
+    : "the model's final reply had no text";
+  const why = {
+    en: malformed ? "could not be read (its tool call was not valid JSON)" : "was empty",
+    zh: malformed ? "无法读取(工具调用的参数不是有效的 JSON)" : "为空",
+  };
+  const message =
+    draft.language === "zh"
+      ? `语言模型的回复${why.zh},所以没有答案。请再问一次,换个说法或缩小问题范围通常有帮助。`
+      : `The language model's reply ${why.en}, so I have no answer. Please ask again; rephrasing or a narrower question usually helps.`;
+  return { ...draft, outcome: "error", failure: { code: "internal", message, detail }, text: message };
 }
 
 /** The turn's state: its tool menu, its budget, and the facts calculate may use (tool results, earlier results). */

@@ -37,6 +37,17 @@ export async function recordRun(
   return Number(rows[0]?.id);
 }
 
+/**
+ * Marks a run whose answer never reached the user (Slack refused it or was down): outcome `error` and failure code
+ * `delivery_failed: <Slack error>`, so the audit log never says `ok` for an answer nobody saw.
+ */
+export async function recordDeliveryFailure(db: Queryable, runId: number, slackError: string): Promise<void> {
+  await db.query("UPDATE agent_runs SET outcome = 'error', failure_code = $2 WHERE id = $1", [
+    runId,
+    `delivery_failed: ${slackError}`.slice(0, 300),
+  ]);
+}
+
 /** Stores a 👍/👎 rating (and what was wrong) on a run; false when the run does not exist. */
 export async function rateRun(db: Queryable, runId: number, rating: 1 | -1, comment?: string): Promise<boolean> {
   const { rowCount } = await db.query(

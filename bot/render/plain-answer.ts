@@ -11,10 +11,11 @@ const CONSOLE_ROWS = 25;
 export function renderPlainAnswer(
   view: AnswerView,
   settings: DisplaySettings,
-  options: { maxRows?: number; maxCellWidth?: number; fenceTables?: boolean } = {},
+  options: { maxRows?: number; maxCellWidth?: number; fenceTables?: boolean; keepMarkdown?: boolean } = {},
 ): string {
   const parts: string[] = [];
-  const text = view.text.replace(/\*\*(.+?)\*\*/g, "$1").trim();
+  // A terminal shows **bold** as asterisks; Slack's escaping turns it into *bold* itself.
+  const text = (options.keepMarkdown ? view.text : view.text.replace(/\*\*(.+?)\*\*/g, "$1")).trim();
   if (view.failure && !text.includes(view.failure.message)) parts.push(`! ${view.failure.message}`);
   if (text) parts.push(text);
   for (const record of view.results.slice(0, 3)) {
@@ -44,6 +45,11 @@ export function renderPlainAnswer(
  * every model text, tables in code blocks, capped well inside Slack's 40,000-character message limit.
  */
 export function slackPlainAnswer(view: AnswerView, settings: DisplaySettings): string {
-  const text = renderPlainAnswer(view, settings, { maxRows: 20, maxCellWidth: 40, fenceTables: true });
+  const text = renderPlainAnswer(view, settings, {
+    maxRows: 20,
+    maxCellWidth: 40,
+    fenceTables: true,
+    keepMarkdown: true,
+  });
   return capText(toSafeMrkdwn(text || "(no answer text)"), SLACK_LIMITS.plainMessageChars);
 }

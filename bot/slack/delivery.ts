@@ -1,4 +1,6 @@
 import type { types, webApi } from "@slack/bolt";
+import { recordDeliveryFailure } from "../../agent/audit.ts";
+import type { Queryable } from "../../db/pool.ts";
 import type { DisplaySettings } from "../../tools/number-format.ts";
 import type { AnswerView } from "../render/answer-view.ts";
 import { answerBlocks, failureBlocks, type RenderedAnswer } from "../render/blocks.ts";
@@ -35,6 +37,26 @@ export class DeliveryFailed extends Error {
   get userMessage(): string {
     return `I had an answer, but Slack would not accept it (${this.slackError}). Please ask again, perhaps for less at once; if it keeps happening, tell the Beacon admin.`;
   }
+}
+
+/**
+ * After a failed post: the audit row of the run (when there is one) records the delivery failure, and the message
+ * the user should get instead (a DeliveryFailed says why Slack refused; anything else gets `otherwise`).
+ */
+export async function noteDeliveryFailure(
+  db: Queryable,
+  logger: Logger,
+  runId: number,
+  error: unknown,
+  otherwise: string,
+): Promise<string> {
+  if (!(error instanceof DeliveryFailed)) return otherwise;
+  if (runId > 0) {
+    await recordDeliveryFailure(db, runId, error.slackError).catch((auditError: unknown) => {
+      logger.error(`could not record the delivery failure of run ${runId}`, auditError);
+    });
+  }
+  return error.userMessage;
 }
 
 /** The Slack error code of a failed Web API call (`invalid_blocks`), else the HTTP status or the request failure. */

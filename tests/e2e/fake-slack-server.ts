@@ -24,6 +24,8 @@ export interface FakeSlack {
   rateLimit(method: string, retryAfterSeconds: number, times?: number): void;
   /** From now on `method` answers `{ ok: false, error }`, as Slack does for e.g. invalid_auth. */
   failWith(method: string, error: string): void;
+  /** The next `times` chat.postMessage calls that carry blocks answer invalid_blocks, whatever the blocks. */
+  rejectBlocks(times?: number): void;
   /** Bytes received by the upload URL, by file id. */
   uploads: Map<string, Buffer>;
   /**
@@ -54,6 +56,7 @@ export async function startFakeSlack(botToken = "xoxb-test-token"): Promise<Fake
   const downloads: { fileId: string; authorized: boolean }[] = [];
   const limits = new Map<string, { retryAfter: number; times: number }>();
   const failures = new Map<string, string>();
+  let blockRejections = 0;
   // Files whose upload was completed: image blocks may refer to them (slack_file) once Slack has processed them.
   const completed = new Set<string>();
   let ts = 1_700_000_000;
@@ -141,7 +144,13 @@ export async function startFakeSlack(botToken = "xoxb-test-token"): Promise<Fake
           user_id: BOT_USER_ID,
           bot_id: "BBEACON",
         };
-      case "chat.postMessage":
+      case "chat.postMessage": {
+        const refused = sizeError(args);
+        if (refused) return { ok: false, error: refused.error, errors: [refused.why] };
+        if (args.blocks && blockRejections > 0) {
+          blockRejections -= 1;
+          return { ok: false, error: "invalid_blocks", errors: ["rejected by the test"] };
+        }
         ts += 1;
         // A user id as channel posts in the app's DM with that user; Slack answers with the DM's id.
         return {
@@ -150,6 +159,7 @@ export async function startFakeSlack(botToken = "xoxb-test-token"): Promise<Fake
           ts: `${ts}.000100`,
           message: { text: args.text },
         };
+      }
       case "views.publish": {
         // Slack refuses an image whose slack_file it cannot use (unknown, or an upload not processed yet).
         const view = args.view as { blocks?: { slack_file?: { id?: string } }[] } | undefined;
@@ -185,6 +195,9 @@ export async function startFakeSlack(botToken = "xoxb-test-token"): Promise<Fake
     callsOf: (method) => calls.filter((c) => c.method === method && !c.rateLimited),
     rateLimit: (method, retryAfter, times = 1) => limits.set(method, { retryAfter, times }),
     failWith: (method, error) => failures.set(method, error),
+    rejectBlocks: (times = 1) => {
+      blockRejections = times;
+    },
     uploads,
     downloads,
     addFile({ name, content, user, channel, size }) {
@@ -249,6 +262,25 @@ export async function startFakeSlack(botToken = "xoxb-test-token"): Promise<Fake
         server.close(() => resolve());
       }),
   };
+}
+
+/**
+ * What Slack answers for a message over its limits (https://docs.slack.dev/reference/block-kit/blocks): section text
+ * over 3,000 characters, a header over 150, more than 50 blocks -> invalid_blocks; block text past ~13,200 characters
+ * -> msg_blocks_too_long (slackapi/bolt-js#2509); message text over 40,000 -> msg_too_long.
+ */
+function sizeError(args: Record<string, unknown>): { error: string; why: string } | null {
+  if (String(args.text ?? "").length > 40_000) return { error: "msg_too_long", why: "text over 40,000 characters" };
+  const blocks = Array.isArray(args.blocks) ? (args.blocks as { type?: string; text?: { text?: string } }[]) : [];
+  if (blocks.length > 50) return { error: "invalid_blocks", why: `${blocks.length} blocks, max 50` };
+  for (const [i, block] of blocks.entries()) {
+    const length = String(block.text?.text ?? "").length;
+    if (block.type === "section" && length > 3000) return { error: "invalid_blocks", why: `[${i}] section ${length}` };
+    if (block.type === "header" && length > 150) return { error: "invalid_blocks", why: `[${i}] header ${length}` };
+  }
+  const texts = JSON.stringify(blocks).match(/"text":"(?:[^"\\]|\\.)*"/g) ?? [];
+  const chars = texts.reduce((sum, t) => sum + JSON.parse(t.slice(7)).length, 0);
+  return chars > 13_200 ? { error: "msg_blocks_too_long", why: `${chars} characters of block text` } : null;
 }
 
 /** Slack's filetype, mimetype and pretty_type by extension, for the files tests share. */
