@@ -59,6 +59,11 @@ const ACCEPTED: [string, string][] = [
   ["WITH x AS (SELECT 1) SELECT * FROM (SELECT * FROM x) y WHERE EXISTS (SELECT 1 FROM x)", ""],
   ["WITH orders AS (SELECT * FROM reporting.orders WHERE amount > 0) SELECT count(*) FROM orders", ""],
   ["SELECT current_date, current_timestamp, localtimestamp(0), now()", ""],
+  // The parser's offsets count UTF-8 bytes: non-ASCII text before the statement must not shift the span.
+  ["-- 渠道\n/* 注释 */ SELECT '渠道' AS x;  -- 注释", "SELECT '渠道' AS x"],
+  [";;SELECT 1;;", "SELECT 1"],
+  // With RECURSIVE, a CTE may read a later one of the same WITH.
+  ["WITH RECURSIVE a AS (SELECT * FROM b), b AS (SELECT 1) SELECT * FROM a", ""],
 ];
 
 describe("SQL guard", () => {
