@@ -107,6 +107,17 @@ function phoneSpans(scan: string, region: CountryCode): Span[] {
   }));
 }
 
+// A digit run cut off by an excerpt ("… call 138.0013.80…") cannot be checked as a phone number, so it is masked.
+const CUT_NUMBER = /\+?\d[\d .()-]*\d(?=…$)/;
+
+/** A number of five or more digits right before the "…" that ends a cut excerpt, fully masked. */
+function cutNumberSpan(scan: string, taken: Span[]): Span[] {
+  const m = CUT_NUMBER.exec(scan);
+  if (!m || m[0].replace(/\D/g, "").length < 5) return [];
+  const span = { start: m.index, end: m.index + m[0].length, text: hide(m[0].replace(/\D/g, "").length) };
+  return taken.some((t) => span.start < t.end && t.start < span.end) ? [] : [span];
+}
+
 /** The region national numbers in free text are read in: BEACON_DEFAULT_PHONE_REGION (validated at start). */
 function defaultRegion(): CountryCode {
   const region = loadConfig().BEACON_DEFAULT_PHONE_REGION;
@@ -117,15 +128,16 @@ function defaultRegion(): CountryCode {
  * E-mail addresses and phone numbers in free text written by customers (ticket bodies, notes, NPS comments),
  * masked. Recognised: full-width characters (NFKC), phones with spaces, dots, dashes or brackets, "+86"/"0086"
  * and other countries' numbers (libphonenumber-js; numbers without a country code read in `region`), and e-mails
- * written "name＠example.com", "name [at] example.com" or "name at example dot com". Numbers that are no phone
- * number (amounts, dates, order and customer ids) stay.
+ * written "name＠example.com", "name [at] example.com" or "name at example dot com"; a number of 5+ digits cut off
+ * at the end of an excerpt. Numbers that are no phone number (amounts, dates, order and customer ids) stay.
  */
 export function maskFreeText(text: string | null, region: CountryCode = defaultRegion()): string | null {
   if (text === null) return null;
   const scan = compatibilityFolded(text);
   const emails = emailSpans(scan);
   const phones = phoneSpans(scan, region).filter((p) => !emails.some((e) => p.start < e.end && e.start < p.end));
-  const spans = [...emails, ...phones].sort((a, b) => a.start - b.start);
+  const found = [...emails, ...phones];
+  const spans = [...found, ...cutNumberSpan(scan, found)].sort((a, b) => a.start - b.start);
   let out = "";
   let at = 0;
   for (const span of spans) {

@@ -1,6 +1,7 @@
 // Masking of personal data in free text (ticket bodies, notes): phone and e-mail variants are found, numbers
 // that are no personal data stay, and the mask glyph is no Slack mrkdwn marker.
 import { describe, expect, it } from "vitest";
+import { excerpt, visibleText } from "../../tools/tickets/ticket-view.ts";
 import { MASK, maskEmail, maskFreeText, maskName, maskPhone, maskingNote } from "../../tools/pii.ts";
 
 const m = (text: string) => maskFreeText(text, "CN");
@@ -23,6 +24,19 @@ describe("maskFreeText: phone numbers", () => {
     ["a Japanese number", "Tokyo +81 90-1234-5678", "Tokyo 81••••••5678"],
   ])("%s", (_label, text, masked) => {
     expect(m(text)).toBe(masked);
+  });
+
+  it("masks a number cut off by an excerpt, which cannot be checked", () => {
+    expect(m("Parcel broken, call 138.0013.80…")).toBe("Parcel broken, call •••••••••…");
+    expect(m("Parcel broken, call 138 0013…")).toBe("Parcel broken, call •••••••…");
+    expect(m("Order total 1,299.00")).toBe("Order total 1,299.00");
+    expect(m("Parcel arrived on 2026-11-28, order 20261128")).toBe("Parcel arrived on 2026-11-28, order 20261128");
+  });
+
+  it("masks a ticket excerpt (list_tickets cuts bodies at 200 characters) that ends inside a phone number", () => {
+    const body = `${"x".repeat(186)} call 138.0013.8000 please`;
+    const shown = visibleText(excerpt(body, 200), { userId: "U", role: "marketer", canSeePii: false });
+    expect(shown).toBe(`${"x".repeat(186)} call •••••••…`);
   });
 
   it("reads numbers without a country code in the given region (BEACON_DEFAULT_PHONE_REGION)", () => {
