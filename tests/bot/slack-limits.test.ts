@@ -1,4 +1,5 @@
 // Slack's limits, enforced after escaping: every block the answer pipeline produces fits, whatever the answer holds.
+import type { webApi } from "@slack/bolt";
 import { describe, expect, it } from "vitest";
 import type { AnswerView } from "../../bot/render/answer-view.ts";
 import { answerBlocks, failureBlocks } from "../../bot/render/blocks.ts";
@@ -12,6 +13,8 @@ import {
   SLACK_LIMITS,
   splitMrkdwn,
 } from "../../bot/render/slack-limits.ts";
+import { DeliveryFailed, SlackDelivery, slackErrorOf } from "../../bot/slack/delivery.ts";
+import { ChannelPacer } from "../../bot/slack/pacer.ts";
 
 // biome-ignore lint/suspicious/noExplicitAny: Block Kit JSON is inspected loosely.
 type Loose = any;
@@ -152,5 +155,62 @@ describe("Slack limits after escaping", () => {
     expect(plain.length).toBeLessThanOrEqual(SLACK_LIMITS.plainMessageChars);
     expect(plain).not.toContain("<b>");
     expect(capText("&amp;&amp;", 8)).toBe("&amp;…");
+  });
+});
+
+/** A WebClient stand-in: records posts, answers each with the next scripted Slack error (or ok). */
+function recordingClient(errors: (string | null)[]) {
+  const posts: Loose[] = [];
+  let ts = 100;
+  const client = {
+    chat: {
+      postMessage: async (args: Loose) => {
+        posts.push(args);
+        const error = errors.shift();
+        if (error) throw Object.assign(new Error(error), { code: "slack_webapi_platform_error", data: { error } });
+        ts += 1;
+        return { ok: true, ts: `${ts}.000` };
+      },
+    },
+  };
+  return { client: client as unknown as webApi.WebClient, posts };
+}
+const logger = { warn: () => undefined, error: () => undefined };
+
+describe("the delivery pipeline", () => {
+  it("a long answer goes out as several messages in one thread, each within limits", async () => {
+    const { client, posts } = recordingClient([]);
+    const delivery = new SlackDelivery(client, new ChannelPacer(0), logger, SETTINGS);
+    const text = Array.from({ length: 600 }, (_, i) => `Line ${i}: <&> ${"数据".repeat(10)}`).join("\n");
+    const ts = await delivery.postAnswer("C1", undefined, view({ text }));
+    expect(posts.length).toBeGreaterThan(1);
+    expect(ts).toBe("101.000");
+    expect(posts[0].thread_ts).toBeUndefined();
+    for (const post of posts.slice(1)) expect(post.thread_ts).toBe("101.000");
+    for (const post of posts) expect(messageViolation(post.blocks)).toBeNull();
+    expect(posts.map((p) => JSON.stringify(p.blocks)).join("")).toContain("Line 599:");
+  });
+
+  it("refused blocks are retried once as plain text; if that fails too, DeliveryFailed names both errors", async () => {
+    const ok = recordingClient(["invalid_blocks"]);
+    await new SlackDelivery(ok.client, new ChannelPacer(0), logger, SETTINGS).postFailure("C1", "1.0", "<b>down</b>");
+    expect(ok.posts.map((p) => p.blocks === undefined)).toEqual([false, true]);
+    expect(ok.posts[1].text).toBe(":warning: &lt;b&gt;down&lt;/b&gt;");
+
+    const bad = recordingClient(["msg_blocks_too_long", "msg_too_long", null]);
+    const delivery = new SlackDelivery(bad.client, new ChannelPacer(0), logger, SETTINGS);
+    const error = await delivery.postAnswer("C1", "1.0", view()).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(DeliveryFailed);
+    expect((error as DeliveryFailed).slackError).toBe("msg_blocks_too_long, then msg_too_long");
+    expect(bad.posts).toHaveLength(2);
+  });
+
+  it("an outage is not retried as plain text: it is a delivery failure at once", async () => {
+    const { client, posts } = recordingClient(["service_unavailable"]);
+    const delivery = new SlackDelivery(client, new ChannelPacer(0), logger, SETTINGS);
+    const error = await delivery.postAnswer("C1", "1.0", view()).catch((e: unknown) => e);
+    expect((error as DeliveryFailed).slackError).toBe("service_unavailable");
+    expect(posts).toHaveLength(1);
+    expect(slackErrorOf({ original: new Error("connect ECONNREFUSED") })).toBe("request_failed: connect ECONNREFUSED");
   });
 });
