@@ -123,7 +123,8 @@ export class SlackDelivery {
 
   /** A message only `user` sees. */
   async ephemeral(channel: string, user: string, text: string, threadTs?: string): Promise<void> {
-    await this.client.chat.postEphemeral({ channel, user, text, thread_ts: threadTs });
+    const capped = capText(text, SLACK_LIMITS.plainMessageChars);
+    await this.client.chat.postEphemeral({ channel, user, text: capped, thread_ts: threadTs });
   }
 
   /**
