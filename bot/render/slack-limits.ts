@@ -242,6 +242,9 @@ export function blockViolation(block: AnyBlock): string | null {
   }
 }
 
+// Where Slack was seen to start answering msg_blocks_too_long (slackapi/bolt-js#2509).
+const REFUSED_BLOCK_CHARS = 13_200;
+
 /** Why a message's blocks would be refused, or null. */
 export function messageViolation(blocks: readonly AnyBlock[]): string | null {
   if (blocks.length > SLACK_LIMITS.blocks) return `${blocks.length} blocks (max ${SLACK_LIMITS.blocks})`;
@@ -250,5 +253,5 @@ export function messageViolation(blocks: readonly AnyBlock[]): string | null {
     if (why) return why;
   }
   const chars = blocks.reduce((sum, b) => sum + blockChars(b), 0);
-  return chars > SLACK_LIMITS.messageBlockChars + 1200 ? `blocks carry ${chars} characters` : null;
+  return chars > REFUSED_BLOCK_CHARS ? `blocks carry ${chars} characters (msg_blocks_too_long)` : null;
 }
