@@ -48,6 +48,11 @@ export const SUBCOMMANDS: Record<string, Subcommand> = {
     summary: "last week vs the week before (or period=last_month …): KPIs, movers and why, tickets, open proposals",
     example: "summary period=last_month view=marketer",
   },
+  anomalies: {
+    tool: "detect_anomalies",
+    summary: "unusual days by channel, campaign and ticket category, with the driver (default: the last 30 days)",
+    example: "anomalies period=last_7_days channel=douyin_ads",
+  },
 };
 
 /** The command word, for example `kpi` in `kpi group_by=week`; null for free text. */

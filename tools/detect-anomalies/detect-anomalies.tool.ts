@@ -68,7 +68,7 @@ export const detectAnomaliesTool = defineTool({
     return {
       summary: summaryOf(start, end, kept, shown),
       period: { start, end, timezone: context.timezone },
-      anomalies: shown,
+      anomalies: shown.map(displayOrder),
       anomalies_total: kept.length,
       by_severity: {
         high: kept.filter((a) => a.severity === "high").length,
@@ -136,4 +136,10 @@ export function namedPeriod(
       return { start: `${end.slice(0, 8)}01`, end };
     }
   }
+}
+
+/** The same anomaly with the fields a person reads first leading, since tables show their first columns. */
+function displayOrder(a: Anomaly): Anomaly {
+  const { day, series, channel, campaign, actual, expected, severity, driver, ...rest } = a;
+  return { day, series, channel, campaign, actual, expected, severity, driver, ...rest };
 }
