@@ -156,7 +156,7 @@ for (const engine of testEngines()) {
       expect(marked.tokens.input + marked.tokens.output).toBeLessThanOrEqual(Number(tight));
     });
 
-    it("sends about a quarter of the old prompt per call for the leadership summary", async () => {
+    it("sends about a third of the old prompt per call for the leadership summary", async () => {
       play([{ toolCalls: [{ name: "compute_kpis", args: { ...lastWeek, group_by: [] } }] }, { text: "Done." }]);
       await analyst().ask(ask(LEADERSHIP));
       const body = fake.requests[0]?.body;
@@ -176,6 +176,7 @@ for (const engine of testEngines()) {
         "describe_data",
         "compute_attribution",
         "compute_kpis",
+        "summarize_period",
         "calculate",
         "more_tools",
       ]);
