@@ -9,6 +9,7 @@ import { fetchFreshness } from "../tools/freshness.ts";
 import { TOOLS } from "../tools/index.ts";
 import { todayIn } from "../tools/period.ts";
 import type { Caller, Role, ToolDefinition } from "../tools/tool.ts";
+import { admitQuestion } from "./admission.ts";
 import {
   type BeaconAgent,
   Cancelled,
@@ -18,7 +19,6 @@ import {
   runPass,
   toolsUsedIn,
 } from "./agent-pass.ts";
-import { admitQuestion } from "./admission.ts";
 import { rateRun, recordRun } from "./audit.ts";
 import { BudgetExhausted, QuestionBudget } from "./budget.ts";
 import { CALCULATE_TOOL, derivationsShown } from "./calculate.ts";

@@ -1,7 +1,7 @@
 import { type Database, withTransaction } from "../../db/pool.ts";
-import { addDays } from "../../tools/period.ts";
 import { fetchDailyAggregates } from "../../tools/detect-anomalies/anomalies.queries.ts";
 import { scanAnomalies } from "../../tools/detect-anomalies/scan.ts";
+import { addDays } from "../../tools/period.ts";
 import { BENCH_DEMO } from "../fixtures.ts";
 import { type BenchRow, peakRssMiB } from "../report.ts";
 import { type BenchSettings, demoSizes } from "../settings.ts";

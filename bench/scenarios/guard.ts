@@ -1,5 +1,5 @@
-import fc from "fast-check";
 import { performance } from "node:perf_hooks";
+import fc from "fast-check";
 import { reportingQuery } from "../../tests/tools/query-guard-generator.ts";
 import { checkReportingQuery } from "../../tools/query-database/sql-guard.ts";
 import type { BenchRow } from "../report.ts";

@@ -4,7 +4,7 @@ import { DIGEST_ACTIONS } from "../render/digest-blocks.ts";
 import { answerQuestion } from "../slack/answer-question.ts";
 import { type BotDeps, friendlyError } from "../slack/deps.ts";
 import { digestContent } from "../slack/digest-content.ts";
-import { type DigestPeriod, type DigestView, periodDates, dateIn } from "../slack/digest-periods.ts";
+import { type DigestPeriod, type DigestView, dateIn, periodDates } from "../slack/digest-periods.ts";
 import { findRun, type RunWithDigest } from "../slack/digests.queries.ts";
 
 const NO_MODEL =

@@ -1,8 +1,8 @@
 import type { App } from "@slack/bolt";
 import { resolveCallerIn } from "../../agent/callers.ts";
 import { closestMatch } from "../commands/did-you-mean.ts";
-import { helpText, runSubcommand, SUBCOMMANDS, usageOf } from "../commands/subcommands.ts";
 import { plainSlashText } from "../commands/slack-text.ts";
+import { helpText, runSubcommand, SUBCOMMANDS, usageOf } from "../commands/subcommands.ts";
 import { defuseAtMentions, escapeControl } from "../render/escape.ts";
 import { answerQuestion } from "../slack/answer-question.ts";
 import { type BotDeps, friendlyError, invokeOptions } from "../slack/deps.ts";

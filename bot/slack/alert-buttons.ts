@@ -9,8 +9,8 @@ import {
   alertFacts,
   seriesName,
   whenText,
-  whyQuestion,
   where,
+  whyQuestion,
 } from "../render/alert-view.ts";
 import { escapeControl } from "../render/escape.ts";
 import { channelNames, findAlert, muteAlert, type StoredAlert } from "./alert-store.ts";

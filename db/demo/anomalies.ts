@@ -5,8 +5,8 @@
 import { dayString, SECONDS_PER_DAY } from "./calendar.ts";
 import type { ChannelSpec } from "./catalog.ts";
 import type { ClaimRules } from "./claims.ts";
-import type { DemoPlan } from "./plan.ts";
 import type { Period } from "./period.ts";
+import type { DemoPlan } from "./plan.ts";
 import type { Campaign, SpendPlan } from "./spend.ts";
 
 export const CPC_SPIKE_CHANNEL = "douyin_ads";

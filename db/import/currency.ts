@@ -4,8 +4,8 @@
 import { type FxRate, loadFxRates } from "../fx.ts";
 import type { Queryable } from "../pool.ts";
 import { ImportValidationError } from "./errors.ts";
-import type { Parsed } from "./values.ts";
 import { WRITTEN_KEYS_TABLE } from "./upsert.ts";
+import type { Parsed } from "./values.ts";
 
 const ISO = /^[A-Z]{3}$/;
 /** ISO 4217 codes the runtime knows, so "(net)" or "(all)" in a header are not read as currencies by accident. */

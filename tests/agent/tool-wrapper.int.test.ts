@@ -1,7 +1,8 @@
 // Tool results reach the model inside <data ...> ... </data>; text written by customers (a ticket body) must not be
 // able to close that wrapper and speak outside it.
-import { z } from "zod";
+
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { z } from "zod";
 import { createAnalyst } from "../../agent/analyst.ts";
 import { asData } from "../../agent/tool-executor.ts";
 import { parseConfig } from "../../config.ts";

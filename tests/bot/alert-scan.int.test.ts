@@ -12,9 +12,9 @@ import { ChannelPacer } from "../../bot/slack/pacer.ts";
 import { parseConfig } from "../../config.ts";
 import type { Database } from "../../db/pool.ts";
 import { addDays } from "../../tools/period.ts";
+import { type FakeSlack, type SlackCall, startFakeSlack } from "../e2e/fake-slack-server.ts";
 import { closedPort } from "../helpers/closed-port.ts";
 import { testEngines } from "../helpers/databases.ts";
-import { type FakeSlack, type SlackCall, startFakeSlack } from "../e2e/fake-slack-server.ts";
 
 const DAY = "2026-11-28";
 // 08:30 in Asia/Shanghai on the day after DAY: yesterday's scan is due.

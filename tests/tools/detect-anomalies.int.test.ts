@@ -1,8 +1,8 @@
 // detect_anomalies on the demo: every planted anomaly (dataset_facts.plantedAnomalies) is found on its day, channel
 // and series; the planted series stay quiet around them; precision and recall over the whole year are printed.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { generateDemo } from "../../db/demo/index.ts";
 import type { PlantedAnomaly } from "../../db/demo/anomalies.ts";
+import { generateDemo } from "../../db/demo/index.ts";
 import type { Database } from "../../db/pool.ts";
 import { type Anomaly, scanAnomalies } from "../../tools/detect-anomalies/scan.ts";
 import { addDays } from "../../tools/period.ts";

@@ -1,8 +1,8 @@
 // Masking of personal data in free text (ticket bodies, notes): phone and e-mail variants are found, numbers
 // that are no personal data stay, and the mask glyph is no Slack mrkdwn marker.
 import { describe, expect, it } from "vitest";
+import { MASK, maskEmail, maskFreeText, maskingNote, maskName, maskPhone } from "../../tools/pii.ts";
 import { excerpt, visibleText } from "../../tools/tickets/ticket-view.ts";
-import { MASK, maskEmail, maskFreeText, maskName, maskPhone, maskingNote } from "../../tools/pii.ts";
 
 const m = (text: string) => maskFreeText(text, "CN");
 

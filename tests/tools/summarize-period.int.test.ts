@@ -205,7 +205,7 @@ describe.each(testEngines())("summarize_period on $name", (engine) => {
       expect(a.day >= "2026-10-01" && a.day <= "2026-10-31", a.day).toBe(true);
       expect(a.driver.length).toBeGreaterThan(0);
     }
-    expect(result.summary).toMatch(/Anomalies: none found\.|Anomalies:\n  • 2026-10-\d\d/);
+    expect(result.summary).toMatch(/Anomalies: none found\.|Anomalies:\n {2}• 2026-10-\d\d/);
   });
 
   it("filters by channel and platform in every number", async () => {
@@ -316,7 +316,8 @@ describe.each(testEngines())("summarize_period on $name", (engine) => {
       timezone: "Asia/Shanghai",
     });
     expect(chart?.filename).toBe("summary-by-channel.png");
-    const values = (chart?.spec.data as { values: { label: string; period: string; value: number }[] }).values;
+    if (!chart) throw new Error("the summary carries no chart");
+    const values = (chart.spec.data as { values: { label: string; period: string; value: number }[] }).values;
     const top = result.rows[0] as { key: { channel: string }; revenue: number };
     expect(values).toContainEqual({ label: top.key.channel, period: "this period", value: top.revenue });
     expect(values.some((v) => v.period === "comparison")).toBe(true);

@@ -3,8 +3,8 @@ import type { Queryable } from "../../db/pool.ts";
 import { channelIdFor } from "../known-values.ts";
 import { addDays, IsoDate, resolvePeriod, todayIn } from "../period.ts";
 import { defineTool, ROLES, type ToolContext, ToolInputError } from "../tool.ts";
-import { SERIES, WATCHED_SERIES } from "./metrics.model.ts";
 import { ANOMALY_METHOD } from "./method.ts";
+import { SERIES, WATCHED_SERIES } from "./metrics.model.ts";
 import { type Anomaly, DEFAULT_SCAN_OPTIONS, scanAnomalies } from "./scan.ts";
 
 const PERIODS = ["yesterday", "last_7_days", "last_30_days", "last_week", "last_month"] as const;

@@ -15,8 +15,8 @@ import {
   relativeLog,
   restAt,
   type Series,
-  WATCHED_SERIES,
   valueAt,
+  WATCHED_SERIES,
 } from "./metrics.model.ts";
 import { buildSeries, DayIndex, type MarketingLevel, type SeriesKey } from "./series.model.ts";
 import { scanTickets } from "./tickets.model.ts";

@@ -1,9 +1,9 @@
 import { z } from "zod";
 import { AppError } from "../../errors.ts";
-import { fetchNps, orderAttributionIsStale } from "../compute-kpis/kpis.queries.ts";
 import { KPI_DEFINITIONS, nps } from "../compute-kpis/kpis.model.ts";
-import { fetchFreshness } from "../freshness.ts";
+import { fetchNps, orderAttributionIsStale } from "../compute-kpis/kpis.queries.ts";
 import { type Anomaly, scanAnomalies } from "../detect-anomalies/scan.ts";
+import { fetchFreshness } from "../freshness.ts";
 import { CHANNEL_CODE_EXAMPLES } from "../known-values.ts";
 import { formatCount, formatMoney, formatRatio } from "../number-format.ts";
 import { IsoDate } from "../period.ts";
@@ -20,7 +20,6 @@ import {
   resolveSummaryPeriod,
   type Span,
 } from "./periods.ts";
-import { resolveFilter } from "./summary-filter.ts";
 import {
   brief,
   changeOf,
@@ -45,6 +44,7 @@ import {
   type Periods,
   tuneSession,
 } from "./summary.queries.ts";
+import { resolveFilter } from "./summary-filter.ts";
 import { type MoverView, summaryText } from "./summary-text.ts";
 
 export const SummarizePeriodInput = z
