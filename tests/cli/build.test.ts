@@ -81,7 +81,18 @@ describe("cli/build.js", () => {
     const age = (path: string) =>
       utimesSync(join(project, path), new Date(Date.now() - 60_000), new Date(Date.now() - 60_000));
     const settle = () =>
-      ["lib/answer.ts", "cli/main.ts", "cli/build.js", "tsconfig.json", "lib", "cli", ""].forEach(age);
+      [
+        "lib/answer.ts",
+        "lib/assets/greeting.txt",
+        "cli/main.ts",
+        "cli/build.js",
+        "tsconfig.json",
+        "package.json",
+        "lib/assets",
+        "lib",
+        "cli",
+        "",
+      ].forEach(age);
     writeFileSync(
       join(project, "lib/answer.ts"),
       "export const answer: number = 43;\nexport const greeting = () => 'a';\n",
