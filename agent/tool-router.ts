@@ -42,6 +42,15 @@ export const TOOL_GROUPS: readonly ToolGroup[] = [
     ),
   },
   {
+    name: "anomalies",
+    summary: "detect_anomalies: unusual days per channel, campaign and ticket category, with expected range and driver",
+    tools: ["detect_anomalies"],
+    keywords: terms(
+      "unusual|anomal|abnormal|spike|surge|outage|broke|went wrong|drop|plunge|jump|weird|strange|odd|alert|what happened",
+      "异常|突增|暴涨|骤降|暴跌|下滑|波动|出问题|不正常|告警|发生了什么",
+    ),
+  },
+  {
     name: "channels",
     summary: "list_channels and list_campaigns: what runs where, budgets, dates",
     tools: ["list_channels", "list_campaigns"],
