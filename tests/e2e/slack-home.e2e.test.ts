@@ -183,9 +183,12 @@ describe.each(testEngines())("Slack Home tab end to end on $name", (engine) => {
 
       // A user nobody has seen, opened in two processes at once: one claim wins.
       await Promise.all([later.send({ json: homeOpened("UNEWCOMER") }), rival.send({ json: homeOpened("UNEWCOMER") })]);
+      // The open is acknowledged before its work starts: wait for a publish, then for both processes to finish.
+      const newcomerViews = () => published(later, "UNEWCOMER").length + published(rival, "UNEWCOMER").length;
+      await later.slack.waitFor(() => newcomerViews() >= 1);
       await later.bot.idle();
       await rival.bot.idle();
-      expect(published(later, "UNEWCOMER").length + published(rival, "UNEWCOMER").length).toBe(1);
+      expect(newcomerViews()).toBe(1);
       const { rows } = await db.pool.query("SELECT publishes FROM home_views WHERE user_id = 'UNEWCOMER'");
       expect(rows).toEqual([{ publishes: 1 }]);
     } finally {
