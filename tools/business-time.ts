@@ -5,12 +5,14 @@ const INSTANT = /^(\d{4}-\d{2}-\d{2})[ T](\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?)(
 
 const partFormats = new Map<string, Intl.DateTimeFormat>();
 
-function partsIn(date: Date, timezone: string): Record<string, string> {
+/** The calendar and wall-clock parts of an instant in `timezone` (year, month, day, hour, minute, second, weekday "Mon"). */
+export function zonedParts(date: Date, timezone: string): Record<string, string> {
   let format = partFormats.get(timezone);
   if (!format) {
     format = new Intl.DateTimeFormat("en-CA", {
       timeZone: timezone,
       hourCycle: "h23",
+      weekday: "short",
       year: "numeric",
       month: "2-digit",
       day: "2-digit",
@@ -27,7 +29,7 @@ const pad = (n: number) => String(Math.trunc(n)).padStart(2, "0");
 
 /** An instant as ISO 8601 with the zone's offset, e.g. "2026-03-05T09:30:00+08:00" (milliseconds when present). */
 export function isoInZone(date: Date, timezone: string): string {
-  const p = partsIn(date, timezone);
+  const p = zonedParts(date, timezone);
   const wall = Date.UTC(
     Number(p.year),
     Number(p.month) - 1,
@@ -77,7 +79,7 @@ export function inBusinessTime(value: unknown, timezone: string): unknown {
 export function displayDateTime(value: string | Date, timezone: string): string {
   const instant = value instanceof Date ? value : parseInstant(value);
   if (!instant) return String(value);
-  const p = partsIn(instant, timezone);
+  const p = zonedParts(instant, timezone);
   return `${p.year}-${p.month}-${p.day} ${p.hour}:${p.minute}`;
 }
 
@@ -85,6 +87,6 @@ export function displayDateTime(value: string | Date, timezone: string): string 
 export function displayDate(value: string | Date, timezone: string): string {
   const instant = value instanceof Date ? value : parseInstant(value);
   if (!instant) return String(value);
-  const p = partsIn(instant, timezone);
+  const p = zonedParts(instant, timezone);
   return `${p.year}-${p.month}-${p.day}`;
 }

@@ -1,27 +1,13 @@
 // When the daily anomaly scan is due and which days it covers; pure, so the clock is the caller's.
+import { zonedParts } from "../../tools/business-time.ts";
 import { addDays } from "../../tools/period.ts";
 
 /** Days missed while Beacon was down are caught up to this many; older ones are never scanned. */
 export const MAX_CATCH_UP_DAYS = 7;
 
-const localParts = new Map<string, Intl.DateTimeFormat>();
-
 /** The local date (YYYY-MM-DD) and wall-clock time (HH:MM) of `now` in `timezone`. */
 export function localDateTime(now: Date, timezone: string): { date: string; time: string } {
-  let format = localParts.get(timezone);
-  if (!format) {
-    format = new Intl.DateTimeFormat("en-CA", {
-      timeZone: timezone,
-      hourCycle: "h23",
-      year: "numeric",
-      month: "2-digit",
-      day: "2-digit",
-      hour: "2-digit",
-      minute: "2-digit",
-    });
-    localParts.set(timezone, format);
-  }
-  const p = Object.fromEntries(format.formatToParts(now).map((part) => [part.type, part.value]));
+  const p = zonedParts(now, timezone);
   return { date: `${p.year}-${p.month}-${p.day}`, time: `${p.hour}:${p.minute}` };
 }
 

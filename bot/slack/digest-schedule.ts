@@ -1,4 +1,5 @@
 import { Cron } from "croner";
+import { zonedParts } from "../../tools/business-time.ts";
 
 /** The five fields of a cron expression, in order, with what each accepts (for error messages). */
 const FIELDS = [
@@ -112,19 +113,7 @@ export function dueRun(
 
 /** "Mon 09:00" (or "Mon 11-23 09:00" when `withDate`) in the digest's zone, for late notes and lists. */
 export function slotLabel(slot: Date, timezone: string, withDate = false): string {
-  const parts = Object.fromEntries(
-    new Intl.DateTimeFormat("en-GB", {
-      timeZone: timezone,
-      weekday: "short",
-      month: "2-digit",
-      day: "2-digit",
-      hour: "2-digit",
-      minute: "2-digit",
-      hourCycle: "h23",
-    })
-      .formatToParts(slot)
-      .map((p) => [p.type, p.value]),
-  );
+  const parts = zonedParts(slot, timezone);
   const date = withDate ? ` ${parts.month}-${parts.day}` : "";
   return `${parts.weekday}${date} ${parts.hour}:${parts.minute}`;
 }
