@@ -1,7 +1,7 @@
 import type { types } from "@slack/bolt";
 import { METRIC_FORMATS, type MetricFormat } from "../../tools/metric-formats.ts";
 import { currencySymbol, type DisplaySettings, formatChange, formatValue, MISSING } from "../../tools/number-format.ts";
-import { CHART_HEIGHT, CHART_WIDTH, type ChartSpec } from "./charts.ts";
+import { type ChartSpec, chartBase } from "./charts.ts";
 import { escapeControl, plainText } from "./escape.ts";
 
 export const ALERT_ACTIONS = { why: "alert_why", mute: "alert_mute" } as const;
@@ -305,51 +305,34 @@ export function alertChart(anomaly: AlertAnomaly, points: readonly AlertChartPoi
   };
   const y = { type: "quantitative", title: seriesName(anomaly.series), axis: { format: axisFormat } };
   const title = alertChartTitle(anomaly);
-  const spec: Record<string, unknown> = {
-    $schema: "https://vega.github.io/schema/vega-lite/v6.json",
-    title: {
-      text: title,
-      subtitle: `line: actual · band: expected range · red: ${whenText(anomaly).replace(/^on /, "")}`,
-    },
-    width: CHART_WIDTH,
-    height: CHART_HEIGHT,
-    autosize: { type: "fit", contains: "padding" },
-    background: "white",
-    padding: 12,
-    config: {
-      font: "Noto Sans SC",
-      title: { fontSize: 20, anchor: "start", fontWeight: "bold" },
-      axis: { labelFontSize: 14, titleFontSize: 14, labelLimit: 160 },
-      legend: { labelFontSize: 14, titleFontSize: 14, orient: "bottom" },
-      view: { stroke: null },
-      // Axis money in the configured currency's symbol, as the answer charts print it.
-      locale: {
-        number: {
-          decimal: ".",
-          thousands: ",",
-          grouping: [3],
-          currency: [currencySymbol(settings.currency), ""],
-        },
-      },
-    },
-    data: { values },
-    layer: [
-      {
-        // Days without a baseline (too little volume, a new campaign mix) are gaps, never bridged by a straight line.
-        mark: { type: "area", opacity: 0.25, color: "#4e79a7", invalid: "break-paths-show-domains" },
-        encoding: { x, y: { ...y, field: "expected_low" }, y2: { field: "expected_high" } },
-      },
-      {
-        mark: { type: "line", point: true, strokeWidth: 3, color: "#4e79a7", invalid: "break-paths-show-domains" },
-        encoding: { x, y: { ...y, field: "actual" } },
-      },
-      {
-        transform: [{ filter: "datum.anomaly && datum.actual !== null" }],
-        mark: { type: "point", filled: true, size: 260, opacity: 1, color: "#e15759" },
-        encoding: { x, y: { ...y, field: "actual" } },
-      },
-    ],
+  // Axis money in the configured currency's symbol, as the answer charts print it.
+  const locale = {
+    number: { decimal: ".", thousands: ",", grouping: [3], currency: [currencySymbol(settings.currency), ""] },
   };
+  const subtitle = `line: actual · band: expected range · red: ${whenText(anomaly).replace(/^on /, "")}`;
+  const spec = chartBase(
+    { text: title, subtitle },
+    {
+      data: { values },
+      layer: [
+        {
+          // Days without a baseline (too little volume, a new campaign mix) are gaps, never bridged by a straight line.
+          mark: { type: "area", opacity: 0.25, color: "#4e79a7", invalid: "break-paths-show-domains" },
+          encoding: { x, y: { ...y, field: "expected_low" }, y2: { field: "expected_high" } },
+        },
+        {
+          mark: { type: "line", point: true, strokeWidth: 3, color: "#4e79a7", invalid: "break-paths-show-domains" },
+          encoding: { x, y: { ...y, field: "actual" } },
+        },
+        {
+          transform: [{ filter: "datum.anomaly && datum.actual !== null" }],
+          mark: { type: "point", filled: true, size: 260, opacity: 1, color: "#e15759" },
+          encoding: { x, y: { ...y, field: "actual" } },
+        },
+      ],
+    },
+    { locale },
+  );
   const chart: ChartSpec = {
     kind: "kpi_trend",
     title,

@@ -87,7 +87,7 @@ function kpiChart(r: Row, rows: Row[]): ChartSpec | null {
       kind: "kpi_trend",
       title: `Revenue by ${time}${series ? ` and ${series}` : ""}`,
       filename: `kpi-trend-${time}.png`,
-      spec: base(`Revenue by ${time}${series ? ` and ${series}` : ""}`, {
+      spec: chartBase(`Revenue by ${time}${series ? ` and ${series}` : ""}`, {
         data: { values: shown },
         mark: { type: "line", point: true, strokeWidth: 3 },
         encoding: {
@@ -130,7 +130,7 @@ function attributionChart(r: Row, rows: Row[]): ChartSpec | null {
       kind: "attribution",
       title: "Conversions credited, by attribution model",
       filename: "attribution-by-model.png",
-      spec: base("Conversions credited, by attribution model", {
+      spec: chartBase("Conversions credited, by attribution model", {
         data: { values: data },
         mark: { type: "bar" },
         encoding: {
@@ -173,7 +173,7 @@ function budgetChart(rows: Row[]): ChartSpec | null {
     kind: "budget",
     title: "Budget: current vs recommended",
     filename: "budget-recommendation.png",
-    spec: base("Budget: current (light) vs recommended (solid)", {
+    spec: chartBase("Budget: current (light) vs recommended (solid)", {
       data: { values: data },
       mark: { type: "bar" },
       encoding: {
@@ -215,7 +215,7 @@ function summaryChart(rows: Row[]): ChartSpec | null {
     kind: "summary",
     title,
     filename: "summary-by-channel.png",
-    spec: base(title, {
+    spec: chartBase(title, {
       data: { values: data },
       mark: { type: "bar" },
       encoding: {
@@ -258,7 +258,7 @@ function bar(
     kind,
     title,
     filename: `${kind.replace(/_/g, "-")}.png`,
-    spec: base(title, {
+    spec: chartBase(title, {
       data: { values: data },
       mark: { type: "bar" },
       encoding: {
@@ -275,7 +275,12 @@ function colorEncoding(keys: string[], field: string): Record<string, unknown> {
   return { field, type: "nominal", title: null, scale: { domain: keys, range: keys.map(colorFor) } };
 }
 
-function base(title: string, body: Record<string, unknown>): Record<string, unknown> {
+/** The house style every chart shares (size, font, title and axis sizes); `config` adds to its config block. */
+export function chartBase(
+  title: string | Record<string, unknown>,
+  body: Record<string, unknown>,
+  config: Record<string, unknown> = {},
+): Record<string, unknown> {
   return {
     $schema: "https://vega.github.io/schema/vega-lite/v6.json",
     title,
@@ -290,6 +295,7 @@ function base(title: string, body: Record<string, unknown>): Record<string, unkn
       axis: { labelFontSize: 14, titleFontSize: 14, labelLimit: 160 },
       legend: { labelFontSize: 14, titleFontSize: 14, orient: "bottom" },
       view: { stroke: null },
+      ...config,
     },
     ...body,
   };
