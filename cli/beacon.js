@@ -2,7 +2,7 @@
 // Runs the compiled CLI (dist/<id>/, see build.js): plain JavaScript starts in a tenth of the time the on-the-fly
 // TypeScript compiler needs. The build matches the sources exactly; after an edit this call compiles first.
 import { existsSync } from "node:fs";
-import { ensureCompiled } from "./build.js";
+import { ensureCompiled, markInUse } from "./build.js";
 
 // A local .env is a convenience for development; variables already set in the environment win.
 if (existsSync(".env")) process.loadEnvFile(".env");
@@ -16,6 +16,7 @@ try {
   say(`could not compile to dist/ (${error instanceof Error ? error.message : String(error)}); running the sources`);
 }
 if (main) {
+  markInUse(main);
   await import(main);
 } else {
   const { register } = await import("tsx/esm/api");

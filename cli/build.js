@@ -215,6 +215,37 @@ function linkAsset(root, buildDir, path) {
   symlinkSync(target, link, statSync(join(root, path)).isDirectory() ? "dir" : "file");
 }
 
+/** Where a running process says which build it runs from: dist/<id>/.in-use/<pid>. */
+const IN_USE = ".in-use";
+
+/**
+ * Marks the build `main` belongs to as in use by this process until it exits, so another call's compile does not
+ * prune it: a long-running `beacon start` or import loads modules lazily and would fail on a deleted build.
+ */
+export function markInUse(main) {
+  const marker = join(dirname(dirname(main)), IN_USE, String(process.pid));
+  try {
+    mkdirSync(dirname(marker), { recursive: true });
+    writeFileSync(marker, "");
+    process.on("exit", () => rmSync(marker, { force: true }));
+  } catch {
+    // A read-only checkout: nothing prunes it either.
+  }
+}
+
+/** Whether a process that marked the build (see markInUse) is still alive; a marker of a killed process is not. */
+function inUse(buildPath) {
+  const markers = readdirSync(join(buildPath, IN_USE), { withFileTypes: true }).map((entry) => entry.name);
+  return markers.some((pid) => {
+    try {
+      process.kill(Number(pid), 0);
+      return true;
+    } catch (error) {
+      return error.code === "EPERM"; // alive, owned by another user
+    }
+  });
+}
+
 function pruneOldBuilds(dist, currentId) {
   const builds = readdirSync(dist)
     .filter((name) => name !== currentId && !name.startsWith(STAMP))
@@ -225,7 +256,8 @@ function pruneOldBuilds(dist, currentId) {
   // Temporary folders of builds still running elsewhere are young; only abandoned ones (an hour old) go.
   const abandoned = (b) => basename(b.path).startsWith(".tmp-") && Date.now() - b.mtime > 60 * 60 * 1000;
   const finished = builds.filter((b) => !basename(b.path).startsWith(".tmp-"));
-  for (const b of [...finished.slice(KEEP_EARLIER_BUILDS), ...builds.filter(abandoned)]) {
+  const stale = finished.slice(KEEP_EARLIER_BUILDS).filter((b) => !existsSync(join(b.path, IN_USE)) || !inUse(b.path));
+  for (const b of [...stale, ...builds.filter(abandoned)]) {
     rmSync(b.path, { recursive: true, force: true });
   }
 }

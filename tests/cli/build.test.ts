@@ -15,7 +15,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 // @ts-expect-error plain JavaScript (it runs before anything is compiled), no type declarations
-import { ensureCompiled, listSources, ROOT } from "../../cli/build.js";
+import { ensureCompiled, listSources, markInUse, ROOT } from "../../cli/build.js";
 
 type Ensure = (root: string, onCompile?: (files: number) => void) => Promise<string>;
 const ensure = ensureCompiled as Ensure;
@@ -122,6 +122,26 @@ describe("cli/build.js", () => {
     const added = await ensure(project, (files) => compiles.push(files));
     expect(compiles).toEqual([3]);
     expect(existsSync(join(added, "../../lib/extra.js"))).toBe(true);
+  });
+
+  it("never prunes a build a live process runs from; a killed process's marker does not hold its build", async () => {
+    const edit = async (n: number) => {
+      writeFileSync(
+        join(project, "lib/answer.ts"),
+        `export const answer: number = ${n};\nexport const greeting = () => 'x';\n`,
+      );
+      return ensure(project);
+    };
+    const running = await edit(100);
+    const killed = await edit(101);
+    markInUse(running); // this test's own process: alive
+    const deadPid = spawnSync(process.execPath, ["-e", "0"]).pid as number;
+    mkdirSync(join(killed, "../../.in-use"), { recursive: true });
+    writeFileSync(join(killed, "../../.in-use", String(deadPid)), "");
+    // Four newer builds: past the three earlier ones kept for any process, both would be pruned without a marker.
+    for (const n of [102, 103, 104, 105]) await edit(n);
+    expect(existsSync(running)).toBe(true);
+    expect(existsSync(killed)).toBe(false);
   });
 
   it("covers Beacon's runtime files: the worker entry is compiled, migrations and the playbook are linked", () => {
