@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { type DemoSummary, generateDemo } from "../db/demo/index.ts";
+import { type DemoSummary, generateDemo } from "../derived/demo.ts";
 import { migrate } from "../db/migrate.ts";
 import { type Database, openDatabase } from "../db/pool.ts";
 import { createScratchDatabase } from "../db/scratch.ts";

@@ -1,5 +1,5 @@
 import { fileURLToPath } from "node:url";
-import { importCsv } from "../../db/import/index.ts";
+import { importCsv } from "../../derived/import.ts";
 import { migrate } from "../../db/migrate.ts";
 import { openDatabase, withTransaction } from "../../db/pool.ts";
 import {

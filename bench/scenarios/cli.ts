@@ -5,7 +5,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { generateDemo } from "../../db/demo/index.ts";
+import { generateDemo } from "../../derived/demo.ts";
 import { migrate } from "../../db/migrate.ts";
 import { openDatabase } from "../../db/pool.ts";
 import { createEmptyScratchDatabase } from "../../db/scratch.ts";

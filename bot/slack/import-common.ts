@@ -1,7 +1,7 @@
 // What the upload steps share: who may import, the import options (with the row limit), posting in the thread.
 import type { types, webApi } from "@slack/bolt";
 import { resolveCaller } from "../../agent/callers.ts";
-import type { ImportOptions } from "../../db/import/index.ts";
+import type { ImportOptions } from "../../derived/import.ts";
 import type { BotDeps } from "./deps.ts";
 import { UploadRefusal } from "./import-download.ts";
 

@@ -4,7 +4,7 @@ import { createHash } from "node:crypto";
 import { createReadStream } from "node:fs";
 import { rm } from "node:fs/promises";
 import type { types, webApi } from "@slack/bolt";
-import { type ImportEntity, ImportValidationError, importCsv } from "../../db/import/index.ts";
+import { type ImportEntity, ImportValidationError, importCsv } from "../../derived/import.ts";
 import { escapeControl } from "../render/escape.ts";
 import { decidedBlocks, problemBlocks, refusalBlocks, resultText } from "../render/import-preview.ts";
 import { type BotDeps, friendlyError } from "./deps.ts";

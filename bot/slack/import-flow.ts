@@ -7,7 +7,7 @@ import { join, resolve } from "node:path";
 import type { webApi } from "@slack/bolt";
 import { detectEntity, type EntityDetection } from "../../db/import/detect.ts";
 import { formatProblem } from "../../db/import/errors.ts";
-import { IMPORT_ENTITIES, type ImportEntity, ImportValidationError, importCsv } from "../../db/import/index.ts";
+import { IMPORT_ENTITIES, type ImportEntity, ImportValidationError, importCsv } from "../../derived/import.ts";
 import { escapeControl } from "../render/escape.ts";
 import { type EntityChoice, previewBlocks, problemBlocks, refusalBlocks } from "../render/import-preview.ts";
 import { type BotDeps, friendlyError } from "./deps.ts";

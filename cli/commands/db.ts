@@ -1,7 +1,7 @@
 import { loadConfig } from "../../config.ts";
 import { migrate, migrationStatus, resetDatabase } from "../../db/migrate.ts";
-import { refreshOrderAttribution } from "../../db/order-attribution.ts";
 import { openDatabase, withTransaction } from "../../db/pool.ts";
+import { refreshDerived } from "../../derived/refresh.ts";
 import { parseCommandArgs, UsageError } from "../args.ts";
 import { log, printJson } from "../context.ts";
 
@@ -30,12 +30,8 @@ export async function dbCommand(args: string[]): Promise<number> {
       log(applied.length ? `Applied ${applied.join(", ")} to ${db.label}` : `Already up to date: ${db.label}`);
     } else if (action === "refresh") {
       await migrate(db.pool);
-      const orders = await withTransaction(db.pool, (client) =>
-        refreshOrderAttribution(client, config.BEACON_TIMEZONE),
-      );
-      log(
-        `Rebuilt order_attribution for ${orders.toLocaleString("en-US")} orders, the stored CLV model and RFM thresholds`,
-      );
+      const rebuilt = await withTransaction(db.pool, (client) => refreshDerived(client, config.BEACON_TIMEZONE));
+      log(`Rebuilt ${rebuilt.join("; ")}`);
     } else if (action === "reset") {
       const applied = await resetDatabase(db.pool);
       log(`Reset ${db.label}; applied ${applied.join(", ")}`);

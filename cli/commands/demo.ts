@@ -1,4 +1,4 @@
-import { generateDemo } from "../../db/demo/index.ts";
+import { generateDemo } from "../../derived/demo.ts";
 import { parseCommandArgs, positiveInt, UsageError } from "../args.ts";
 import { log, printJson, withDatabase } from "../context.ts";
 import { progressBar } from "../progress.ts";

@@ -3,7 +3,7 @@ import { GOLDEN_SET, isMultiStep } from "../../agent/eval/golden-set.ts";
 import { formatEvalReport, saveEvalJson } from "../../agent/eval/report.ts";
 import { runEvaluation } from "../../agent/eval/run-eval.ts";
 import { loadConfig } from "../../config.ts";
-import { generateDemo } from "../../db/demo/index.ts";
+import { generateDemo } from "../../derived/demo.ts";
 import { AppError } from "../../errors.ts";
 import { hasChunks } from "../../knowledge/knowledge.queries.ts";
 import { parseCommandArgs, positiveInt, UsageError } from "../args.ts";

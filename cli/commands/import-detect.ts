@@ -1,7 +1,7 @@
 // `beacon import <file>`: the entity proposed from the file's header. Nothing is imported on a guess: without
 // --yes the proposal is printed with the command to run (exit 2); --yes accepts it only when it is unambiguous.
 import { existsSync, statSync } from "node:fs";
-import { detectEntity, type EntityDetection, IMPORT_ENTITIES, ImportValidationError } from "../../db/import/index.ts";
+import { detectEntity, type EntityDetection, IMPORT_ENTITIES, ImportValidationError } from "../../derived/import.ts";
 import { UsageError } from "../args.ts";
 import { log } from "../context.ts";
 

@@ -5,7 +5,7 @@ import {
   type ImportEntity,
   ImportValidationError,
   importCsv,
-} from "../../db/import/index.ts";
+} from "../../derived/import.ts";
 import { AppError } from "../../errors.ts";
 import { parseCommandArgs, UsageError } from "../args.ts";
 import { log, printJson, withDatabase } from "../context.ts";

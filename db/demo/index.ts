@@ -1,8 +1,7 @@
 // `beacon demo`: replaces all marketing data with a deterministic, realistic demo set in one transaction.
 // Customers stream through in batches (one COPY per table per batch), so memory stays flat at any size.
 import type pg from "pg";
-import { refreshOrderAttribution } from "../order-attribution.ts";
-import { type Database, withTransaction } from "../pool.ts";
+import { type Database, type Queryable, withTransaction } from "../pool.ts";
 import { signups } from "./acquisition.ts";
 import { applyPlants, planAnomalies } from "./anomalies.ts";
 import { suspendConstraints } from "./bulk-load.ts";
@@ -33,6 +32,11 @@ export interface DemoOptions {
   /** Customers per COPY batch; default 2,500. Does not change the data. */
   batchSize?: number;
   onProgress?: (p: { phase: string; done: number; total: number }) => void;
+  /**
+   * Rebuilds the derived tables from the generated rows, inside the demo's transaction. The caller passes it in
+   * (derived/demo.ts passes derived/refresh.ts), so db/ never imports the layers above it.
+   */
+  refreshDerived?: (client: Queryable) => Promise<void>;
 }
 
 export interface DemoSummary {
@@ -87,7 +91,7 @@ const MAX_CUSTOMERS = 10_000_000;
 const YIELD_EVERY = 250;
 
 /** Checks options and fills defaults. */
-export function resolveOptions(options: DemoOptions): Required<Omit<DemoOptions, "onProgress">> {
+export function resolveOptions(options: DemoOptions): Required<Omit<DemoOptions, "onProgress" | "refreshDerived">> {
   const { customers, seed } = options;
   if (!Number.isInteger(customers) || customers < 1 || customers > MAX_CUSTOMERS) {
     throw new RangeError(`customers must be an integer between 1 and ${MAX_CUSTOMERS}, got ${customers}`);
@@ -142,9 +146,11 @@ export async function generateDemo(db: Database, options: DemoOptions): Promise<
     progress({ phase: "indexes", done: 0, total: 1 });
     await restoreConstraints();
     progress({ phase: "indexes", done: 1, total: 1 });
-    progress({ phase: "attribution", done: 0, total: 1 });
-    await refreshOrderAttribution(client);
-    progress({ phase: "attribution", done: 1, total: 1 });
+    if (options.refreshDerived) {
+      progress({ phase: "derived", done: 0, total: 1 });
+      await options.refreshDerived(client);
+      progress({ phase: "derived", done: 1, total: 1 });
+    }
 
     for (const u of DEMO_USERS) {
       // Upsert, not truncate: real role assignments made by an admin survive a demo reload.
@@ -167,7 +173,8 @@ export async function generateDemo(db: Database, options: DemoOptions): Promise<
 
   progress({ phase: "analyze", done: 0, total: 1 });
   // Fresh statistics so the first analytics queries get good plans; outside the transaction (it is advisory).
-  await db.pool.query(`ANALYZE ${[...DEMO_TABLES, "app_users", "order_attribution"].join(", ")}`);
+  // The derived tables are analysed by whoever refreshed them (derived/demo.ts).
+  await db.pool.query(`ANALYZE ${[...DEMO_TABLES, "app_users"].join(", ")}`);
   progress({ phase: "analyze", done: 1, total: 1 });
 
   const { stats } = counts;

@@ -5,7 +5,6 @@ import { basename, extname } from "node:path";
 import { isSupportedCountry } from "libphonenumber-js/max";
 import type pg from "pg";
 import { AppError } from "../../errors.ts";
-import { refreshOrderAttribution } from "../order-attribution.ts";
 import type { Database } from "../pool.ts";
 import { useDetectedPlatform } from "./ad-platforms.ts";
 import { CsvFormatError, type CsvReader, type CsvRecord } from "./csv-reader.ts";
@@ -97,13 +96,13 @@ export async function importCsv(
     }
     if (options.dryRun) await client.query("ROLLBACK");
     else {
-      // New orders or touches change which touch closed which order: rebuild the derived table in the same transaction.
-      if (entity === "orders" || entity === "touchpoints") {
-        await refreshOrderAttribution(client, options.timezone, {
-          table: WRITTEN_KEYS_TABLE,
-          ids: entity === "orders" ? "orders" : "customers",
-        });
-      }
+      // What the import wrote changes derived tables (which touch closed which order, daily totals): the caller's
+      // refresh brings them up to date in the same transaction.
+      await options.refreshDerived?.(client, {
+        entity,
+        keysTable: importer.target.track ? WRITTEN_KEYS_TABLE : null,
+        timezone: options.timezone,
+      });
       await client.query(
         `INSERT INTO import_log (entity, file_name, file_sha256, rows_total, inserted, updated)
          VALUES ($1, $2, $3, $4, $5, $6)`,

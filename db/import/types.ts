@@ -1,4 +1,5 @@
 // Public types of the CSV importer (re-exported by index.ts).
+import type { Queryable } from "../pool.ts";
 import type { DateOrder } from "./values.ts";
 
 /** The entities `beacon import` accepts, in the order they usually load (channels, then customers before their orders). */
@@ -46,6 +47,24 @@ export interface ImportOptions {
   skipInvalid?: boolean;
   /** Called as rows are read (often; throttle in the caller): rows so far and bytes read of the file's size. */
   onProgress?: (progress: ImportProgress) => void;
+  /**
+   * Brings the derived tables up to date with what the import wrote, inside its transaction before the commit. The
+   * caller passes it in (derived/import.ts passes derived/refresh.ts), so db/ never imports the layers above it;
+   * without it nothing derived is refreshed.
+   */
+  refreshDerived?: (client: Queryable, written: ImportWritten) => Promise<void>;
+}
+
+/** What an import wrote, for the derived-data refresh. */
+export interface ImportWritten {
+  entity: ImportEntity;
+  /**
+   * The temp table (one bigint column `id`) of the keys of the rows the import inserted or changed, for the entities
+   * that track them (orders: order ids; touchpoints: customer ids); null for the others.
+   */
+  keysTable: string | null;
+  /** The import's time zone (the business time zone of the configuration). */
+  timezone: string;
 }
 
 /** How far an import is. */

@@ -5,8 +5,8 @@ import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { inspectDemoReplacement } from "../../cli/commands/demo-guard.ts";
 import { aliasChannel } from "../../db/channels.ts";
-import { generateDemo } from "../../db/demo/index.ts";
-import { importCsv } from "../../db/import/index.ts";
+import { generateDemo } from "../../derived/demo.ts";
+import { importCsv } from "../../derived/import.ts";
 import { invokeTool } from "../../tools/run-tool.ts";
 import { testEngines } from "../helpers/databases.ts";
 

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { generateDemo } from "../../db/demo/index.ts";
+import { generateDemo } from "../../derived/demo.ts";
 import { migrate } from "../../db/migrate.ts";
 import { openDatabase } from "../../db/pool.ts";
 import { TOOL_LOADERS } from "../../tools/lazy-registry.ts";

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { curveShape } from "../../db/demo/acquisition.ts";
-import { type DemoFacts, type DemoSummary, generateDemo } from "../../db/demo/index.ts";
+import { type DemoFacts, type DemoSummary, generateDemo } from "../../derived/demo.ts";
 import type { Database } from "../../db/pool.ts";
 import { testEngines } from "../helpers/databases.ts";
 

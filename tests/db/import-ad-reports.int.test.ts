@@ -5,7 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { readFxRatesCsv, saveFxRates } from "../../db/fx.ts";
-import { type ImportOptions, ImportValidationError, importCsv } from "../../db/import/index.ts";
+import { type ImportOptions, ImportValidationError, importCsv } from "../../derived/import.ts";
 import type { Database } from "../../db/pool.ts";
 import { testEngines } from "../helpers/databases.ts";
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { matchHeader, normaliseKey } from "../../db/import/columns.ts";
-import { IMPORT_ENTITIES, IMPORT_FORMATS, renderImportFormatsMarkdown } from "../../db/import/index.ts";
+import { IMPORT_ENTITIES, IMPORT_FORMATS, renderImportFormatsMarkdown } from "../../derived/import.ts";
 
 const adSpend = IMPORT_FORMATS.ad_spend.columns;
 

@@ -4,7 +4,7 @@
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { aliasChannel } from "../../db/channels.ts";
-import { type ImportOptions, ImportValidationError, importCsv } from "../../db/import/index.ts";
+import { type ImportOptions, ImportValidationError, importCsv } from "../../derived/import.ts";
 import type { Database } from "../../db/pool.ts";
 import { testEngines } from "../helpers/databases.ts";
 

@@ -3,7 +3,7 @@ import { readdirSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import type { CsvRecord } from "../../db/import/csv-reader.ts";
 import { detectEntity, detectFromRecords } from "../../db/import/detect.ts";
-import { IMPORT_ENTITIES, ImportValidationError } from "../../db/import/index.ts";
+import { IMPORT_ENTITIES, ImportValidationError } from "../../derived/import.ts";
 
 const FIXTURES = new URL("../fixtures/", import.meta.url).pathname;
 const header = (...fields: string[]): CsvRecord[] => [{ line: 1, fields }];

@@ -5,8 +5,8 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type ImportOptions, importCsv } from "../../db/import/index.ts";
-import { refreshOrderAttribution } from "../../db/order-attribution.ts";
+import { type ImportOptions, importCsv } from "../../derived/import.ts";
+import { refreshOrderAttribution } from "../../derived/order-attribution.ts";
 import type { Database } from "../../db/pool.ts";
 import { testEngines } from "../helpers/databases.ts";
 
@@ -134,7 +134,7 @@ describe.each(testEngines())("import speed paths on $name", (engine) => {
       opts,
     );
     const incremental = await attribution(db);
-    await refreshOrderAttribution(db.pool, opts.timezone);
+    await refreshOrderAttribution(db.pool);
     expect(incremental).toEqual(await attribution(db));
     expect(incremental).toContainEqual(
       expect.objectContaining({ external_id: "A-10", last_touch_channel_id: expect.any(Number) }),

@@ -206,7 +206,7 @@ describe("booleans", () => {
 describe("docs/import-formats.md", () => {
   it("is the text rendered from IMPORT_FORMATS (regenerate with renderImportFormatsMarkdown)", async () => {
     const { readFileSync } = await import("node:fs");
-    const { renderImportFormatsMarkdown } = await import("../../db/import/index.ts");
+    const { renderImportFormatsMarkdown } = await import("../../derived/import.ts");
     const page = readFileSync(new URL("../../docs/import-formats.md", import.meta.url), "utf8");
     expect(page).toContain(renderImportFormatsMarkdown().trim());
   });

@@ -4,7 +4,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type ImportOptions, ImportValidationError, importCsv } from "../../db/import/index.ts";
+import { type ImportOptions, ImportValidationError, importCsv } from "../../derived/import.ts";
 import type { Database } from "../../db/pool.ts";
 import { testEngines } from "../helpers/databases.ts";
 

@@ -1,7 +1,7 @@
 // End to end: the real Bolt app over HTTP with signed requests, the real analyst on the fake OpenAI server, and a
 // fake Slack Web API that records every call. One demo database (PGlite) for the whole file.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { generateDemo } from "../../db/demo/index.ts";
+import { generateDemo } from "../../derived/demo.ts";
 import type { Database } from "../../db/pool.ts";
 import type { RecordedRequest, ScriptedReply } from "../fakes/fake-openai-server.ts";
 import { testEngines } from "../helpers/databases.ts";

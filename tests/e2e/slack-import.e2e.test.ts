@@ -4,7 +4,7 @@ import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { downloadFile } from "../../bot/slack/import-download.ts";
-import { generateDemo } from "../../db/demo/index.ts";
+import { generateDemo } from "../../derived/demo.ts";
 import type { Database } from "../../db/pool.ts";
 import { testEngines } from "../helpers/databases.ts";
 import type { SlackCall, SlackFile } from "./fake-slack-server.ts";

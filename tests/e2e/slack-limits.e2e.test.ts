@@ -2,7 +2,7 @@
 // query_database table still arrives, refused blocks are retried once as plain text, a reply the model garbled is
 // a clear message and not "(no answer text)", and the audit row says so when Slack never took the answer.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { generateDemo } from "../../db/demo/index.ts";
+import { generateDemo } from "../../derived/demo.ts";
 import type { Database } from "../../db/pool.ts";
 import type { RecordedRequest, ScriptedReply } from "../fakes/fake-openai-server.ts";
 import { testEngines } from "../helpers/databases.ts";

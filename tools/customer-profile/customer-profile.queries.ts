@@ -1,11 +1,6 @@
-import {
-  CLV_MODEL_KEY,
-  RFM_THRESHOLDS_KEY,
-  type StoredClvModel,
-  type StoredRfmThresholds,
-} from "../../db/customer-scores.ts";
 import type { Queryable } from "../../db/pool.ts";
 import { revenueSql, type TierThresholds, tierSql } from "../find-customers/value-tier.queries.ts";
+import { CLV_MODEL_KEY, RFM_THRESHOLDS_KEY, type StoredClvModel, type StoredRfmThresholds } from "./stored-scores.ts";
 
 export interface IdentityRow {
   id: number;

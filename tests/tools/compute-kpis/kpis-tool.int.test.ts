@@ -1,7 +1,7 @@
 // compute_kpis through the tool interface: totals checked against SQL written independently in the test.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { generateDemo } from "../../../db/demo/index.ts";
-import { refreshOrderAttribution } from "../../../db/order-attribution.ts";
+import { generateDemo } from "../../../derived/demo.ts";
+import { refreshDerived } from "../../../derived/refresh.ts";
 import { type Database, withTransaction } from "../../../db/pool.ts";
 import { invokeTool } from "../../../tools/run-tool.ts";
 import { testEngines } from "../../helpers/databases.ts";
@@ -110,7 +110,7 @@ describe.each(testEngines())("compute_kpis on $name", (engine) => {
     ).rejects.toMatchObject({
       code: "stale_data",
     });
-    await withTransaction(db.pool, (client) => refreshOrderAttribution(client));
+    await withTransaction(db.pool, (client) => refreshDerived(client));
     const fresh = await kpis(db, { start: "2026-10-01", end: "2026-10-31", group_by: [] });
     const { rows } = await db.pool.query<{ n: number }>(
       "SELECT count(*)::int AS n FROM orders WHERE ordered_at >= '2026-10-01T00:00:00+08:00' AND ordered_at < '2026-11-01T00:00:00+08:00'",

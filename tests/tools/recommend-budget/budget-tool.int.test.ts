@@ -1,7 +1,7 @@
 // recommend_budget and the approval flow through the tool interface, on generated demo data.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadConfig } from "../../../config.ts";
-import { generateDemo } from "../../../db/demo/index.ts";
+import { generateDemo } from "../../../derived/demo.ts";
 import type { Database } from "../../../db/pool.ts";
 import { createScratchDatabase } from "../../../db/scratch.ts";
 import { optimiseBudget } from "../../../tools/recommend-budget/optimise.model.ts";

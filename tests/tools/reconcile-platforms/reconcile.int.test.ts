@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { generateDemo } from "../../../db/demo/index.ts";
+import { generateDemo } from "../../../derived/demo.ts";
 import type { Database } from "../../../db/pool.ts";
 import { invokeTool } from "../../../tools/run-tool.ts";
 import { testEngines } from "../../helpers/databases.ts";

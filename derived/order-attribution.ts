@@ -1,30 +1,20 @@
-import { DEFAULT_SCORES_TIMEZONE, refreshCustomerScores } from "./customer-scores.ts";
-import { timed } from "./import/timings.ts";
-import type { Queryable } from "./pool.ts";
+import type { Queryable } from "../db/pool.ts";
 
 /** The lookback that defines an order's last touch, the same as compute_attribution's default. */
 export const LAST_TOUCH_LOOKBACK_DAYS = 30;
 
 /**
- * Rebuilds the derived data inside the caller's transaction: order_attribution from orders and touchpoints (the last
- * touch of an order is the customer's latest touch at or before it, within the lookback, after their previous
- * order), then the stored CLV model and RFM thresholds (db/customer-scores.ts) in the business time zone. With
- * `touched` (an import's written rows), only the customers those rows concern are recomputed, with the same query.
+ * Rebuilds order_attribution inside the caller's transaction from orders and touchpoints (the last touch of an order
+ * is the customer's latest touch at or before it, within the lookback, after their previous order). With `touched`
+ * (an import's written rows), only the customers those rows concern are recomputed, with the same query. Returns the
+ * rows written.
  */
-export async function refreshOrderAttribution(
-  db: Queryable,
-  timezone = DEFAULT_SCORES_TIMEZONE,
-  touched?: TouchedCustomers,
-): Promise<number> {
-  const rows = await timed("order_attribution", async () => {
-    const scope = touched ? await customersToRefresh(db, touched) : null;
-    if (scope === null) await db.query("DELETE FROM order_attribution");
-    else await db.query(`DELETE FROM order_attribution WHERE customer_id IN (SELECT customer_id FROM ${SCOPE_TABLE})`);
-    const where = scope === null ? "" : `WHERE customer_id IN (SELECT customer_id FROM ${SCOPE_TABLE})`;
-    return insertAttribution(db, where, await hasTouches(db));
-  });
-  await timed("customer scores", () => refreshCustomerScores(db, timezone));
-  return rows;
+export async function refreshOrderAttribution(db: Queryable, touched?: TouchedCustomers): Promise<number> {
+  const scope = touched ? await customersToRefresh(db, touched) : null;
+  if (scope === null) await db.query("DELETE FROM order_attribution");
+  else await db.query(`DELETE FROM order_attribution WHERE customer_id IN (SELECT customer_id FROM ${SCOPE_TABLE})`);
+  const where = scope === null ? "" : `WHERE customer_id IN (SELECT customer_id FROM ${SCOPE_TABLE})`;
+  return insertAttribution(db, where, await hasTouches(db));
 }
 
 /**

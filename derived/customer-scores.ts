@@ -1,23 +1,23 @@
 // Stored customer scores: the CLV model (BG/NBD + Gamma-Gamma, fitted as estimate_clv fits it) and the RFM
 // quintile thresholds (as segment_customers computes them), refreshed with the derived tables so a customer profile
 // scores one customer with one indexed query instead of refitting over every customer.
+
+import type { Queryable } from "../db/pool.ts";
 import {
-  fitPurchaseModel,
-  fitSpendModel,
-  MIN_CUSTOMERS,
-  type PurchaseModel,
-  type SpendModel,
-} from "../tools/estimate-clv/clv-fit.model.ts";
+  CLV_MODEL_KEY,
+  RFM_THRESHOLDS_KEY,
+  type StoredClvModel,
+  type StoredRfmThresholds,
+  type UnavailableScores,
+} from "../tools/customer-profile/stored-scores.ts";
+import { fitPurchaseModel, fitSpendModel, MIN_CUSTOMERS } from "../tools/estimate-clv/clv-fit.model.ts";
 import { fetchHistories, fetchSpendPairs } from "../tools/estimate-clv/estimate-clv.queries.ts";
 import { EstimateClvInput } from "../tools/estimate-clv/estimate-clv.schema.ts";
 import { addDays } from "../tools/period.ts";
 import { OTHERS, REFERENCE_RFM_SEGMENTS, segmentCells } from "../tools/segment-customers/rfm.model.ts";
 import { fetchSegments } from "../tools/segment-customers/segment-customers.queries.ts";
 import { DEFAULT_PERIOD_DAYS } from "../tools/segment-customers/segments.model.ts";
-import type { Queryable } from "./pool.ts";
 
-export const CLV_MODEL_KEY = "clv_model";
-export const RFM_THRESHOLDS_KEY = "rfm_thresholds";
 /**
  * Customers the stored CLV model is fitted on at most: above this, a deterministic 1-in-k sample by id (the fit
  * time grows with distinct histories; 100k customers pin the four parameters far more tightly than they vary).
@@ -25,54 +25,6 @@ export const RFM_THRESHOLDS_KEY = "rfm_thresholds";
 export const MAX_FIT_CUSTOMERS = 100_000;
 /** The business time zone when the caller does not say (the configuration's default). */
 export const DEFAULT_SCORES_TIMEZONE = "Asia/Shanghai";
-
-/** When no score can be stored: why, and what data the attempt saw. */
-interface Unavailable {
-  available: false;
-  reason: string;
-  computed_at: string;
-  timezone: string;
-  observation_end: string | null;
-}
-
-/** dataset_facts['clv_model']: estimate_clv's default model fitted on every customer with orders. */
-export type StoredClvModel =
-  | Unavailable
-  | {
-      available: true;
-      computed_at: string;
-      timezone: string;
-      /** The latest order day: histories run from each customer's first order to this day. */
-      observation_end: string;
-      first_order_day: string;
-      time_unit: "day" | "week";
-      horizon_weeks: number;
-      monthly_discount_rate: number;
-      purchase: PurchaseModel;
-      spend: SpendModel;
-      log_likelihood: number;
-      converged: boolean;
-      /** Customers with orders the model was fitted on, repeat buyers among them, and the sampling step. */
-      customers: number;
-      repeat_buyers: number;
-      sample_every: number;
-    };
-
-/** dataset_facts['rfm_thresholds']: segment_customers' default-period RFM thresholds (quantile + 1). */
-export type StoredRfmThresholds =
-  | Unavailable
-  | {
-      available: true;
-      computed_at: string;
-      timezone: string;
-      observation_end: string;
-      start: string;
-      analysis_date: string;
-      edges: { recency: number[]; frequency: number[]; monetary: number[] };
-      customers_scored: number;
-      /** Buyers per reference segment name. */
-      segment_sizes: Record<string, number>;
-    };
 
 /**
  * Fits and stores the CLV model and the RFM thresholds as of the latest order day, inside the caller's
@@ -95,7 +47,7 @@ export async function refreshCustomerScores(
   let clv: StoredClvModel;
   let rfm: StoredRfmThresholds;
   if (end === null || first === null) {
-    const none: Unavailable = {
+    const none: UnavailableScores = {
       available: false,
       reason: "no orders in the database",
       computed_at: computedAt,
@@ -135,7 +87,7 @@ async function fitClv(
   });
   const customers = histories.reduce((s, h) => s + h.customers, 0);
   const repeat = histories.reduce((s, h) => s + (h.x > 0 ? h.customers : 0), 0);
-  const unavailable = (reason: string): Unavailable => ({
+  const unavailable = (reason: string): UnavailableScores => ({
     available: false,
     reason,
     computed_at: computedAt,
