@@ -1,6 +1,6 @@
 import type { Config } from "../../config.ts";
-import { generateDemo } from "../../db/demo/index.ts";
 import type { Database } from "../../db/pool.ts";
+import { generateDemo } from "../../derived/demo.ts";
 import { parseCommandArgs, UsageError } from "../args.ts";
 import { log, withDatabase } from "../context.ts";
 import { progressBar } from "../progress.ts";
