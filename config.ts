@@ -118,6 +118,12 @@ export const ConfigSchema = z.object({
   ),
   SLACK_API_URL: optionalString.pipe(z.url({ error: "expected an http(s) URL ending in /api/" }).optional()),
   PORT: z.coerce.number().int().min(1).max(65535).default(3000),
+  // The MCP server over Streamable HTTP (docs/mcp.md): served by `beacon start` at /mcp when true.
+  BEACON_MCP: boolFlag,
+  BEACON_MCP_HOST: z.string().trim().min(1).default("127.0.0.1"),
+  BEACON_MCP_PORT: z.coerce.number().int().min(1).max(65535).default(3100),
+  // MCP tool calls and resource reads per user per minute (their own window; Slack questions keep theirs).
+  BEACON_MCP_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(60),
 });
 
 export type Config = z.infer<typeof ConfigSchema>;

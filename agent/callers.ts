@@ -19,6 +19,11 @@ export async function resolveCaller(db: Queryable, userId: string, defaultRole: 
   return { userId, role, canSeePii: PII_BY_DEFAULT[role] || row?.can_see_pii === true };
 }
 
+/** The caller for a role granted outright (an MCP token or `beacon mcp --role`): PII access as the role's default. */
+export function callerWithRole(userId: string, role: Role): Caller {
+  return { userId, role, canSeePii: PII_BY_DEFAULT[role] };
+}
+
 /** Who reads an answer: the asker alone (a DM or assistant thread) or everyone in a shared channel. */
 export type Audience = "private" | "shared";
 

@@ -2,7 +2,7 @@ import type { ErrorCode } from "../errors.ts";
 import type { Caller } from "../tools/tool.ts";
 
 /** Where a question came from; stored in the audit row. */
-export type Surface = "slack" | "console" | "cli" | "eval";
+export type Surface = "slack" | "console" | "cli" | "eval" | "mcp";
 
 /** One question to the analyst. */
 export interface AskRequest {

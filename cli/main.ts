@@ -50,6 +50,14 @@ const COMMANDS: Record<string, { load: () => Promise<Run>; summary: string }> = 
     load: () => import("./commands/bench.ts").then((m) => m.benchCommand),
     summary: "run the benchmarks (table + bench/results/latest.json)",
   },
+  mcp: {
+    load: () => import("./commands/mcp.ts").then((m) => m.mcpCommand),
+    summary: "serve the tools to a local MCP client over stdio (--role, default marketer)",
+  },
+  token: {
+    load: () => import("./commands/token.ts").then((m) => m.tokenCommand),
+    summary: "create | list | revoke bearer tokens of remote MCP clients",
+  },
   eval: {
     load: () => import("./commands/eval.ts").then((m) => m.evalCommand),
     summary: "score the analyst on the golden questions (table + JSON)",
