@@ -70,14 +70,101 @@ export interface JourneyAggregate {
   /** Orders with no touch in the lookback window: real sales no model can credit. */
   ordersWithoutTouch: number;
   revenueWithoutTouch: number;
+  /** How the journeys were obtained: from the stored paths, or by walking the raw touchpoints (and why). */
+  method: string;
+}
+
+/** Method notes: what the result says about where its journeys came from. */
+export const STORED_PATHS_METHOD =
+  "journeys sliced from the stored journey paths (journey_segments, maintained by imports, the demo and beacon db refresh)";
+export const RAW_WALK_METHOD =
+  "journeys walked from the raw touchpoints: the stored journey paths are not up to date (orders or touchpoints were written since the last refresh; run beacon db refresh)";
+
+/**
+ * Journeys for the filter: sliced from the stored paths when they are current (every write since the last refresh
+ * is applied), else walked from the raw touchpoints. Both give the same journeys.
+ */
+export async function fetchJourneys(db: Queryable, f: JourneyFilter): Promise<JourneyAggregate> {
+  return (await storedPathsCurrent(db)) ? fetchStoredJourneys(db, f) : walkJourneys(db, f);
+}
+
+/** Whether journey_segments reflects every write this snapshot sees (no customer is marked dirty). */
+export async function storedPathsCurrent(db: Queryable): Promise<boolean> {
+  const { rows } = await db.query<{ dirty: boolean }>("SELECT EXISTS (SELECT 1 FROM journey_paths_dirty) AS dirty");
+  return rows[0]?.dirty === false;
+}
+
+/** The customer filters ($6 region, $7 acquisition channel id) on a row alias with a customer_id column. */
+function customerFilter(alias: string): string {
+  return `(($6::text IS NULL AND $7::int IS NULL) OR EXISTS (
+            SELECT 1 FROM customers c WHERE c.id = ${alias}.customer_id
+              AND ($6::text IS NULL OR c.region = $6) AND ($7::int IS NULL OR c.acquisition_channel_id = $7)))`;
+}
+
+/** Which stored array holds each granularity's touch keys (the same keys as TOUCH_KEY). */
+const STORED_KEYS: Record<Granularity, string> = {
+  channel: "s.channels",
+  platform: "s.channels",
+  campaign: "s.campaign_keys",
+};
+
+/**
+ * The same journeys as walkJourneys, sliced from journey_segments. A converting path is the suffix of the closing
+ * order's segment later than ordered_at - lookback; a non-converting path is the part inside the period of the
+ * segment that straddles the period end (the customer's last order before the end is its previous order). Touch
+ * times are ascending, so width_bucket finds each cut by binary search: it counts the touches at or before a time,
+ * and timestamps are whole microseconds, so "before t" is "at or before t - 1 microsecond".
+ */
+export async function fetchStoredJourneys(db: Queryable, f: JourneyFilter): Promise<JourneyAggregate> {
+  const keys = STORED_KEYS[f.granularity];
+  const sql = `
+  WITH bounds AS (
+    SELECT ($1::date)::timestamp AT TIME ZONE $3 AS period_start,
+           ($2::date + 1)::timestamp AT TIME ZONE $3 AS period_end
+  ),
+  converting AS (
+    SELECT s.amount,
+           CASE WHEN cardinality(s.touched_at) = 0 THEN NULL
+                WHEN s.touched_at[1] > s.ordered_at - make_interval(days => $4::int) THEN ${keys}
+                ELSE nullif(${keys}[width_bucket(s.ordered_at - make_interval(days => $4::int), s.touched_at) + 1:],
+                            '{}')
+           END AS path
+    FROM journey_segments s, bounds b
+    WHERE s.ordered_at >= b.period_start AND s.ordered_at < b.period_end
+      AND (NOT $5::boolean OR s.is_first)
+      AND ${customerFilter("s")}
+  ),
+  non_converting AS (
+    SELECT path FROM (
+      SELECT nullif(${keys}[width_bucket(b.period_start - interval '1 microsecond', s.touched_at) + 1
+                            : width_bucket(b.period_end - interval '1 microsecond', s.touched_at)], '{}') AS path
+      FROM journey_segments s, bounds b
+      WHERE (s.prev_at IS NULL OR s.prev_at < b.period_end)
+        AND (s.ordered_at IS NULL OR s.ordered_at >= b.period_end)
+        AND cardinality(s.touched_at) > 0
+        AND s.touched_at[cardinality(s.touched_at)] >= b.period_start AND s.touched_at[1] < b.period_end
+        AND ${customerFilter("s")}
+    ) sliced
+    WHERE path IS NOT NULL
+  ),
+  paths AS (
+    SELECT path, count(*)::float8 AS conversions, sum(amount)::float8 AS value, 0::float8 AS nulls
+    FROM converting GROUP BY path
+    UNION ALL
+    SELECT path, 0, 0, count(*)::float8 FROM non_converting GROUP BY path
+  )
+  SELECT path, sum(conversions) AS conversions, sum(value) AS value, sum(nulls) AS nulls
+  FROM paths GROUP BY path`;
+  await db.query("SET LOCAL work_mem = '1GB'");
+  return aggregateRows(db, f, sql, STORED_PATHS_METHOD);
 }
 
 /**
- * Journeys aggregated to distinct paths in SQL: converting paths (touches within the lookback window before each
- * order, after the previous order) and non-converting paths (a customer's touches in the period after their last
- * order before the period end).
+ * Journeys aggregated to distinct paths in SQL, walked from the raw touchpoints: converting paths (touches within the
+ * lookback window before each order, after the previous order) and non-converting paths (a customer's touches in the
+ * period after their last order before the period end). This is the definition the stored paths reproduce.
  */
-export async function fetchJourneys(db: Queryable, f: JourneyFilter): Promise<JourneyAggregate> {
+export async function walkJourneys(db: Queryable, f: JourneyFilter): Promise<JourneyAggregate> {
   const key = TOUCH_KEY[f.granularity];
   const sql = `
   WITH ${ORDERS_IN_SCOPE},
@@ -125,6 +212,11 @@ export async function fetchJourneys(db: Queryable, f: JourneyFilter): Promise<Jo
   // Sorting and hashing millions of touches needs more than the default 4 MB per operation.
   await db.query("SET LOCAL work_mem = '1GB'");
   await db.query("SET LOCAL max_parallel_workers_per_gather = 0");
+  return aggregateRows(db, f, sql, RAW_WALK_METHOD);
+}
+
+/** Runs a journeys query (rows of distinct key paths, NULL for orders without a touch) and names the keys. */
+async function aggregateRows(db: Queryable, f: JourneyFilter, sql: string, method: string): Promise<JourneyAggregate> {
   const [names, result] = [
     await fetchKeyNames(db, f.granularity),
     await db.query<{ path: number[] | null; conversions: number; value: number; nulls: number }>(sql, filterParams(f)),
@@ -151,6 +243,7 @@ export async function fetchJourneys(db: Queryable, f: JourneyFilter): Promise<Jo
     revenue,
     ordersWithoutTouch,
     revenueWithoutTouch: Math.max(0, revenue - attributedRevenue),
+    method,
   };
 }
 

@@ -116,6 +116,10 @@ export const computeAttributionTool = defineTool({
       definitions: {
         model: MODEL_DEFINITIONS[input.model],
         journeys: source.definition,
+        method:
+          source.filter && models.includes("time_decay")
+            ? `${source.method}; time decay weighs each raw touch by its age, so its credits are computed from the touchpoints`
+            : source.method,
         cpa: "CPA = spend in the period / attributed conversions",
         roas: "ROAS = attributed revenue / spend in the period (revenue per unit of ad spend)",
         role: "opener: first-touch share > 1.2 x last-touch share; closer: the reverse; both: otherwise",
@@ -147,6 +151,8 @@ interface JourneySource {
   period: { start: string; end: string; timezone: string } | null;
   periodText: string;
   definition: string;
+  /** Where the journeys came from (stored paths, raw touchpoint walk and why, or an imported data set). */
+  method: string;
   freshness: unknown;
 }
 
@@ -167,6 +173,7 @@ async function loadDataset(context: ToolContext, dataset: string): Promise<Journ
     period: null,
     periodText: `in data set ${dataset}`,
     definition: `Imported aggregated paths (data set ${dataset}); touch ages unknown, so time decay counts touches before the conversion.`,
+    method: `aggregated paths imported as data set ${dataset}`,
     freshness: { source: `journey_paths dataset ${dataset}` },
   };
 }
@@ -204,6 +211,7 @@ async function loadTouchpoints(
       `${input.region ? ` by customers in ${input.region}` : ""}${input.acquisition_channel ? ` acquired via ${input.acquisition_channel}` : ""}. ` +
       `A journey is the customer's touches in the ${input.lookback_days} days before the order and after their previous order; ` +
       "non-converting journeys are touches in the period after a customer's last order.",
+    method: aggregate.method,
     freshness: await fetchFreshness(context.db),
   };
 }
