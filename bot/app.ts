@@ -1,4 +1,4 @@
-import type { Server } from "node:http";
+import type { IncomingMessage, Server, ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { App, HTTPReceiver, LogLevel } from "@slack/bolt";
 import type { Analyst } from "../agent/types.ts";
@@ -63,6 +63,9 @@ export function createSlackBot(options: SlackBotOptions): SlackBot {
     : new HTTPReceiver({
         signingSecret: config.SLACK_SIGNING_SECRET as string,
         endpoints: "/slack/events",
+        // For load balancers and monitors: answered on the main thread, which no query can block (the embedded
+        // database runs in a worker thread, db/pglite-host.ts).
+        customRoutes: [healthRoute()],
         processBeforeResponse: false,
         logLevel,
       });
@@ -137,6 +140,18 @@ export function createSlackBot(options: SlackBotOptions): SlackBot {
     async stop() {
       clearInterval(timer);
       await app.stop();
+    },
+  };
+}
+
+/** GET /health: 200 with `{"status":"ok"}` while the process can answer requests. */
+function healthRoute() {
+  return {
+    path: "/health",
+    method: ["GET"],
+    handler: (_req: IncomingMessage, res: ServerResponse) => {
+      res.writeHead(200, { "content-type": "application/json" });
+      res.end('{"status":"ok"}');
     },
   };
 }

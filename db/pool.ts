@@ -3,11 +3,11 @@ import { resolve } from "node:path";
 import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import v8 from "node:v8";
-import { PGlite } from "@electric-sql/pglite";
-import { pg_trgm } from "@electric-sql/pglite/contrib/pg_trgm";
+import type { PGlite } from "@electric-sql/pglite";
 import { createPgConfig } from "@electric-sql/pglite/node-postgres";
-import { vector } from "@electric-sql/pglite-pgvector";
 import pg from "pg";
+import { PgliteHost } from "./pglite-host.ts";
+import { PgliteWire } from "./pglite-wire.ts";
 
 // NUMERIC and BIGINT come back as strings by default; analytics wants numbers. Values beyond 2^53
 // are not expected for counts or money in this product, and int8 ids stay exact below 2^53.
@@ -79,16 +79,14 @@ export async function openDatabase(options: OpenOptions): Promise<Database> {
   const dataDir = options.dataDir ?? "./data";
   const location = dataDir.startsWith("memory://") ? dataDir : resolve(dataDir);
   if (!location.startsWith("memory://")) mkdirSync(location, { recursive: true });
+  // Process-wide V8 flag, so it also applies to the worker thread that compiles PGlite's WebAssembly.
   if (options.oneShot) v8.setFlagsFromString("--liftoff-only");
-  const pglite = await PGlite.create({
-    ...(location === "memory://" ? {} : { dataDir: location }),
-    extensions: { vector, pg_trgm },
-    // PGlite zeroes shared buffers in WebAssembly at every start: the default 128 MB costs ~0.4 s per `beacon`
-    // call; 32 MB made no measurable difference to queries on the 10k demo (the OS page cache holds the files).
-    startParams: [...PGlite.defaultStartParams, "-c", "shared_buffers=32MB"],
-  });
+  // PGlite runs in a worker thread that owns the data directory (db/pglite-host.ts): a long query cannot block this
+  // thread, and a statement past its statement_timeout is stopped by terminating the worker (db/pglite-wire.ts).
+  const host = new PgliteHost(location);
+  await host.waitReady();
   // PGlite is a single connection: a pool of one serialises access, as the engine requires.
-  const pool = new pg.Pool({ ...createPgConfig(pglite), max: 1 });
+  const pool = new pg.Pool({ ...createPgConfig(new PgliteWire(host) as unknown as PGlite), max: 1 });
   return {
     pool,
     kind: "pglite",
@@ -97,11 +95,11 @@ export async function openDatabase(options: OpenOptions): Promise<Database> {
     // The pool has one connection and PGlite one session, so this runs inside the client's transaction.
     copyText: async (_client, table, columns, text) => {
       if (text.length === 0) return;
-      await pglite.query(copyStatement(table, columns, "'/dev/blob'"), [], { blob: new Blob([text]) });
+      await host.copy(copyStatement(table, columns, "'/dev/blob'"), text);
     },
     close: async () => {
       await pool.end();
-      await pglite.close();
+      await host.close();
     },
   };
 }

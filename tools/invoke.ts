@@ -3,6 +3,9 @@ import { AppError, describeIssues } from "../errors.ts";
 import { inBusinessTime } from "./business-time.ts";
 import { type Caller, type ToolContext, type ToolDefinition, ToolInputError } from "./tool.ts";
 
+/** The longest one statement of a tool call may run: far above any tool on the demo data (docs/benchmarks.md). */
+export const TOOL_STATEMENT_TIMEOUT_MS = 60_000;
+
 export interface InvokeOptions {
   caller: Caller;
   now?: Date;
@@ -64,6 +67,9 @@ export async function invokeToolFrom(
       db.pool,
       async (client) => {
         await client.query("SELECT set_config('TimeZone', $1, true)", [options.timezone]);
+        // Every statement of a tool call is bounded, on both engines: a literal SET so that the embedded engine's
+        // watchdog (db/pglite-wire.ts) sees it too. A tool may lower it (query_database: 10 s).
+        await client.query(`SET LOCAL statement_timeout = ${TOOL_STATEMENT_TIMEOUT_MS}`);
         const context: ToolContext = {
           db: client,
           caller: options.caller,

@@ -43,7 +43,13 @@ export const queryDatabaseTool = defineTool({
       throw error;
     }
     const freshness = await fetchFreshness(context.db);
-    const result = await runReportingQuery(context.db, sql, LIMITS);
+    const result = await runReportingQuery(context.db, sql, LIMITS).catch((error: unknown) => {
+      if ((error as { code?: string }).code !== "57014") throw error;
+      throw new ToolInputError(
+        `sql: stopped after the ${LIMITS.statementTimeoutMs / 1000} s time limit; ` +
+          "aggregate more, filter by date, or join on keys instead of a cross join",
+      );
+    });
     if (result.columns.length === 0 && result.planCost > LIMITS.maxPlanCost) {
       throw new ToolInputError(
         `sql: the planner estimates cost ${Math.round(result.planCost)} (limit ${LIMITS.maxPlanCost}); ` +

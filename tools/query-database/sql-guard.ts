@@ -1,4 +1,5 @@
 import { REPORTING_VIEWS } from "./reporting-views.ts";
+import { unboundedRowsReason } from "./row-bound.ts";
 
 /**
  * Functions a reporting query may call. An allow-list, not a deny-list: anything new in PostgreSQL
@@ -209,6 +210,8 @@ function checkFunction(node: Record<string, unknown>): void {
   if ((schema !== undefined && schema !== "pg_catalog") || !ALLOWED_FUNCTIONS.has(name)) {
     throw new SqlRejected(`sql: function ${parts.join(".")} is not allowed in reporting queries`);
   }
+  const unbounded = unboundedRowsReason(name, node.args);
+  if (unbounded) throw new SqlRejected(unbounded);
 }
 
 function lastName(names: unknown): string {
