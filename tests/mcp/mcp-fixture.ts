@@ -66,3 +66,10 @@ export function firstText(result: unknown): string {
 export function registryNamesFor(role: Role, registry: readonly ToolDefinition[] = TOOLS): string[] {
   return registry.filter((tool) => tool.roles.includes(role)).map((tool) => tool.name);
 }
+
+/** The text of a resource read's first content (Beacon's resources are text, never blobs). */
+export function resourceText(read: { contents: ({ text: string } | { blob: string })[] }): string {
+  const first = read.contents[0];
+  if (!first || !("text" in first)) throw new Error("expected a text resource");
+  return first.text;
+}

@@ -15,6 +15,7 @@ import {
   MCP_TEST_CONFIG,
   mcpDeps,
   registryNamesFor,
+  resourceText,
   seedMcpData,
   TEST_NOW,
 } from "./mcp-fixture.ts";
@@ -235,9 +236,9 @@ for (const engine of testEngines()) {
       const dictionary = await client.readResource({ uri: "beacon://data-dictionary" });
       const expected = await invokeTool(db, "describe_data", {}, direct("marketer"));
       if (!expected.ok) throw new Error(expected.error);
-      expect(JSON.parse(String(dictionary.contents[0]?.text))).toEqual(JSON.parse(JSON.stringify(expected.result)));
+      expect(JSON.parse(resourceText(dictionary))).toEqual(JSON.parse(JSON.stringify(expected.result)));
       const doc = await client.readResource({ uri });
-      const text = String(doc.contents[0]?.text);
+      const text = resourceText(doc);
       const { rows } = await db.pool.query<{ citation_id: string }>(
         `SELECT c.citation_id FROM kb_chunks c JOIN kb_documents d ON d.id = c.document_id
          WHERE d.path = 'team/win-back.md' ORDER BY c.position`,
