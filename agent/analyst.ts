@@ -3,13 +3,13 @@ import { type BaseMessage, HumanMessage, SystemMessage } from "@langchain/core/m
 import type { DynamicStructuredTool } from "@langchain/core/tools";
 import { createAgent } from "langchain";
 import type { Config } from "../config.ts";
-import type { Database } from "../db/pool.ts";
+import { type Database, withTransaction } from "../db/pool.ts";
 import { AppError } from "../errors.ts";
-import { fetchFreshness } from "../tools/freshness.ts";
+import { fetchFreshness, replicaNote } from "../tools/freshness.ts";
 import { TOOLS } from "../tools/index.ts";
 import { todayIn } from "../tools/period.ts";
 import type { Caller, Role, ToolDefinition } from "../tools/tool.ts";
-import { admitQuestion } from "./admission.ts";
+import { admitAndReserve, releaseReservation } from "./admission.ts";
 import {
   type BeaconAgent,
   Cancelled,
@@ -55,6 +55,8 @@ interface Question {
   draft: Draft;
   history: BaseMessage[];
   setup: PassSetup;
+  /** The tokens reserved against the daily quota at admission; released when the run is recorded. */
+  reservationId: number | null;
 }
 
 /**
@@ -83,14 +85,25 @@ export function createAnalyst(options: AnalystOptions): Analyst {
 
   /** Step 5: latency, cost, the audit row and thread memory. */
   const finish = async (
-    question: Pick<Question, "request" | "caller" | "started">,
+    question: Pick<Question, "request" | "caller" | "started"> & { reservationId?: number | null },
     answer: Draft,
     memory?: Promise<void>,
   ) => {
     answer.latencyMs = Math.round(performance.now() - question.started);
     answer.modelMs = Math.round(answer.modelMs ?? 0);
     answer.costUsd = estimateCost(config, answer.tokens);
-    const [runId] = await Promise.all([recordRun(db.pool, question.request, question.caller.role, answer), memory]);
+    const { reservationId } = question;
+    // The reservation ends in the transaction that records the real token counts: today's total never drops
+    // between the two, and never counts both.
+    const record =
+      reservationId == null
+        ? recordRun(db.pool, question.request, question.caller.role, answer)
+        : withTransaction(db.pool, async (client) => {
+            const id = await recordRun(client, question.request, question.caller.role, answer);
+            await releaseReservation(client, reservationId);
+            return id;
+          });
+    const [runId] = await Promise.all([record, memory]);
     return { ...answer, runId };
   };
 
@@ -108,19 +121,26 @@ export function createAnalyst(options: AnalystOptions): Analyst {
     };
     if (!model) return refuse("no_model");
     // Independent reads run concurrently on a server pool (PGlite serialises them anyway).
-    const [limit, freshness, history] = await Promise.all([
-      // Counted now, when the question is accepted (not when its answer is written), atomically per user.
-      admitQuestion(db.pool, request.userId, {
-        perMinute: config.BEACON_RATE_LIMIT_PER_MINUTE,
-        dailyTokens: config.BEACON_DAILY_TOKEN_QUOTA,
-        timezone: config.BEACON_TIMEZONE,
-      }),
-      fetchFreshness(db.pool),
+    const [admission, freshness, history] = await Promise.all([
+      // Counted now, when the question is accepted (not when its answer is written), atomically per user: the
+      // question and its token budget (the most it may spend) against the daily quota.
+      admitAndReserve(
+        db.pool,
+        request.userId,
+        {
+          perMinute: config.BEACON_RATE_LIMIT_PER_MINUTE,
+          dailyTokens: config.BEACON_DAILY_TOKEN_QUOTA,
+          timezone: config.BEACON_TIMEZONE,
+        },
+        config.BEACON_QUESTION_TOKEN_BUDGET,
+      ),
+      // The data the tools will read: on the replica when there is one.
+      fetchFreshness(db.readPool),
       loadThread(db.pool, request.threadKey),
     ]);
-    if (limit) return refuse(limit);
+    if (admission.refusal) return refuse(admission.refusal);
     const now = request.now ?? new Date();
-    draft.freshness = `orders up to ${freshness.last_order_at?.slice(0, 10) ?? "none"}, touchpoints up to ${freshness.last_touch_at?.slice(0, 10) ?? "none"}`;
+    draft.freshness = `orders up to ${freshness.last_order_at?.slice(0, 10) ?? "none"}, touchpoints up to ${freshness.last_touch_at?.slice(0, 10) ?? "none"}${replicaNote(freshness)}`;
     const run: RunContext = {
       db,
       caller,
@@ -168,7 +188,7 @@ export function createAnalyst(options: AnalystOptions): Analyst {
       maxSteps: config.BEACON_MAX_TOOL_STEPS,
       onModelTime,
     };
-    return { request, caller, started, draft, history, setup };
+    return { request, caller, started, draft, history, setup, reservationId: admission.reservationId };
   }
 
   async function ask(request: AskRequest): Promise<AgentAnswer> {

@@ -38,13 +38,14 @@ export async function recordRun(
 }
 
 /**
- * Marks a run whose answer never reached the user (Slack refused it or was down): outcome `error` and failure code
- * `delivery_failed: <Slack error>`, so the audit log never says `ok` for an answer nobody saw.
+ * Marks a run whose answer never reached the user (Slack refused it or was down): outcome `delivery_failed` and
+ * Slack's error as the failure code, so the audit log never says `ok` for an answer nobody saw, and delivery
+ * failures are told apart from failures to answer (migration 0022).
  */
 export async function recordDeliveryFailure(db: Queryable, runId: number, slackError: string): Promise<void> {
-  await db.query("UPDATE agent_runs SET outcome = 'error', failure_code = $2 WHERE id = $1", [
+  await db.query("UPDATE agent_runs SET outcome = 'delivery_failed', failure_code = $2 WHERE id = $1", [
     runId,
-    `delivery_failed: ${slackError}`.slice(0, 300),
+    slackError.slice(0, 300),
   ]);
 }
 

@@ -2,8 +2,8 @@
 // query_database table still arrives, refused blocks are retried once as plain text, a reply the model garbled is
 // a clear message and not "(no answer text)", and the audit row says so when Slack never took the answer.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { generateDemo } from "../../derived/demo.ts";
 import type { Database } from "../../db/pool.ts";
+import { generateDemo } from "../../derived/demo.ts";
 import type { RecordedRequest, ScriptedReply } from "../fakes/fake-openai-server.ts";
 import { testEngines } from "../helpers/databases.ts";
 import type { SlackCall } from "./fake-slack-server.ts";
@@ -143,8 +143,8 @@ describe.each(testEngines())("Slack limits end to end on $name", (engine) => {
     // The answer, then the failure notice: both refused; no plain-text retry for an outage (it is not the blocks).
     expect(postsIn(h, "CDOWN").map((p) => p.response?.error)).toEqual(["service_unavailable", "service_unavailable"]);
     const audit = await auditOf(db, question);
-    expect(audit?.outcome).toBe("error");
-    expect(audit?.failure_code).toBe("delivery_failed: service_unavailable");
+    expect(audit?.outcome).toBe("delivery_failed");
+    expect(audit?.failure_code).toBe("service_unavailable");
     expect(audit?.answer).toBe("An answer nobody will see.");
   });
 });
