@@ -4,8 +4,13 @@ import { App, HTTPReceiver, LogLevel } from "@slack/bolt";
 import type { Analyst } from "../agent/types.ts";
 import type { Config } from "../config.ts";
 import type { Database } from "../db/pool.ts";
+import { DeliveryQueue } from "./jobs/delivery-queue.ts";
+import { currentJob } from "./jobs/job-context.ts";
+import { memoizePosts } from "./jobs/post-memo.ts";
+import type { JobQueue } from "./jobs/queue.ts";
 import { registerListeners } from "./listeners/index.ts";
 import { runAnomalyScan } from "./slack/anomaly-alerts.ts";
+import { AnswerStreams } from "./slack/answer-stream.ts";
 import { SlackDelivery } from "./slack/delivery.ts";
 import type { BotDeps } from "./slack/deps.ts";
 import { runDueDigests } from "./slack/digest-runner.ts";
@@ -26,6 +31,15 @@ export interface SlackBotOptions {
   jobIntervalMs?: number;
   /** Answers worked on at once; more wait their turn, so a burst cannot starve acknowledgements. */
   maxConcurrentWork?: number;
+  /** Stream answers with live tool steps (default true); false posts every answer when it is ready. */
+  streaming?: boolean;
+  /** Least time between two appendStream calls of one answer (default 1000 ms). */
+  streamAppendIntervalMs?: number;
+  /**
+   * The Postgres job queue (bot/jobs/queue.ts): events and slash commands are enqueued with their claim and answered
+   * by workers (bot/jobs/workers.ts), and the minute tick is a scheduled job instead of a timer in every process.
+   */
+  queue?: JobQueue;
 }
 
 /** The running bot: Bolt app, how it listens, and a way to wait for answers still being worked on. */
@@ -43,6 +57,8 @@ export interface SlackBot {
    * `now` is the clock to use (tests' fake clock); default the bot's `now` option, else the real clock.
    */
   jobs(now?: Date): Promise<void>;
+  /** What the listeners use (the queue's workers wire themselves to deps.deliveryQueue). */
+  deps: BotDeps;
   stop(): Promise<void>;
 }
 
@@ -82,23 +98,34 @@ export function createSlackBot(options: SlackBotOptions): SlackBot {
   const limit = concurrencyLimit(options.maxConcurrentWork ?? 4);
   const logger = app.logger;
   if (receiver) refuseFutureRequests(receiver, logger);
+  const display = { currency: config.BEACON_CURRENCY, timezone: config.BEACON_TIMEZONE };
+  const delivery = new SlackDelivery(app.client, new ChannelPacer(options.channelGapMs ?? 1000), logger, display);
   const deps: BotDeps = {
     db: options.db,
     config,
     analyst: options.analyst,
-    delivery: new SlackDelivery(app.client, new ChannelPacer(options.channelGapMs ?? 1000), logger, {
-      currency: config.BEACON_CURRENCY,
-      timezone: config.BEACON_TIMEZONE,
-    }),
+    delivery,
+    answerStreams:
+      options.streaming === false
+        ? undefined
+        : new AnswerStreams(app.client, delivery, logger, display, {
+            appendIntervalMs: options.streamAppendIntervalMs,
+          }),
     logger,
     now: options.now,
+    deliveryQueue: options.queue ? new DeliveryQueue(options.db, options.queue) : undefined,
     background(work) {
+      // Inside a queued job the work belongs to the job: the worker waits for it before completing the job.
+      const job = currentJob();
       const task = limit(work)
         .catch((error) => logger.error("background work failed", error))
         .finally(() => inflight.delete(task));
       inflight.add(task);
+      job?.work.push(task);
     },
   };
+  // A queued job run twice (its worker died, a retry) never posts the same message twice (bot/jobs/post-memo.ts).
+  if (options.queue) memoizePosts(delivery, options.db.pool);
   registerListeners(app, deps);
   let timer: NodeJS.Timeout | undefined;
   let server: Server | null = null;
@@ -123,8 +150,11 @@ export function createSlackBot(options: SlackBotOptions): SlackBot {
     app,
     mode: socket ? "socket" : "http",
     async start(port = config.PORT) {
-      timer = setInterval(() => deps.background(() => jobs()), options.jobIntervalMs ?? 60_000);
-      timer.unref();
+      // With a queue the tick is a scheduled job that runs in one process per minute (bot/jobs/workers.ts).
+      if (!options.queue) {
+        timer = setInterval(() => deps.background(() => jobs()), options.jobIntervalMs ?? 60_000);
+        timer.unref();
+      }
       if (socket) {
         await app.start();
         return null;
@@ -136,6 +166,7 @@ export function createSlackBot(options: SlackBotOptions): SlackBot {
       while (inflight.size > 0) await Promise.allSettled([...inflight]);
     },
     jobs: (now) => jobs(now),
+    deps,
     httpServer: () => server,
     async stop() {
       clearInterval(timer);

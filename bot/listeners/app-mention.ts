@@ -4,7 +4,7 @@ import type { BotDeps } from "../slack/deps.ts";
 
 /** @Beacon in a channel: the answer goes in that message's thread; a mention inside a thread continues it. */
 export function registerAppMention(app: App, deps: BotDeps): void {
-  app.event("app_mention", async ({ event }) => {
+  app.event("app_mention", async ({ event, context }) => {
     const question = stripMentions(event.text ?? "");
     const threadTs = event.thread_ts ?? event.ts;
     if (!event.user) return;
@@ -18,7 +18,7 @@ export function registerAppMention(app: App, deps: BotDeps): void {
         );
         return;
       }
-      await answerQuestion(deps, { question, userId: user, channel: event.channel, threadTs });
+      await answerQuestion(deps, { question, userId: user, channel: event.channel, threadTs, teamId: context.teamId });
     });
   });
 }

@@ -42,7 +42,7 @@ export function createAssistant(deps: BotDeps): Assistant {
         await setSuggestedPrompts({ title: "Try asking", prompts: SUGGESTED_PROMPTS[caller.role] });
       });
     },
-    userMessage: async ({ message, setStatus, setTitle, client }) => {
+    userMessage: async ({ message, setStatus, setTitle, client, context }) => {
       // A CSV dropped in the assistant thread is an upload to import, not a question.
       if (handleFileShare(deps, client, message as unknown as FileShareMessage)) return;
       if (!("user" in message) || !message.user || !("text" in message) || !message.text) return;
@@ -63,6 +63,7 @@ export function createAssistant(deps: BotDeps): Assistant {
           userId: user,
           channel: message.channel,
           threadTs,
+          teamId: context.teamId,
           onProgress: progressUpdater((status) => setStatus(plainText(status, 120)), deps),
         });
       });

@@ -14,14 +14,16 @@ import { registerFileUpload } from "./file-upload.ts";
 import { registerFollowUp } from "./follow-up.ts";
 import { registerRating } from "./rating.ts";
 import { registerSlashCommand } from "./slash-command.ts";
+import { registerThreadReply } from "./thread-reply.ts";
 
 /** Wires every listener, in one place. The dedupe middleware runs first and acknowledges commands and actions. */
 export function registerListeners(app: App, deps: BotDeps): void {
-  app.use(dedupeMiddleware(deps.db.pool));
+  app.use(dedupeMiddleware(deps.db.pool, undefined, deps.deliveryQueue));
   // The assistant middleware claims messages in assistant threads before the plain DM listener sees them.
   app.assistant(createAssistant(deps));
   registerAppMention(app, deps);
   registerDirectMessage(app, deps);
+  registerThreadReply(app, deps);
   registerFileUpload(app, deps);
   registerSlashCommand(app, deps);
   registerFeedbackShortcut(app, deps);

@@ -1,10 +1,13 @@
 import type { types } from "@slack/bolt";
 import type { DisplaySettings } from "../../tools/number-format.ts";
 import { CATEGORIES, LABELS, SENTIMENTS, SEVERITIES, SOURCE_CHANNELS } from "../../tools/tickets/ticket-enums.ts";
+import { type AnswerAlert, answerAlerts } from "./answer-alerts.ts";
 import { type AnswerView, provenance } from "./answer-view.ts";
 import { plainText, toSafeMrkdwn } from "./escape.ts";
+import { nextQuestions } from "./next-questions.ts";
 import { capText, SLACK_LIMITS, splitMrkdwn } from "./slack-limits.ts";
 import { renderPlainTable, type Table, tableFromResult } from "./table.ts";
+import { tableBlock, tableSummary } from "./table-block.ts";
 
 export { SLACK_LIMITS };
 /** Tables longer than this go out as a CSV file with a preview. */
@@ -17,10 +20,14 @@ export const ACTIONS = {
   rateUp: "rate_up",
   rateDown: "rate_down",
   followUp: "follow_up",
+  /** The native feedback_buttons element (👍/👎); rate_up / rate_down stay for answers posted before it. */
+  feedback: "answer_feedback",
   budgetApprove: "budget_approve",
   budgetAdjust: "budget_adjust",
   budgetReject: "budget_reject",
 } as const;
+const FEEDBACK = { up: "up", down: "down" } as const;
+
 export const CALLBACKS = {
   feedbackShortcut: "log_customer_feedback",
   feedbackModal: "feedback_ticket_modal",
@@ -40,6 +47,8 @@ export interface RenderedAnswer {
   csvTables: Table[];
   /** Safe mrkdwn sent as a plain-text message when Slack refuses the blocks (invalid_blocks); else `text`. */
   plain?: string;
+  /** The blocks by role, for a streamed answer (alerts and text stream, the rest arrives with the stream's end). */
+  parts?: { alerts: AnyBlock[]; text: AnyBlock[]; tables: AnyBlock[]; tail: AnyBlock[] };
 }
 
 const section = (text: string): KnownBlock => ({ type: "section", text: { type: "mrkdwn", text } });
@@ -58,32 +67,46 @@ export function chunkText(text: string, max: number = SLACK_LIMITS.sectionChars 
   return chunks;
 }
 
-/** The answer as Block Kit: answer, key numbers table(s), "How I got this", proposal buttons, follow-ups, 👍/👎. */
+/** The answer as Block Kit: alerts, answer, native table(s), "How I got this", proposal buttons, next questions, 👍/👎. */
 export function answerBlocks(view: AnswerView, settings: DisplaySettings): RenderedAnswer {
-  const head: AnyBlock[] = [];
   const csvTables: Table[] = [];
+  const alerts = answerAlerts(view);
+  const alertBlocks = alerts.map(alertBlock);
+  const textBlocks: AnyBlock[] = [];
+  const tableBlocks: AnyBlock[] = [];
   const body = toSafeMrkdwn(view.text);
   const failure = view.failure ? toSafeMrkdwn(view.failure.message) : "";
-  // The agent usually puts its failure sentence in the text already; show it once, flagged.
-  const answerText = !failure
-    ? body
-    : body.includes(failure)
-      ? `:warning: ${body}`
-      : `:warning: ${failure}\n\n${body}`.trim();
+  // The failure is in its alert; the agent usually repeats it in the text, so the text then adds nothing.
+  const answerText = failure && body.trim() === failure.trim() ? "" : body;
   // Slack refuses messages over 40,000 characters; leave room for tables and the context line.
   const fitted =
     answerText.length > ANSWER_CHARS
       ? `${answerText.slice(0, ANSWER_CHARS)}\n_… cut here: the full answer is longer than a Slack message allows._`
       : answerText;
   // Split after escaping: the escaped text is what Slack counts.
-  for (const chunk of splitMrkdwn(fitted || "(no answer text)")) head.push(section(chunk));
+  if (fitted.trim() !== "" || alerts.length === 0)
+    for (const chunk of splitMrkdwn(fitted || "(no answer text)")) textBlocks.push(section(chunk));
 
+  const summaries: string[] = [];
+  let nativeTables = 0;
   for (const record of view.results.slice(0, 3)) {
     const table = tableFromResult(record.tool, record.result, record.args);
     if (!table || table.rows.length === 0) continue;
+    summaries.push(tableSummary(table));
+    // Slack takes one table block a message: the first table is native, any other stays monospace text.
+    if (nativeTables < SLACK_LIMITS.tablesPerMessage) {
+      nativeTables += 1;
+      const fit = tableBlock(table, settings);
+      const note = fit.file
+        ? ` _(first ${fit.shownRows} of ${table.rows.length} rows${fit.shownColumns < table.columns.length ? `, ${fit.shownColumns} of ${table.columns.length} columns` : ""}: the full table is attached as a CSV file)_`
+        : "";
+      if (fit.file) csvTables.push(table);
+      tableBlocks.push(section(`*${toSafeMrkdwn(table.title)}*${note}`), fit.block);
+      continue;
+    }
     const fitted = tableSection(table, settings);
     if (fitted.file) csvTables.push(table);
-    head.push(section(fitted.text));
+    tableBlocks.push(section(fitted.text));
   }
 
   const tail: AnyBlock[] = [];
@@ -106,7 +129,7 @@ export function answerBlocks(view: AnswerView, settings: DisplaySettings): Rende
       elements: [{ type: "mrkdwn", text: toSafeMrkdwn(`How I got this: ${how.join(" · ")}`).slice(0, 2900) }],
     });
   }
-  const suggestions = view.suggestions.slice(0, 3);
+  const suggestions = view.failure ? [] : nextQuestions(view, settings);
   if (suggestions.length > 0) {
     tail.push({
       type: "actions",
@@ -119,16 +142,67 @@ export function answerBlocks(view: AnswerView, settings: DisplaySettings): Rende
       })),
     });
   }
-  if (view.runId !== null) {
-    tail.push({
-      type: "actions",
-      block_id: "rating",
-      elements: [button("👍", ACTIONS.rateUp, String(view.runId)), button("👎", ACTIONS.rateDown, String(view.runId))],
-    });
-  }
+  if (view.runId !== null) tail.push(feedbackBlock(view.runId));
+  const head = [...alertBlocks, ...textBlocks, ...tableBlocks];
   const room = SLACK_LIMITS.blocks - tail.length;
   const blocks = [...head.slice(0, room), ...tail];
-  return { blocks, text: plainText(view.failure?.message ?? view.text, 2900), csvTables };
+  return {
+    blocks,
+    text: notificationText(view, alerts, summaries),
+    csvTables,
+    parts: { alerts: alertBlocks, text: textBlocks, tables: tableBlocks, tail },
+  };
+}
+
+/**
+ * The message's top-level `text`: what notifications and screen readers get. The warnings first, then the answer,
+ * then one line per table (what it holds, how big), within a section's worth of characters.
+ */
+function notificationText(view: AnswerView, alerts: AnswerAlert[], tables: string[]): string {
+  const warnings = alerts.map((a) => `${a.level === "error" ? "Error" : "Warning"}: ${a.text}`);
+  const answer = view.failure && view.text.trim() === view.failure.message.trim() ? "" : view.text;
+  const parts = [...warnings, answer, ...tables].filter((p) => p.trim() !== "");
+  return plainText(parts.join(" \n") || "(no answer text)", 2900);
+}
+
+/** An `alert` block: Slack's own warning style, the text escaped like any model or tool text. */
+export function alertBlock(alert: AnswerAlert): AnyBlock {
+  return {
+    type: "alert",
+    level: alert.level,
+    text: { type: "mrkdwn", text: capText(toSafeMrkdwn(alert.text), SLACK_LIMITS.alertChars) },
+  } as unknown as AnyBlock;
+}
+
+/** 👍/👎 as Slack's native feedback buttons; the value names the run the rating is stored on. */
+export function feedbackBlock(runId: number): AnyBlock {
+  return {
+    type: "context_actions",
+    block_id: "rating",
+    elements: [
+      {
+        type: "feedback_buttons",
+        action_id: ACTIONS.feedback,
+        positive_button: {
+          text: { type: "plain_text", text: "👍" },
+          accessibility_label: "Good answer",
+          value: `${FEEDBACK.up}:${runId}`,
+        },
+        negative_button: {
+          text: { type: "plain_text", text: "👎" },
+          accessibility_label: "Something is wrong with this answer",
+          value: `${FEEDBACK.down}:${runId}`,
+        },
+      },
+    ],
+  } as unknown as AnyBlock;
+}
+
+/** The run and the rating a feedback_buttons click carries ("up:42"), or null for anything else. */
+export function parseFeedbackValue(value: string | undefined): { runId: number; rating: 1 | -1 } | null {
+  const match = /^(up|down):(\d+)$/.exec(value ?? "");
+  if (!match) return null;
+  return { runId: Number(match[2]), rating: match[1] === FEEDBACK.up ? 1 : -1 };
 }
 
 // Backticks inside a code block would end it early.

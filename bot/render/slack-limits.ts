@@ -30,7 +30,27 @@ export const SLACK_LIMITS = {
   /** A plain-text message (the fallback when blocks are refused): well inside 40,000, and readable. */
   plainMessageChars: 12_000,
   modalBlocks: 100,
+  /** Table block: rows (the header row counts) and cells per row; column_settings entries. */
+  tableRows: 100,
+  tableCells: 20,
+  tableColumnSettings: 20,
+  /** Slack shows a table under the message like an attachment and takes one per message (only_one_table_allowed). */
+  tablesPerMessage: 1,
+  /** Not documented: Beacon's own cap on one table cell, so one long ticket body cannot fill the table. */
+  tableCellChars: 500,
+  /** Context actions block: feedback / icon buttons. */
+  contextActionsElements: 5,
+  accessibilityLabel: 75,
+  /** An alert block's text object (a text object holds at most 3,000 characters). */
+  alertChars: 3000,
+  /** markdown_text of one chat.startStream / appendStream / stopStream call. */
+  streamMarkdownChars: 12_000,
 } as const;
+
+const TABLE_CELL_TYPES = new Set(["raw_text", "rich_text", "raw_number"]);
+const ALERT_LEVELS = new Set(["default", "info", "warning", "error", "success"]);
+const COLUMN_ALIGNS = new Set(["left", "center", "right"]);
+const CONTEXT_ACTION_TYPES = new Set(["feedback_buttons", "icon_button"]);
 
 /** Where `text` may be cut at or before `at` without splitting an HTML entity (`&amp;`) or a surrogate pair. */
 function safeCut(text: string, at: number): number {
@@ -118,8 +138,24 @@ function capIds(block: Loose): Loose {
     : block;
 }
 
+function fitFeedbackButton(button: Loose): Loose {
+  if (!button || typeof button !== "object") return button;
+  const out = { ...button, text: capTextObject(button.text, SLACK_LIMITS.buttonText) };
+  if (typeof out.value === "string") out.value = out.value.slice(0, SLACK_LIMITS.buttonValue);
+  if (typeof out.accessibility_label === "string")
+    out.accessibility_label = capText(out.accessibility_label, SLACK_LIMITS.accessibilityLabel);
+  return out;
+}
+
 function fitElement(element: Loose): Loose {
-  if (element?.type !== "button") return element;
+  if (element?.type === "feedback_buttons") {
+    return {
+      ...element,
+      positive_button: fitFeedbackButton(element.positive_button),
+      negative_button: fitFeedbackButton(element.negative_button),
+    };
+  }
+  if (element?.type !== "button" && element?.type !== "icon_button") return element;
   const out = { ...element, text: capTextObject(element.text, SLACK_LIMITS.buttonText) };
   if (typeof out.value === "string") out.value = out.value.slice(0, SLACK_LIMITS.buttonValue);
   if (typeof out.action_id === "string") out.action_id = out.action_id.slice(0, SLACK_LIMITS.idChars);
@@ -155,6 +191,14 @@ export function fitBlock(input: AnyBlock): AnyBlock[] {
     }
     case "actions":
       return [{ ...block, elements: (block.elements ?? []).slice(0, SLACK_LIMITS.actionElements).map(fitElement) }];
+    case "table":
+      return [fitTable(block)];
+    case "context_actions":
+      return [
+        { ...block, elements: (block.elements ?? []).slice(0, SLACK_LIMITS.contextActionsElements).map(fitElement) },
+      ];
+    case "alert":
+      return [{ ...block, text: capTextObject(block.text, SLACK_LIMITS.alertChars) }];
     case "image": {
       const out = { ...block };
       if (typeof out.alt_text === "string") out.alt_text = capText(out.alt_text, SLACK_LIMITS.altText);
@@ -164,6 +208,21 @@ export function fitBlock(input: AnyBlock): AnyBlock[] {
     default:
       return [block];
   }
+}
+
+/** A table cut to 100 rows of 20 cells (the caller attaches the full table as CSV); empty cells become "–". */
+function fitTable(block: Loose): Loose {
+  const rows = ((block.rows ?? []) as Loose[][]).slice(0, SLACK_LIMITS.tableRows).map((row) =>
+    (row ?? []).slice(0, SLACK_LIMITS.tableCells).map((cell: Loose) => {
+      if (cell?.type !== "raw_text" && cell?.type !== "raw_number") return cell;
+      const text = typeof cell.text === "string" && cell.text !== "" ? cell.text : "–";
+      return { ...cell, text: capText(text, SLACK_LIMITS.tableCellChars) };
+    }),
+  );
+  const out = { ...block, rows };
+  if (Array.isArray(block.column_settings))
+    out.column_settings = block.column_settings.slice(0, SLACK_LIMITS.tableColumnSettings);
+  return out;
 }
 
 /** Characters of text a block carries (what Slack counts towards msg_blocks_too_long). */
@@ -189,9 +248,10 @@ export function fitMessages(blocks: readonly AnyBlock[]): AnyBlock[][] {
   let chars = 0;
   for (const block of blocks.flatMap(fitBlock)) {
     const size = blockChars(block);
+    const secondTable = block.type === "table" && tableCount(current) >= SLACK_LIMITS.tablesPerMessage;
     if (
       current.length > 0 &&
-      (current.length >= SLACK_LIMITS.blocks || chars + size > SLACK_LIMITS.messageBlockChars)
+      (current.length >= SLACK_LIMITS.blocks || chars + size > SLACK_LIMITS.messageBlockChars || secondTable)
     ) {
       messages.push(current);
       current = [];
@@ -203,6 +263,8 @@ export function fitMessages(blocks: readonly AnyBlock[]): AnyBlock[][] {
   if (current.length > 0) messages.push(current);
   return messages;
 }
+
+const tableCount = (blocks: readonly AnyBlock[]) => blocks.filter((b) => b.type === "table").length;
 
 /** Why one block breaks a limit, or null; tests and the fake Slack server use it to reject like Slack does. */
 export function blockViolation(block: AnyBlock): string | null {
@@ -237,9 +299,70 @@ export function blockViolation(block: AnyBlock): string | null {
           )
           .find(Boolean) ?? null
       );
+    case "table":
+      return tableViolation(b);
+    case "context_actions":
+      return contextActionsViolation(b);
+    case "alert":
+      if (typeof b.text?.text !== "string" || b.text.text === "") return "alert without text";
+      if (b.level !== undefined && !ALERT_LEVELS.has(b.level)) return `alert level "${b.level}" is not one of Slack's`;
+      return over("alert text", b.text.text, SLACK_LIMITS.alertChars);
     default:
       return null;
   }
+}
+
+function tableViolation(b: Loose): string | null {
+  if (!Array.isArray(b.rows) || b.rows.length === 0) return "table without rows";
+  if (b.rows.length > SLACK_LIMITS.tableRows) return `table has ${b.rows.length} rows (max ${SLACK_LIMITS.tableRows})`;
+  for (const [i, row] of (b.rows as Loose[]).entries()) {
+    if (!Array.isArray(row) || row.length === 0) return `table row ${i} has no cells`;
+    if (row.length > SLACK_LIMITS.tableCells)
+      return `table row ${i} has ${row.length} cells (max ${SLACK_LIMITS.tableCells})`;
+    for (const cell of row as Loose[]) {
+      if (!TABLE_CELL_TYPES.has(cell?.type)) return `table cell of type "${cell?.type}" in row ${i}`;
+      if (cell.type !== "rich_text" && (typeof cell.text !== "string" || cell.text === ""))
+        return `empty table cell in row ${i}`;
+      if (cell.type === "raw_number" && typeof cell.value !== "number") return `raw_number without a value in row ${i}`;
+    }
+  }
+  const settings = b.column_settings;
+  if (settings !== undefined) {
+    if (!Array.isArray(settings) || settings.length > SLACK_LIMITS.tableColumnSettings)
+      return `column_settings has more than ${SLACK_LIMITS.tableColumnSettings} entries`;
+    const bad = (settings as Loose[]).find((s) => s?.align !== undefined && !COLUMN_ALIGNS.has(s.align));
+    if (bad) return `column alignment "${bad.align}" is not left, center or right`;
+  }
+  return null;
+}
+
+function contextActionsViolation(b: Loose): string | null {
+  const elements = (b.elements ?? []) as Loose[];
+  if (elements.length === 0) return "context_actions without elements";
+  if (elements.length > SLACK_LIMITS.contextActionsElements)
+    return `context_actions has ${elements.length} elements (max ${SLACK_LIMITS.contextActionsElements})`;
+  for (const e of elements) {
+    if (!CONTEXT_ACTION_TYPES.has(e?.type)) return `element "${e?.type}" is not allowed in context_actions`;
+    if (e.type !== "feedback_buttons") continue;
+    for (const side of ["positive_button", "negative_button"]) {
+      const button = e[side];
+      if (!button || button.text?.type !== "plain_text") return `feedback ${side} needs plain_text text`;
+      if (typeof button.value !== "string") return `feedback ${side} needs a value`;
+      const why =
+        (button.text.text.length > SLACK_LIMITS.buttonText
+          ? `feedback ${side} text over ${SLACK_LIMITS.buttonText}`
+          : null) ??
+        (button.value.length > SLACK_LIMITS.buttonValue
+          ? `feedback ${side} value over ${SLACK_LIMITS.buttonValue}`
+          : null) ??
+        (typeof button.accessibility_label === "string" &&
+        button.accessibility_label.length > SLACK_LIMITS.accessibilityLabel
+          ? `feedback ${side} accessibility_label over ${SLACK_LIMITS.accessibilityLabel}`
+          : null);
+      if (why) return why;
+    }
+  }
+  return null;
 }
 
 // Where Slack was seen to start answering msg_blocks_too_long (slackapi/bolt-js#2509).
@@ -248,6 +371,7 @@ const REFUSED_BLOCK_CHARS = 13_200;
 /** Why a message's blocks would be refused, or null. */
 export function messageViolation(blocks: readonly AnyBlock[]): string | null {
   if (blocks.length > SLACK_LIMITS.blocks) return `${blocks.length} blocks (max ${SLACK_LIMITS.blocks})`;
+  if (tableCount(blocks) > SLACK_LIMITS.tablesPerMessage) return `${tableCount(blocks)} tables (max one a message)`;
   for (const block of blocks) {
     const why = blockViolation(block);
     if (why) return why;

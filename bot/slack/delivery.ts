@@ -7,11 +7,16 @@ import { answerBlocks, failureBlocks, type RenderedAnswer } from "../render/bloc
 import { chartsFor } from "../render/charts.ts";
 import { slackPlainAnswer } from "../render/plain-answer.ts";
 import { renderChartPng } from "../render/png.ts";
-import { capText, fitMessages, SLACK_LIMITS } from "../render/slack-limits.ts";
-import { toCsv } from "../render/table.ts";
+import { capText, fitMessages, messageViolation, SLACK_LIMITS } from "../render/slack-limits.ts";
+import { type Table, toCsv } from "../render/table.ts";
 import type { ChannelPacer } from "./pacer.ts";
 
 type Logger = { warn(...args: unknown[]): void; error(...args: unknown[]): void };
+
+/** A message the limits module refused before sending: handled like Slack's invalid_blocks. */
+class BlocksRefusedLocally extends Error {
+  readonly data = { error: "invalid_blocks" };
+}
 
 /** Slack errors about the blocks or the size of a message: a plain-text retry can still get through. */
 const BLOCK_ERRORS = new Set([
@@ -92,8 +97,22 @@ export class SlackDelivery {
       rendered.plain = capText(`${header}\n${rendered.plain}`, SLACK_LIMITS.plainMessageChars);
     }
     const ts = await this.postRendered(channel, threadTs, rendered);
-    const thread = threadTs ?? ts;
-    for (const table of rendered.csvTables) {
+    await this.postFiles(channel, threadTs ?? ts, view, rendered.csvTables);
+    return ts;
+  }
+
+  /** Blocks in a thread through the same fitting, validation and plain-text fallback as an answer. */
+  async postBlocks(
+    channel: string,
+    threadTs: string | undefined,
+    rendered: RenderedAnswer,
+  ): Promise<string | undefined> {
+    return this.postRendered(channel, threadTs, rendered);
+  }
+
+  /** An answer's big tables as CSV files and its charts as PNG files, in its thread. */
+  async postFiles(channel: string, thread: string | undefined, view: AnswerView, csvTables: Table[]): Promise<void> {
+    for (const table of csvTables) {
       await this.upload(channel, thread, {
         file: Buffer.from(toCsv(table, this.display), "utf8"),
         filename: `${table.title.replace(/\W+/g, "-")}.csv`,
@@ -108,7 +127,6 @@ export class SlackDelivery {
         this.logger.warn(`chart ${chart.filename} not sent: ${(error as Error).message}`);
       }
     }
-    return ts;
   }
 
   /** A short failure message in the thread (plain text if Slack refuses the blocks): never silence. */
@@ -138,6 +156,9 @@ export class SlackDelivery {
       const thread = threadTs ?? first;
       const text = i === 0 ? capText(rendered.text, SLACK_LIMITS.sectionChars) : "(continued)";
       try {
+        // Checked before sending: a message Slack would refuse goes out as plain text without the round trip.
+        const violation = messageViolation(blocks);
+        if (violation) throw new BlocksRefusedLocally(violation);
         const ts = await this.send(channel, thread, { text, blocks });
         first ??= ts;
       } catch (error) {

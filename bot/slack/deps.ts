@@ -4,6 +4,8 @@ import type { Database } from "../../db/pool.ts";
 import { AppError } from "../../errors.ts";
 import type { InvokeOptions } from "../../tools/run-tool.ts";
 import type { Caller } from "../../tools/tool.ts";
+import type { DeliveryQueue } from "../jobs/delivery-queue.ts";
+import type { AnswerStreams } from "./answer-stream.ts";
 import type { SlackDelivery } from "./delivery.ts";
 
 /** Everything listeners use; built once in app.ts. */
@@ -12,11 +14,15 @@ export interface BotDeps {
   config: Config;
   analyst: Analyst;
   delivery: SlackDelivery;
+  /** Streams answers (chat.startStream…); undefined = every answer is posted when ready. */
+  answerStreams?: AnswerStreams;
   logger: { warn(...args: unknown[]): void; error(...args: unknown[]): void };
   /** Runs work after the request was acknowledged; tracked so shutdown and tests can wait for it. */
   background(work: () => Promise<void>): void;
   /** Fixed "today" for tests; undefined = the clock. */
   now?: Date;
+  /** Events and slash commands go to the Postgres job queue (bot/jobs/); undefined = answered in this process. */
+  deliveryQueue?: DeliveryQueue;
 }
 
 /** Tool options for a caller, with the configured zone and currency. */

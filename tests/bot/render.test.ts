@@ -74,18 +74,31 @@ describe("answer blocks", () => {
     );
     expect(csvTables).toHaveLength(0);
     expect(blocks[0]).toMatchObject({ type: "section", text: { text: "ROAS was highest on *xiaohongshu*." } });
-    expect((blocks[1] as Loose).text.text).toContain("```channel");
-    expect((blocks[1] as Loose).text.text).toContain("4.37%");
+    // A native table block: header with units, numbers without them, right-aligned.
+    expect((blocks[1] as Loose).text.text).toBe("*compute_kpis*");
+    const table = blocks[2] as Loose;
+    expect(table.type).toBe("table");
+    expect(table.rows[0].map((c: Loose) => c.text)).toContain("cvr (%)");
+    expect(JSON.stringify(table.rows[1])).toContain('"4.37"');
+    expect(table.column_settings[1]).toEqual({ align: "right" });
     const context = blocks.find((b) => b.type === "context") as Loose;
     expect(context.elements[0].text).toContain("How I got this: Tools: compute_kpis (3 rows)");
     expect(context.elements[0].text).toContain("Period: 2026-10-01 to 2026-10-31");
     expect(context.elements[0].text).toContain("ROI google_ads");
     expect(context.elements[0].text).toContain("Data: orders up to 2026-11-22");
     const actions = blocks.filter((b) => b.type === "actions") as Loose[];
-    expect(actions[0].elements.map((e: Loose) => e.value)).toEqual(["ROAS by week?", "CAC by channel?"]);
-    expect(actions[1].elements.map((e: Loose) => [e.action_id, e.value])).toEqual([
-      ["rate_up", "7"],
-      ["rate_down", "7"],
+    // Derived from the call and its period (a table without a chart adds "as a chart"), before the analyst's own.
+    expect(actions[0].elements.map((e: Loose) => e.value)).toEqual([
+      "Same KPIs by channel from 2026-10-01 to 2026-10-31",
+      "Compare with the previous period (2026-08-31 to 2026-09-30)",
+      "Show this as a chart",
+    ]);
+    const feedback = blocks.at(-1) as Loose;
+    expect(feedback.type).toBe("context_actions");
+    expect(feedback.elements[0].type).toBe("feedback_buttons");
+    expect([feedback.elements[0].positive_button.value, feedback.elements[0].negative_button.value]).toEqual([
+      "up:7",
+      "down:7",
     ]);
   });
 
@@ -96,7 +109,8 @@ describe("answer blocks", () => {
     );
     expect(csvTables).toHaveLength(1);
     expect(csvTables[0]?.rows).toHaveLength(300);
-    expect(allText(blocks)).toContain("300 rows: the full table is attached as a CSV file.");
+    expect(allText(blocks)).toContain("first 99 of 300 rows: the full table is attached as a CSV file");
+    expect((blocks.find((b) => b.type === "table") as Loose).rows).toHaveLength(100);
     for (const b of blocks as Loose[])
       if (b.text) expect(b.text.text.length).toBeLessThanOrEqual(SLACK_LIMITS.sectionChars);
   });
@@ -129,7 +143,7 @@ describe("answer blocks", () => {
       view({ text: "", runId: null, failure: { code: "model_unavailable", message: "The model is down." } }),
       SETTINGS,
     );
-    expect((failed.blocks[0] as Loose).text.text).toBe(":warning: The model is down.");
+    expect(failed.blocks[0]).toMatchObject({ type: "alert", level: "error", text: { text: "The model is down." } });
     expect(allText(failed.blocks)).not.toContain("rate_up");
   });
 });

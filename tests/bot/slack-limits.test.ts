@@ -64,8 +64,13 @@ describe("Slack limits after escaping", () => {
     // Before: the preview was measured before escaping and had no cap on cell width.
     const table = sectionsOf([rendered.blocks]).find((b) => b.text.text.startsWith("*query_database*"));
     expect(table.text.text.length).toBeLessThanOrEqual(SLACK_LIMITS.sectionChars);
-    expect(table.text.text).toContain("20 rows: the full table is attached as a CSV file.");
-    expect(table.text.text).toContain("&lt;y&gt;&amp;z");
+    // Now a native table block cut to its character budget, with the full table attached as CSV.
+    expect(table.text.text).toMatch(/first \d+ of 20 rows: the full table is attached as a CSV file/);
+    expect(messageViolation(rendered.blocks)).toBeNull();
+    // raw_text cells are shown verbatim (no mrkdwn, no mentions): the cell keeps its characters, cut to the cell cap.
+    const cells = (rendered.blocks.find((b) => b.type === "table") as Loose).rows.flat();
+    expect(cells.some((c: Loose) => c.text.startsWith("x<y>&z"))).toBe(true);
+    expect(Math.max(...cells.map((c: Loose) => c.text.length))).toBeLessThanOrEqual(SLACK_LIMITS.tableCellChars);
     expect(rendered.csvTables).toHaveLength(1);
     expect(rendered.csvTables[0]?.rows).toHaveLength(20);
     expectWithinLimits(rendered.blocks);

@@ -35,12 +35,30 @@ export interface FakeSlack {
   addFile(file: { name: string; content: Buffer | string; user: string; channel: string; size?: number }): SlackFile;
   /** Requests to the private download URLs: which file, and whether they carried the bot token. */
   downloads: { fileId: string; authorized: boolean }[];
+  /** Streamed messages (chat.startStream…), by ts: what the user saw, in order. */
+  streams: Map<string, FakeStream>;
   /** Resolves when `predicate` holds, polling; rejects after `timeoutMs` with what was recorded. */
   waitFor(predicate: (calls: SlackCall[]) => boolean, timeoutMs?: number): Promise<void>;
   close(): Promise<void>;
 }
 
 export const BOT_USER_ID = "UBEACON";
+
+/** A streamed message as Slack assembles it from chat.startStream / appendStream / stopStream. */
+export interface FakeStream {
+  channel: string;
+  threadTs: string;
+  state: "streaming" | "stopped";
+  /** Every chunk in arrival order (stopStream blocks are a final "blocks" chunk). */
+  chunks: Record<string, unknown>[];
+  /** The markdown text so far. */
+  text: string;
+  /** Latest state of each task by id. */
+  tasks: Map<string, { title: string; status: string; output?: string }>;
+  /** Blocks added by stopStream. */
+  blocks: unknown[];
+  startedAt: number;
+}
 
 /** A Slack file object (https://api.slack.com/types/file), the fields a hosted upload has. */
 export type SlackFile = Record<string, unknown> & { id: string; name: string; size: number };
@@ -57,6 +75,7 @@ export async function startFakeSlack(botToken = "xoxb-test-token"): Promise<Fake
   const limits = new Map<string, { retryAfter: number; times: number }>();
   const failures = new Map<string, string>();
   let blockRejections = 0;
+  const streams = new Map<string, FakeStream>();
   // Files whose upload was completed: image blocks may refer to them (slack_file) once Slack has processed them.
   const completed = new Set<string>();
   let ts = 1_700_000_000;
@@ -144,8 +163,12 @@ export async function startFakeSlack(botToken = "xoxb-test-token"): Promise<Fake
           user_id: BOT_USER_ID,
           bot_id: "BBEACON",
         };
+      case "chat.startStream":
+      case "chat.appendStream":
+      case "chat.stopStream":
+        return streamCall(method, args);
       case "chat.postMessage": {
-        const refused = sizeError(args);
+        const refused = sizeError(args) ?? newBlockError(args.blocks);
         if (refused) return { ok: false, error: refused.error, errors: [refused.why] };
         if (args.blocks && blockRejections > 0) {
           blockRejections -= 1;
@@ -186,6 +209,73 @@ export async function startFakeSlack(botToken = "xoxb-test-token"): Promise<Fake
     }
   }
 
+  // chat.*Stream as documented (docs.slack.dev/reference/methods/chat.startStream): a stream replies in a thread, needs
+  // the recipient outside a DM, takes markdown_text up to 12,000 characters and valid chunks, and ends once.
+  function streamCall(method: string, args: Record<string, unknown>): Record<string, unknown> {
+    const channel = String(args.channel ?? "");
+    if (!channel) return { ok: false, error: "channel_not_found" };
+    const chunks = (Array.isArray(args.chunks) ? args.chunks : []) as Record<string, unknown>[];
+    const markdown = typeof args.markdown_text === "string" ? args.markdown_text : "";
+    if (markdown.length > 12_000) return { ok: false, error: "msg_too_long" };
+    const bad = chunks.map(chunkError).find(Boolean);
+    if (bad) return { ok: false, error: bad === "invalid_blocks" ? bad : "invalid_chunks", errors: [bad] };
+    if (method === "chat.startStream") {
+      if (!args.thread_ts) return { ok: false, error: "invalid_arguments", errors: ["thread_ts is required"] };
+      if (!channel.startsWith("D") && (!args.recipient_user_id || !args.recipient_team_id))
+        return { ok: false, error: "missing_recipient_user_id" };
+      ts += 1;
+      const id = `${ts}.000100`;
+      streams.set(id, {
+        channel,
+        threadTs: String(args.thread_ts),
+        state: "streaming",
+        chunks: [],
+        text: "",
+        tasks: new Map(),
+        blocks: [],
+        startedAt: Date.now(),
+      });
+      absorb(streams.get(id) as FakeStream, chunks, markdown);
+      return { ok: true, channel, ts: id };
+    }
+    const stream = streams.get(String(args.ts ?? ""));
+    if (!stream || stream.channel !== channel) return { ok: false, error: "message_not_found" };
+    if (stream.state !== "streaming") return { ok: false, error: "message_not_in_streaming_state" };
+    if (method === "chat.appendStream" && !markdown && chunks.length === 0)
+      return { ok: false, error: "invalid_arguments", errors: ["markdown_text or chunks is required"] };
+    if (method === "chat.stopStream") {
+      const blocks = Array.isArray(args.blocks) ? args.blocks : [];
+      const refused = newBlockError(blocks) ?? sizeError({ blocks });
+      if (refused) return { ok: false, error: refused.error, errors: [refused.why] };
+      if (blockRejections > 0 && blocks.length > 0) {
+        blockRejections -= 1;
+        return { ok: false, error: "invalid_blocks", errors: ["rejected by the test"] };
+      }
+      absorb(stream, chunks, markdown);
+      stream.blocks = blocks;
+      if (blocks.length > 0) stream.chunks.push({ type: "blocks", blocks, final: true });
+      stream.state = "stopped";
+      return { ok: true, channel, ts: args.ts, message: { text: stream.text } };
+    }
+    absorb(stream, chunks, markdown);
+    return { ok: true, channel, ts: args.ts };
+  }
+
+  function absorb(stream: FakeStream, chunks: Record<string, unknown>[], markdown: string): void {
+    const all = markdown ? [{ type: "markdown_text", text: markdown }, ...chunks] : chunks;
+    for (const chunk of all) {
+      stream.chunks.push(chunk);
+      if (chunk.type === "markdown_text") stream.text += String(chunk.text);
+      if (chunk.type === "task_update") {
+        stream.tasks.set(String(chunk.id), {
+          title: String(chunk.title),
+          status: String(chunk.status),
+          ...(chunk.output ? { output: String(chunk.output) } : {}),
+        });
+      }
+    }
+  }
+
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const { port } = server.address() as AddressInfo;
   base = `http://127.0.0.1:${port}/`;
@@ -200,6 +290,7 @@ export async function startFakeSlack(botToken = "xoxb-test-token"): Promise<Fake
     },
     uploads,
     downloads,
+    streams,
     addFile({ name, content, user, channel, size }) {
       files += 1;
       const id = `F0UP${files}`;
@@ -281,6 +372,80 @@ function sizeError(args: Record<string, unknown>): { error: string; why: string 
   const texts = JSON.stringify(blocks).match(/"text":"(?:[^"\\]|\\.)*"/g) ?? [];
   const chars = texts.reduce((sum, t) => sum + JSON.parse(t.slice(7)).length, 0);
   return chars > 13_200 ? { error: "msg_blocks_too_long", why: `${chars} characters of block text` } : null;
+}
+
+const TASK_STATUSES = new Set(["pending", "in_progress", "complete", "error"]);
+
+/** Why a streaming chunk is invalid (Slack: invalid_chunks, or invalid_blocks for a blocks chunk), or null. */
+function chunkError(chunk: Record<string, unknown>): string | null {
+  switch (chunk.type) {
+    case "markdown_text":
+      return typeof chunk.text === "string" ? null : "markdown_text without text";
+    case "plan_update":
+      return typeof chunk.title === "string" && chunk.title !== "" ? null : "plan_update without title";
+    case "task_update":
+      if (typeof chunk.id !== "string" || typeof chunk.title !== "string") return "task_update needs id and title";
+      return TASK_STATUSES.has(String(chunk.status)) ? null : `task_update status ${String(chunk.status)}`;
+    case "blocks": {
+      const blocks = Array.isArray(chunk.blocks) ? chunk.blocks : [];
+      if (blocks.length === 0 || blocks.length > 50) return "invalid_blocks";
+      return newBlockError(blocks) ? "invalid_blocks" : null;
+    }
+    default:
+      return `unknown chunk type ${String(chunk.type)}`;
+  }
+}
+
+/**
+ * The newer block types checked as Slack documents them (docs.slack.dev/reference/block-kit/blocks): a table has
+ * 1-100 rows of 1-20 raw_text / rich_text / raw_number cells and at most one table a message; context_actions holds
+ * 1-5 feedback_buttons / icon_button elements, each feedback button with plain_text text (<= 75) and a value
+ * (<= 2,000); an alert has a text object and a known level. Written apart from bot/render/slack-limits.ts on
+ * purpose: the bot's own checks must not be what judges them.
+ */
+function newBlockError(blocks: unknown): { error: string; why: string } | null {
+  if (!Array.isArray(blocks)) return null;
+  // biome-ignore lint/suspicious/noExplicitAny: Block Kit JSON is checked field by field.
+  const list = blocks as any[];
+  const refuse = (why: string) => ({ error: "invalid_blocks", why });
+  if (list.filter((b) => b?.type === "table").length > 1) return { error: "only_one_table_allowed", why: "two tables" };
+  for (const [i, b] of list.entries()) {
+    if (b?.type === "table") {
+      const rows = b.rows;
+      if (!Array.isArray(rows) || rows.length < 1 || rows.length > 100) return refuse(`[${i}] table rows`);
+      for (const row of rows) {
+        if (!Array.isArray(row) || row.length < 1 || row.length > 20) return refuse(`[${i}] table cells`);
+        for (const cell of row) {
+          if (!["raw_text", "rich_text", "raw_number"].includes(cell?.type)) return refuse(`[${i}] cell type`);
+          if (cell.type === "raw_text" && (typeof cell.text !== "string" || cell.text.length < 1))
+            return refuse(`[${i}] empty raw_text`);
+        }
+      }
+      if (b.column_settings !== undefined && (!Array.isArray(b.column_settings) || b.column_settings.length > 20))
+        return refuse(`[${i}] column_settings`);
+    }
+    if (b?.type === "context_actions") {
+      const elements = b.elements;
+      if (!Array.isArray(elements) || elements.length < 1 || elements.length > 5) return refuse(`[${i}] elements`);
+      for (const e of elements) {
+        if (e?.type === "icon_button") continue;
+        if (e?.type !== "feedback_buttons") return refuse(`[${i}] element ${e?.type}`);
+        for (const button of [e.positive_button, e.negative_button]) {
+          if (button?.text?.type !== "plain_text" || typeof button.text.text !== "string")
+            return refuse(`[${i}] feedback button text`);
+          if (button.text.text.length > 75) return refuse(`[${i}] feedback button text over 75`);
+          if (typeof button.value !== "string" || button.value.length > 2000) return refuse(`[${i}] feedback value`);
+        }
+      }
+    }
+    if (b?.type === "alert") {
+      if (typeof b.text?.text !== "string" || !["mrkdwn", "plain_text"].includes(b.text.type))
+        return refuse(`[${i}] alert text`);
+      if (b.level !== undefined && !["default", "info", "warning", "error", "success"].includes(b.level))
+        return refuse(`[${i}] alert level`);
+    }
+  }
+  return null;
 }
 
 /** Slack's filetype, mimetype and pretty_type by extension, for the files tests share. */

@@ -37,6 +37,9 @@ export async function startHarness(
     channelGapMs?: number;
     analyst?: (config: Config) => Analyst;
     env?: Record<string, string>;
+    /** Stream answers (chat.startStream…); off by default so the post-path tests see chat.postMessage. */
+    streaming?: boolean;
+    streamAppendIntervalMs?: number;
   } = {},
 ): Promise<Harness> {
   const slack = await startFakeSlack();
@@ -55,7 +58,15 @@ export async function startHarness(
     ...options.env,
   });
   const analyst = options.analyst?.(config) ?? createAnalyst({ db, config });
-  const bot = createSlackBot({ db, config, analyst, now: options.now, channelGapMs: options.channelGapMs });
+  const bot = createSlackBot({
+    db,
+    config,
+    analyst,
+    now: options.now,
+    channelGapMs: options.channelGapMs,
+    streaming: options.streaming ?? false,
+    streamAppendIntervalMs: options.streamAppendIntervalMs,
+  });
   const port = await bot.start(0);
   const url = `http://127.0.0.1:${port}/slack/events`;
   return {

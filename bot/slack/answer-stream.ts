@@ -1,0 +1,259 @@
+import type { types, webApi } from "@slack/bolt";
+import type { AgentAnswer } from "../../agent/types.ts";
+import type { DisplaySettings } from "../../tools/number-format.ts";
+import type { AnswerView } from "../render/answer-view.ts";
+import { answerBlocks, type RenderedAnswer } from "../render/blocks.ts";
+import { defuseAtMentions, escapeControl } from "../render/escape.ts";
+import { fitMessages, SLACK_LIMITS, splitPlain } from "../render/slack-limits.ts";
+import { type TaskStep, TaskSteps } from "../render/task-steps.ts";
+import type { SlackDelivery } from "./delivery.ts";
+import { slackErrorOf } from "./delivery.ts";
+
+type Logger = { warn(...args: unknown[]): void; error(...args: unknown[]): void };
+type Chunk = types.AnyChunk;
+type AnyBlock = types.KnownBlock | types.Block;
+
+/** Where a streamed answer goes and who asked (Slack needs the recipient to stream outside a DM). */
+export interface StreamTarget {
+  channel: string;
+  threadTs: string;
+  userId: string;
+  teamId?: string;
+  question: string;
+}
+
+export interface AnswerStreamOptions {
+  /**
+   * Least time between two appendStream calls of one stream. chat.appendStream is Tier 4 (100+ a minute per
+   * workspace); one a second per stream leaves room for several answers at once. Updates in between are merged.
+   */
+  appendIntervalMs?: number;
+}
+
+/** Model Markdown made safe for a markdown_text chunk: no mentions, no disguised links. */
+export function toSafeMarkdown(markdown: string): string {
+  return defuseAtMentions(escapeControl(markdown)).replace(/\[([^\]]+)\]\(([^)\s]+)\)/g, "$1 ($2)");
+}
+
+/** Opens streams for answers; one per question. */
+export class AnswerStreams {
+  constructor(
+    private readonly client: webApi.WebClient,
+    private readonly delivery: SlackDelivery,
+    private readonly logger: Logger,
+    private readonly display: DisplaySettings,
+    private readonly options: AnswerStreamOptions = {},
+  ) {}
+
+  /** A stream for this question, or null where Slack cannot stream (a channel thread without the user's team). */
+  open(target: StreamTarget): AnswerStream | null {
+    const isDm = target.channel.startsWith("D");
+    if (!isDm && !target.teamId) return null;
+    return new AnswerStream(this.client, this.delivery, this.logger, this.display, target, this.options);
+  }
+}
+
+/**
+ * One answer streamed with chat.startStream / appendStream / stopStream. The order of events is what keeps unchecked
+ * numbers from the user:
+ *   1. startStream at once: the plan title and "Reading the question" (first visible progress);
+ *   2. appendStream while tools run: task updates only (tool name, then rows and time), merged and at most one call
+ *      per appendIntervalMs;
+ *   3. the analyst returns only after its grounding check (every number traced to a tool result, or marked);
+ *   4. appendStream: every task settled, "Numbers checked against the tool results", and the alert blocks;
+ *   5. appendStream: the answer text (markdown, escaped);
+ *   6. stopStream: the table, "How I got this", next-question buttons and the feedback buttons;
+ *   7. CSV and chart files in the thread.
+ * Any Slack error before step 5 leaves the answer to the post path (finish returns false); an error on the blocks
+ * at step 6 ends the stream without them and posts them as a message of their own.
+ */
+export class AnswerStream {
+  private readonly steps = new TaskSteps();
+  private readonly streamer: webApi.ChatStreamer;
+  private readonly pending = new Map<string, TaskStep>();
+  private failure: string | null = null;
+  /** begin() was called: progress is taken from now on. */
+  private accepting = false;
+  /** startStream succeeded: there is a message to append to and to stop. */
+  private opened = false;
+  private lastSentAt = 0;
+  private flushTimer: NodeJS.Timeout | null = null;
+  private chain: Promise<void> = Promise.resolve();
+  /** When startStream answered: the first progress the user sees. */
+  firstProgressAt: number | null = null;
+
+  constructor(
+    client: webApi.WebClient,
+    private readonly delivery: SlackDelivery,
+    private readonly logger: Logger,
+    private readonly display: DisplaySettings,
+    private readonly target: StreamTarget,
+    private readonly options: AnswerStreamOptions,
+  ) {
+    this.streamer = client.chatStream({
+      channel: target.channel,
+      thread_ts: target.threadTs,
+      ...(target.channel.startsWith("D")
+        ? {}
+        : { recipient_user_id: target.userId, recipient_team_id: target.teamId as string }),
+      task_display_mode: "plan",
+    });
+  }
+
+  /** True once Slack refused a stream call: the answer then goes out the post path. */
+  get failed(): boolean {
+    return this.failure !== null;
+  }
+
+  /** Starts the stream with the plan and the first step; false when Slack cannot stream here. */
+  async begin(): Promise<boolean> {
+    const title = `Working on: ${this.target.question.replace(/\s+/g, " ").slice(0, 120)}`;
+    const first = this.steps.begin("Reading the question");
+    this.accepting = true;
+    await this.send([{ type: "plan_update", title: escapeControl(title) }, ...first.map(taskChunk)]);
+    if (!this.failed) {
+      this.opened = true;
+      this.firstProgressAt = Date.now();
+    }
+    return !this.failed;
+  }
+
+  /** A progress text from the analyst (a tool starting): shown as a task update, merged with others in flight. */
+  progress(status: string): void {
+    if (!this.accepting || this.failed) return;
+    for (const step of this.steps.progress(status)) this.pending.set(step.id, step);
+    this.scheduleFlush();
+  }
+
+  /**
+   * Shows the checked answer in the stream and ends it; true when the user got the answer this way, false when the
+   * caller must post it (the stream never started or broke before the text).
+   */
+  async finish(answer: AgentAnswer): Promise<boolean> {
+    if (this.flushTimer) clearTimeout(this.flushTimer);
+    this.flushTimer = null;
+    await this.chain;
+    if (!this.opened || this.failed) {
+      await this.endQuietly("I could not show the progress here; the answer follows below.");
+      return false;
+    }
+    const view: AnswerView = answer;
+    const rendered = answerBlocks(view, this.display);
+    const parts = rendered.parts ?? { alerts: [], text: [], tables: [], tail: rendered.blocks };
+    for (const step of this.steps.finish(answer.steps)) this.pending.set(step.id, step);
+    const settled: Chunk[] = [...this.pending.values()].map(taskChunk);
+    this.pending.clear();
+    if (answer.steps.length > 0) settled.push(groundingChunk(answer));
+    if (parts.alerts.length > 0) settled.push({ type: "blocks", blocks: parts.alerts as types.AnyBlock[] });
+    await this.send(settled);
+    const text = toSafeMarkdown(answer.failure && answer.text.trim() === "" ? answer.failure.message : answer.text);
+    for (const piece of splitPlain(text || "(no answer text)", SLACK_LIMITS.streamMarkdownChars)) {
+      if (this.failed) break;
+      await this.send([{ type: "markdown_text", text: piece }]);
+    }
+    if (this.failed) {
+      await this.endQuietly("Slack stopped the stream; the full answer follows below.");
+      return false;
+    }
+    await this.stopWithBlocks(rendered, [...parts.tables, ...parts.tail]);
+    await this.delivery.postFiles(this.target.channel, this.target.threadTs, view, rendered.csvTables);
+    return true;
+  }
+
+  /** Ends the stream with the blocks; when Slack refuses them, ends it without and posts them on their own. */
+  private async stopWithBlocks(rendered: RenderedAnswer, blocks: AnyBlock[]): Promise<void> {
+    const [first = [], ...rest] = fitMessages(blocks);
+    await this.waitForInterval();
+    try {
+      await this.streamer.stop({ blocks: first as types.KnownBlock[] });
+    } catch (error) {
+      this.logger.warn(`stopStream refused the blocks (${slackErrorOf(error)}); posting them as a message`);
+      await this.streamer.stop().catch((stopError: unknown) => {
+        this.logger.warn(`stopStream failed again (${slackErrorOf(stopError)})`);
+      });
+      rest.unshift(first);
+    }
+    if (rest.length === 0) return;
+    await this.delivery.postBlocks(this.target.channel, this.target.threadTs, {
+      ...rendered,
+      blocks: rest.flat(),
+      csvTables: [],
+    });
+  }
+
+  /** Ends the stream after a failure; the failure message is posted by the caller. */
+  async abandon(): Promise<void> {
+    if (this.flushTimer) clearTimeout(this.flushTimer);
+    this.flushTimer = null;
+    await this.chain;
+    await this.endQuietly("Stopped: see the message below.");
+  }
+
+  /** Closes a started stream with a note (errors ignored: the post path is what matters now). */
+  private async endQuietly(note: string): Promise<void> {
+    if (!this.opened) return;
+    await this.streamer.stop({ markdown_text: note }).catch((error: unknown) => {
+      this.logger.warn(`could not stop the stream in ${this.target.channel} (${slackErrorOf(error)})`);
+    });
+  }
+
+  private scheduleFlush(): void {
+    if (this.flushTimer || this.pending.size === 0) return;
+    const interval = this.options.appendIntervalMs ?? 1000;
+    const wait = Math.max(0, this.lastSentAt + interval - Date.now());
+    this.flushTimer = setTimeout(() => {
+      this.flushTimer = null;
+      const chunks = [...this.pending.values()].map(taskChunk);
+      this.pending.clear();
+      void this.send(chunks);
+    }, wait);
+    this.flushTimer.unref();
+  }
+
+  private async waitForInterval(): Promise<void> {
+    const wait = this.lastSentAt + (this.options.appendIntervalMs ?? 1000) - Date.now();
+    if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+  }
+
+  /** One stream call, in order after the previous one and at least appendIntervalMs after it. */
+  private send(chunks: Chunk[]): Promise<void> {
+    const run = async () => {
+      if (this.failed || chunks.length === 0) return;
+      if (this.opened) await this.waitForInterval();
+      try {
+        await this.streamer.append({ chunks });
+        this.lastSentAt = Date.now();
+      } catch (error) {
+        this.failure = slackErrorOf(error);
+        this.logger.warn(`streaming in ${this.target.channel} stopped (${this.failure}); answering with a post`);
+      }
+    };
+    this.chain = this.chain.then(run);
+    return this.chain;
+  }
+}
+
+function taskChunk(step: TaskStep): Chunk {
+  return {
+    type: "task_update",
+    id: step.id,
+    title: escapeControl(step.title).slice(0, 256),
+    status: step.status,
+    ...(step.output ? { output: step.output } : {}),
+  };
+}
+
+/** The grounding check as a settled task: it ran before anything of the answer was shown. */
+function groundingChunk(answer: AgentAnswer): Chunk {
+  const flagged = answer.untraceableNumbers?.length ?? 0;
+  return {
+    type: "task_update",
+    id: "grounding",
+    title: "Checked every number against the tool results",
+    status: "complete",
+    output:
+      flagged === 0
+        ? "all numbers traced"
+        : `${flagged} number${flagged === 1 ? "" : "s"} could not be traced and ${flagged === 1 ? "is" : "are"} marked`,
+  };
+}
