@@ -20,8 +20,16 @@ export const ConfigSchema = z.object({
   DATABASE_URL: optionalString.pipe(
     z.url({ protocol: /^postgres(ql)?$/, error: "expected a postgres:// or postgresql:// URL" }).optional(),
   ),
+  // Optional streaming replica of DATABASE_URL: read-only analytics (tools, query_database, search) run there.
+  DATABASE_READ_URL: optionalString.pipe(
+    z.url({ protocol: /^postgres(ql)?$/, error: "expected a postgres:// or postgresql:// URL" }).optional(),
+  ),
   // Tests only: a PostgreSQL server on which integration tests also run (each test file gets a fresh database).
   TEST_DATABASE_URL: optionalString.pipe(
+    z.url({ protocol: /^postgres(ql)?$/, error: "expected a postgres:// or postgresql:// URL" }).optional(),
+  ),
+  // Tests only: a streaming replica of TEST_DATABASE_URL's server, for the read-replica tests.
+  TEST_READ_DATABASE_URL: optionalString.pipe(
     z.url({ protocol: /^postgres(ql)?$/, error: "expected a postgres:// or postgresql:// URL" }).optional(),
   ),
   // Benchmarks only: a PostgreSQL server on which `npm run bench` creates its own scratch databases.
@@ -118,6 +126,20 @@ export const ConfigSchema = z.object({
   ),
   SLACK_API_URL: optionalString.pipe(z.url({ error: "expected an http(s) URL ending in /api/" }).optional()),
   PORT: z.coerce.number().int().min(1).max(65535).default(3000),
+  // Queued Slack work (questions, slash commands) one process works on at once (beacon start / beacon worker).
+  BEACON_WORKER_CONCURRENCY: z.coerce
+    .number({ error: "expected a whole number of jobs, e.g. 4" })
+    .int({ error: "expected a whole number of jobs, e.g. 4" })
+    .min(1, { error: "expected at least 1 job at a time" })
+    .max(64, { error: "at most 64 jobs at a time per process (run more processes instead)" })
+    .default(4),
+  // On SIGTERM, jobs still running after this many seconds are handed back to the queue (another process retries).
+  BEACON_SHUTDOWN_SECONDS: z.coerce
+    .number({ error: "expected seconds, e.g. 25" })
+    .int({ error: "expected whole seconds, e.g. 25" })
+    .min(1, { error: "expected at least 1 second" })
+    .max(600, { error: "at most 600 seconds" })
+    .default(25),
   // The MCP server over Streamable HTTP (docs/mcp.md): served by `beacon start` at /mcp when true.
   BEACON_MCP: boolFlag,
   BEACON_MCP_HOST: z.string().trim().min(1).default("127.0.0.1"),
@@ -158,7 +180,10 @@ export class ConfigError extends Error {
 
 /** Validates an environment object; pure so tests can feed their own. */
 export function parseConfig(env: Record<string, string | undefined>): Config {
-  const result = ConfigSchema.safeParse(env);
+  const result = ConfigSchema.refine((config) => !config.DATABASE_READ_URL || config.DATABASE_URL, {
+    path: ["DATABASE_READ_URL"],
+    error: "a read replica needs its primary: set DATABASE_URL too (or unset DATABASE_READ_URL)",
+  }).safeParse(env);
   if (!result.success) {
     throw new ConfigError(
       result.error.issues.map((issue) => {

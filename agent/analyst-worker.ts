@@ -20,7 +20,11 @@ export type WorkerReply =
 const { config } = workerData as { config: Config };
 const port = parentPort;
 if (!port) throw new Error("analyst-worker.ts must run in a worker thread");
-const db = await openDatabase({ url: config.DATABASE_URL, dataDir: config.BEACON_DATA_DIR });
+const db = await openDatabase({
+  url: config.DATABASE_URL,
+  readUrl: config.DATABASE_READ_URL,
+  dataDir: config.BEACON_DATA_DIR,
+});
 const analyst = createAnalyst({ db, config });
 
 port.on("message", async (message: WorkerRequest | { kind: "close" }) => {

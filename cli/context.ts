@@ -9,7 +9,12 @@ export interface DatabaseUse {
 
 /** Opens the configured database (server when DATABASE_URL is set, else embedded PGlite) and migrates it. */
 export async function openConfiguredDatabase(config: Config = loadConfig(), use: DatabaseUse = {}): Promise<Database> {
-  const db = await openDatabase({ url: config.DATABASE_URL, dataDir: config.BEACON_DATA_DIR, oneShot: use.oneShot });
+  const db = await openDatabase({
+    url: config.DATABASE_URL,
+    readUrl: config.DATABASE_READ_URL,
+    dataDir: config.BEACON_DATA_DIR,
+    oneShot: use.oneShot,
+  });
   // A failed migration must still close the database: an open PGlite keeps the process alive forever.
   const applied = await migrate(db.pool).catch(async (error: unknown) => {
     await db.close();

@@ -27,6 +27,11 @@ export type DatabaseKind = "pglite" | "postgres";
 /** The one database handle Beacon uses: a pg.Pool, whatever the engine behind it. */
 export interface Database {
   readonly pool: pg.Pool;
+  /**
+   * Where read-only analytics run: the streaming replica when one is configured (OpenOptions.readUrl), else `pool`.
+   * Writes, the audit log and anything that must see its own writes use `pool`.
+   */
+  readonly readPool: pg.Pool;
   readonly kind: DatabaseKind;
   /** Human-readable location (data dir or URL without password). */
   readonly label: string;
@@ -41,6 +46,8 @@ export interface Database {
 export interface OpenOptions {
   /** postgres:// URL of a server; when absent the embedded PGlite is used. */
   url?: string;
+  /** postgres:// URL of a streaming replica of `url` for read-only analytics (DATABASE_READ_URL). */
+  readUrl?: string;
   /** PGlite data directory, or "memory://" for a throwaway in-memory database. */
   dataDir?: string;
   /** Server pool size. */
@@ -58,22 +65,30 @@ export interface OpenOptions {
 /** Opens the server named by `url`, or the embedded PGlite (with pgvector and pg_trgm) otherwise. */
 export async function openDatabase(options: OpenOptions): Promise<Database> {
   if (options.url) {
-    const pool = new pg.Pool({ connectionString: options.url, max: options.maxConnections ?? 8 });
-    // An idle client can lose its connection (server restart, a forced DROP DATABASE); without a listener that
-    // error would crash the process. The pool discards the client and connects afresh on the next query.
-    pool.on("error", (error) => process.stderr.write(`beacon: idle database connection closed: ${error.message}\n`));
-    await pool.query("SELECT 1");
+    const pool = await openServerPool(options.url, options.maxConnections);
+    const readPool = options.readUrl
+      ? await openServerPool(options.readUrl, options.maxConnections).catch(async (error: unknown) => {
+          await pool.end();
+          throw error;
+        })
+      : pool;
     return {
       pool,
+      readPool,
       kind: "postgres",
-      label: redactUrl(options.url),
+      label: options.readUrl
+        ? `${redactUrl(options.url)} (reads: ${redactUrl(options.readUrl)})`
+        : redactUrl(options.url),
       copyText: async (client, table, columns, text) => {
         if (text.length === 0) return;
         // Loaded on first use: only imports copy, and every other `beacon` call would pay for loading it.
         const { from: copyFrom } = await import("pg-copy-streams");
         await pipeline(Readable.from([text]), client.query(copyFrom(copyStatement(table, columns, "STDIN"))));
       },
-      close: () => pool.end(),
+      close: async () => {
+        await pool.end();
+        if (readPool !== pool) await readPool.end();
+      },
     };
   }
   const dataDir = options.dataDir ?? "./data";
@@ -89,6 +104,7 @@ export async function openDatabase(options: OpenOptions): Promise<Database> {
   const pool = new pg.Pool({ ...createPgConfig(new PgliteWire(host) as unknown as PGlite), max: 1 });
   return {
     pool,
+    readPool: pool,
     kind: "pglite",
     label: location,
     // pg-copy-streams does not work over the PGlite adapter; PGlite's own COPY from a blob does.
@@ -102,6 +118,18 @@ export async function openDatabase(options: OpenOptions): Promise<Database> {
       await host.close();
     },
   };
+}
+
+async function openServerPool(url: string, maxConnections = 8): Promise<pg.Pool> {
+  const pool = new pg.Pool({ connectionString: url, max: maxConnections });
+  // An idle client can lose its connection (server restart, a forced DROP DATABASE); without a listener that
+  // error would crash the process. The pool discards the client and connects afresh on the next query.
+  pool.on("error", (error) => process.stderr.write(`beacon: idle database connection closed: ${error.message}\n`));
+  await pool.query("SELECT 1").catch(async (error: unknown) => {
+    await pool.end();
+    throw error;
+  });
+  return pool;
 }
 
 /** Runs `work` inside one transaction on one client; rolls back on any error. */

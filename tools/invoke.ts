@@ -64,7 +64,8 @@ export async function invokeToolFrom(
   const started = performance.now();
   try {
     const result = await withTransaction(
-      db.pool,
+      // Read tools run on the replica when there is one; tools that write need the primary.
+      tool.access === "read" ? db.readPool : db.pool,
       async (client) => {
         await client.query("SELECT set_config('TimeZone', $1, true)", [options.timezone]);
         // Every statement of a tool call is bounded, on both engines: a literal SET so that the embedded engine's

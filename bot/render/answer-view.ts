@@ -1,4 +1,5 @@
 import type { AgentAnswer } from "../../agent/types.ts";
+import { type Freshness, freshnessNote } from "../../tools/freshness.ts";
 
 /** What the renderers need from an answer; deterministic commands build one without a run id. */
 export type AnswerView = Pick<
@@ -37,7 +38,5 @@ export function provenance(view: AnswerView): string[] {
 
 /** Freshness from a tool result's data_freshness, when the agent did not give one. */
 export function freshnessOf(result: unknown): string | null {
-  const f = (result as { data_freshness?: { last_order_at?: string | null } } | null)?.data_freshness;
-  // Tool results carry instants in the business zone already ("2026-11-30T11:13:42+08:00"): the wall time is its text.
-  return f?.last_order_at ? `orders up to ${f.last_order_at.slice(0, 16).replace("T", " ")}` : null;
+  return freshnessNote((result as { data_freshness?: Partial<Freshness> } | null)?.data_freshness);
 }
