@@ -11,6 +11,7 @@ import { renderChartPng } from "../render/png.ts";
 import { channelNames, markFailed, markPosted } from "./alert-store.ts";
 import type { BotDeps } from "./deps.ts";
 import type { ChannelPacer } from "./pacer.ts";
+import { postWithinLimits } from "./post-within-limits.ts";
 
 /** What posting alerts needs beyond the listeners' deps: the Web API client (custom blocks, file uploads). */
 export interface AlertDeps extends BotDeps {
@@ -52,15 +53,10 @@ export async function postAlert(
   const rendered = alertBlocks(anomaly, { alertId: alert.id, channelName }, display(deps));
   let ts: string | undefined;
   try {
-    const response = await pacer.run(slackChannel, () =>
-      deps.client.chat.postMessage({
-        channel: slackChannel,
-        text: rendered.text,
-        blocks: rendered.blocks,
-        unfurl_links: false,
-        unfurl_media: false,
-      }),
-    );
+    const response = await postWithinLimits(deps.client, { channel: slackChannel }, rendered, {
+      logger: deps.logger,
+      pace: (channel, call) => pacer.run(channel, call),
+    });
     ts = response.ts;
     if (!ts) throw new Error("Slack answered without a message ts");
   } catch (error) {
@@ -118,15 +114,10 @@ export async function postOverflow(
     display(deps),
   );
   try {
-    const response = await pacer.run(channel, () =>
-      deps.client.chat.postMessage({
-        channel,
-        text: rendered.text,
-        blocks: rendered.blocks,
-        unfurl_links: false,
-        unfurl_media: false,
-      }),
-    );
+    const response = await postWithinLimits(deps.client, { channel }, rendered, {
+      logger: deps.logger,
+      pace: (target, call) => pacer.run(target, call),
+    });
     if (!response.ts) throw new Error("Slack answered without a message ts");
     for (const alert of alerts) await markPosted(deps.db.pool, alert.id, response.ts, now);
     return true;

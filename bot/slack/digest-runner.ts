@@ -1,4 +1,4 @@
-import type { types, webApi } from "@slack/bolt";
+import type { webApi } from "@slack/bolt";
 import type { DisplaySettings } from "../../tools/number-format.ts";
 import type { ChartSpec } from "../render/charts.ts";
 import { digestBlocks } from "../render/digest-blocks.ts";
@@ -17,6 +17,7 @@ import {
   markPosted,
   reclaimRun,
 } from "./digests.queries.ts";
+import { postWithinLimits } from "./post-within-limits.ts";
 
 /** The bot's dependencies plus the Web API client: a digest message carries its own blocks (title, buttons). */
 export interface DigestDeps extends BotDeps {
@@ -74,14 +75,9 @@ async function postRun(deps: DigestDeps, digest: ActiveDigest, run: DigestRun, n
       },
       display,
     );
-    const response = await deps.client.chat.postMessage({
-      channel: digest.channel,
-      text: rendered.text,
-      blocks: rendered.blocks as types.KnownBlock[],
-      unfurl_links: false,
-      unfurl_media: false,
-    });
-    ts = response.ts as string;
+    // Through Slack's limits like an answer: a digest too big for one message continues in its thread.
+    const posted = await postWithinLimits(deps.client, { channel: digest.channel }, rendered, deps);
+    ts = posted.ts as string;
     // Recorded as posted at once: a failure from here on must never make a later tick post the digest again.
     await markPosted(deps.db.pool, run.id, ts, now);
     await uploadAttachments(deps, digest.channel, ts, rendered.csvTables, content.charts, display);

@@ -8,6 +8,7 @@ import { type BotDeps, friendlyError } from "./deps.ts";
 import { gatherHome, type HomeData } from "./home-data.ts";
 import { type SharedHome, sharedHome } from "./home-shared.ts";
 import { claimHomeRefresh, findHomeChart, homePublishes, saveHomeChart } from "./home-views.queries.ts";
+import { fitView } from "./post-within-limits.ts";
 
 /** Waits between attempts to show a just-uploaded chart: Slack processes uploads asynchronously. */
 const CHART_RETRY_MS = [500, 1000, 2000, 4000];
@@ -61,7 +62,8 @@ export async function refreshHome(
 /** views.publish; with `chart`, false when Slack refuses the image (file not processed yet, or gone). */
 async function publish(client: webApi.WebClient, userId: string, view: HomeTabView, chart: boolean): Promise<boolean> {
   try {
-    await client.views.publish({ user_id: userId, view: view as types.HomeView });
+    // Fitted to Slack's limits (100 blocks, section and header lengths), the first publish as much as the later ones.
+    await client.views.publish({ user_id: userId, view: fitView(view) as types.HomeView });
     return true;
   } catch (error) {
     if (chart && (error as { data?: { error?: string } }).data?.error === "invalid_blocks") return false;

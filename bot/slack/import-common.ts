@@ -4,6 +4,7 @@ import { resolveCaller } from "../../agent/callers.ts";
 import type { ImportOptions } from "../../derived/import.ts";
 import type { BotDeps } from "./deps.ts";
 import { UploadRefusal } from "./import-download.ts";
+import { postWithinLimits } from "./post-within-limits.ts";
 
 /** Where a file was shared: the uploader, the DM and the thread the preview goes to. */
 export interface UploadPlace {
@@ -48,13 +49,14 @@ export async function post(
   place: UploadPlace,
   rendered: Rendered,
 ): Promise<string | undefined> {
-  const response = await client.chat.postMessage({
-    channel: place.channel,
-    thread_ts: place.threadTs || undefined,
-    text: rendered.text,
-    ...(rendered.blocks.length > 0 ? { blocks: rendered.blocks } : {}),
-    unfurl_links: false,
-    unfurl_media: false,
-  });
+  // A preview with many columns or long error lists is fitted to Slack's limits like an answer.
+  const response = await postWithinLimits(
+    client,
+    { channel: place.channel, threadTs: place.threadTs || undefined },
+    rendered,
+    {
+      logger: console,
+    },
+  );
   return response.ts;
 }
