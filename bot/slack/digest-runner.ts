@@ -4,6 +4,7 @@ import type { ChartSpec } from "../render/charts.ts";
 import { digestBlocks } from "../render/digest-blocks.ts";
 import { renderChartPng } from "../render/png.ts";
 import { type Table, toCsv } from "../render/table.ts";
+import { DeliveryFailed } from "./delivery.ts";
 import type { BotDeps } from "./deps.ts";
 import { digestContent } from "./digest-content.ts";
 import { type DigestPeriod, type DigestView, PERIOD_LABELS } from "./digest-periods.ts";
@@ -83,7 +84,10 @@ async function postRun(deps: DigestDeps, digest: ActiveDigest, run: DigestRun, n
     await uploadAttachments(deps, digest.channel, ts, rendered.csvTables, content.charts, display);
     return true;
   } catch (error) {
-    const message = (error as { data?: { error?: string } }).data?.error ?? (error as Error).message;
+    const message =
+      error instanceof DeliveryFailed
+        ? error.slackError
+        : ((error as { data?: { error?: string } }).data?.error ?? (error as Error).message);
     deps.logger.warn(`digest ${digest.id} run for ${run.scheduled_for.toISOString()} failed: ${message}`);
     // Once the message is in Slack the run stays claimed ('posting' until recorded): never post it twice.
     if (ts) return true;
