@@ -81,6 +81,15 @@ export const TOOL_GROUPS: readonly ToolGroup[] = [
     ),
   },
   {
+    name: "cohorts",
+    summary: "cohort_retention: acquisition cohorts' retention and revenue per member by month/week since signup",
+    tools: ["cohort_retention"],
+    keywords: terms(
+      "cohort|retain|retention|come back|came back|repeat buy|stick around",
+      "同期群|群组|队列|留存|回购|复购|回头客",
+    ),
+  },
+  {
     name: "budget",
     summary: "recommend_budget, list_budget_proposals, decide_budget_proposal: allocation and approvals",
     tools: ["recommend_budget", "list_budget_proposals", "decide_budget_proposal"],

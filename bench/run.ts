@@ -14,6 +14,7 @@ import { benchHome } from "./scenarios/home.ts";
 import { benchImport } from "./scenarios/import.ts";
 import { benchKnowledge } from "./scenarios/knowledge.ts";
 import { benchKpis } from "./scenarios/kpis.ts";
+import { benchQuestions } from "./scenarios/questions.ts";
 import { benchSegments } from "./scenarios/segments.ts";
 import { benchSlack } from "./scenarios/slack.ts";
 import { benchSummary } from "./scenarios/summary.ts";
@@ -28,6 +29,7 @@ export const SCENARIOS: Record<string, (settings: BenchSettings) => Promise<Benc
   budget: benchBudget,
   clv: benchClv,
   segments: benchSegments,
+  questions: benchQuestions,
   kpis: benchKpis,
   summary: benchSummary,
   knowledge: benchKnowledge,

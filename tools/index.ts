@@ -1,6 +1,7 @@
 import { computeAttributionTool } from "./attribution/attribution.tool.ts";
 import { decideBudgetProposalTool } from "./budget-proposals/decide-proposal.tool.ts";
 import { listBudgetProposalsTool } from "./budget-proposals/list-proposals.tool.ts";
+import { cohortRetentionTool } from "./cohort-retention/cohort-retention.tool.ts";
 import { compareAbTestTool } from "./compare-ab-test/compare-ab-test.tool.ts";
 import { computeKpisTool } from "./compute-kpis/kpis.tool.ts";
 import { getCustomerProfileTool } from "./customer-profile/customer-profile.tool.ts";
@@ -41,6 +42,7 @@ export const TOOLS: readonly ToolDefinition[] = [
   segmentCustomersTool,
   searchKnowledgeTool,
   estimateClvTool,
+  cohortRetentionTool,
   compareAbTestTool,
   logFeedbackTicketTool,
   updateTicketTool,

@@ -29,6 +29,7 @@ export const TOOL_LOADERS: Readonly<Record<string, ToolLoader>> = {
   segment_customers: async () => (await import("./segment-customers/segment-customers.tool.ts")).segmentCustomersTool,
   search_knowledge: async () => (await import("./search-knowledge/search-knowledge.tool.ts")).searchKnowledgeTool,
   estimate_clv: async () => (await import("./estimate-clv/estimate-clv.tool.ts")).estimateClvTool,
+  cohort_retention: async () => (await import("./cohort-retention/cohort-retention.tool.ts")).cohortRetentionTool,
   compare_ab_test: async () => (await import("./compare-ab-test/compare-ab-test.tool.ts")).compareAbTestTool,
   log_feedback_ticket: async () => (await import("./tickets/log-ticket.tool.ts")).logFeedbackTicketTool,
   update_ticket: async () => (await import("./tickets/update-ticket.tool.ts")).updateTicketTool,

@@ -218,6 +218,10 @@ const TOOL_FORMATS: Readonly<Record<string, Readonly<Record<string, MetricFormat
   // Fractional credit: 26.7 conversions, not 27.
   compute_attribution: { conversions: { kind: "count", decimals: 1 } },
   estimate_clv: { frequency: ratio2 },
+  // The cohort triangle's columns month_0 … / week_0 … are retention fractions.
+  cohort_retention: Object.fromEntries(
+    ["month", "week"].flatMap((unit) => Array.from({ length: 54 }, (_, k) => [`${unit}_${k}`, percent1] as const)),
+  ),
   // Ad reports claim fractional conversions (Google's 14.5) and de-duplication splits an order 1/k per claimant;
   // excess claims are a share of the real orders, not a change over time (the _pct suffix would sign it).
   reconcile_platform_conversions: {

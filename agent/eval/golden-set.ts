@@ -357,6 +357,27 @@ export const SINGLE_STEP_SET: readonly GoldenCase[] = [
     numbers: ["totals.claimed_value", "totals.real_revenue"],
   },
 
+  // cohort_retention
+  {
+    id: "cohort-douyin-vs-baidu",
+    language: "en",
+    role: "manager",
+    question:
+      "How do customers acquired via Douyin retain compared with Baidu? Compare their month-1 retention across the monthly cohorts.",
+    tool: "cohort_retention",
+    args: () => ({ split_by: "acquisition_channel", compare: ["douyin_ads", "baidu_search"] }),
+    numbers: ["comparison.by_period[k=1].a.retention", "comparison.by_period[k=1].b.retention"],
+  },
+  {
+    id: "cohort-month1-zh",
+    language: "zh",
+    role: "marketer",
+    question: "按注册月份做同期群留存分析:最近12个月的新客,第1个月的留存率是多少?",
+    tool: "cohort_retention",
+    args: () => ({ granularity: "month", cohorts: 12 }),
+    numbers: ["curves[0].retention[1]", "curves[0].customers"],
+  },
+
   // segment_customers
   {
     id: "seg-value-tier",

@@ -48,6 +48,11 @@ export const SUBCOMMANDS: Record<string, Subcommand> = {
     summary: "last week vs the week before (or period=last_month …): KPIs, movers and why, tickets, open proposals",
     example: "summary period=last_month view=marketer",
   },
+  cohort: {
+    tool: "cohort_retention",
+    summary: "cohort retention triangle by signup month/week, optionally split by channel, campaign, region or tier",
+    example: "cohort split_by=acquisition_channel compare=baidu_search,douyin_ads",
+  },
   anomalies: {
     tool: "detect_anomalies",
     summary: "unusual days by channel, campaign and ticket category, with the driver (default: the last 30 days)",

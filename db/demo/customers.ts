@@ -20,6 +20,7 @@ import {
 } from "./people.ts";
 import type { Period } from "./period.ts";
 import { Rng, WeightedTable } from "./random.ts";
+import { plantedDropout } from "./retention-plant.ts";
 import type { SpendPlan } from "./spend.ts";
 
 export type SalesChannel = "online" | "store" | "app" | "marketplace";
@@ -123,7 +124,7 @@ export function generateCustomer(
 
   // Value: purchase rate, dropout, typical basket, discount habit, favourite category.
   const lambdaPerDay = rng.gamma(BG_NBD.r, BG_NBD.alpha);
-  const dropout = rng.beta(BG_NBD.a, BG_NBD.b);
+  const dropout = plantedDropout(spec.code, rng.beta(BG_NBD.a, BG_NBD.b));
   const level = MONETARY.baseOrderValue * spec.valueMultiplier * rng.lognormalMean(1, MONETARY.sigmaBetweenCustomers);
   const discountSensitive = rng.chance(
     MONETARY.discountSensitiveShare * (spec.type === "short_video" || spec.type === "affiliate" ? 1.5 : 1),
