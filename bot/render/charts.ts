@@ -5,7 +5,7 @@ import { colorFor } from "./colors.ts";
 
 /** A chart worth attaching: a Vega-Lite spec (pure data) and the file name to upload it as. */
 export interface ChartSpec {
-  kind: "kpi_trend" | "channel_ranking" | "attribution" | "budget" | "segments" | "summary";
+  kind: "kpi_trend" | "channel_ranking" | "attribution" | "budget" | "segments" | "summary" | "cohort";
   title: string;
   filename: string;
   spec: Record<string, unknown>;
@@ -57,6 +57,7 @@ function chartFor({ tool, result }: ToolResultRecord): ChartSpec | null {
   if (tool === "compute_attribution") return attributionChart(r, rows);
   if (tool === "recommend_budget") return budgetChart(rows);
   if (tool === "summarize_period") return summaryChart(rows);
+  if (tool === "cohort_retention") return cohortHeatmap(r, rows);
   if (tool === "segment_customers") {
     const data = rows
       .map((row) => ({ label: String(row.segment ?? ""), value: num(row.revenue) }))
@@ -65,6 +66,49 @@ function chartFor({ tool, result }: ToolResultRecord): ChartSpec | null {
     return bar("segments", title, "revenue", data, false, axisFormat(tool, "revenue"));
   }
   return null;
+}
+
+/** The cohort triangle as a heat map: cohorts down, periods since acquisition across, retention as colour. */
+function cohortHeatmap(r: Row, rows: Row[]): ChartSpec | null {
+  if (r.split_by) return null; // one triangle per group does not fit one chart
+  const unit = String(r.granularity ?? "month");
+  const data = rows.flatMap((row) =>
+    Object.entries(row)
+      .filter(([key, value]) => key.startsWith(`${unit}_`) && num(value) !== null)
+      .map(([key, value]) => ({ cohort: String(row.cohort), k: Number(key.slice(unit.length + 1)), value })),
+  );
+  if (data.length < 2) return null;
+  const title = `Retention by ${unit} since acquisition`;
+  return {
+    kind: "cohort",
+    title,
+    filename: "cohort-retention.png",
+    spec: chartBase(title, {
+      data: { values: data },
+      encoding: {
+        x: { field: "k", type: "ordinal", title: `${unit}s since acquisition`, axis: { labelAngle: 0 } },
+        y: { field: "cohort", type: "ordinal", title: null },
+      },
+      layer: [
+        {
+          mark: { type: "rect" },
+          encoding: {
+            color: {
+              field: "value",
+              type: "quantitative",
+              title: "retention",
+              scale: { scheme: "blues" },
+              legend: { format: ".0%" },
+            },
+          },
+        },
+        {
+          mark: { type: "text", fontSize: 11 },
+          encoding: { text: { field: "value", type: "quantitative", format: ".0%" } },
+        },
+      ],
+    }),
+  };
 }
 
 function kpiChart(r: Row, rows: Row[]): ChartSpec | null {
