@@ -5,6 +5,8 @@ import { type Database, openDatabase } from "../db/pool.ts";
 /** How a command uses its database (see OpenOptions.oneShot: a short call that exits after a few queries). */
 export interface DatabaseUse {
   oneShot?: boolean;
+  /** PGlite on the main thread, no worker (see OpenOptions.sameThread): one-shot fixed-SQL tool calls only. */
+  sameThread?: boolean;
 }
 
 /** Opens the configured database (server when DATABASE_URL is set, else embedded PGlite) and migrates it. */
@@ -14,6 +16,7 @@ export async function openConfiguredDatabase(config: Config = loadConfig(), use:
     readUrl: config.DATABASE_READ_URL,
     dataDir: config.BEACON_DATA_DIR,
     oneShot: use.oneShot,
+    sameThread: use.sameThread,
   });
   // A failed migration must still close the database: an open PGlite keeps the process alive forever.
   const applied = await migrate(db.pool).catch(async (error: unknown) => {

@@ -4,9 +4,9 @@ import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import v8 from "node:v8";
 import type { PGlite } from "@electric-sql/pglite";
-import { createPgConfig } from "@electric-sql/pglite/node-postgres";
 import pg from "pg";
 import { PgliteHost } from "./pglite-host.ts";
+import { type EmbeddedPglite, openPgliteOnThisThread } from "./pglite-same-thread.ts";
 import { PgliteWire } from "./pglite-wire.ts";
 
 // NUMERIC and BIGINT come back as strings by default; analytics wants numbers. Values beyond 2^53
@@ -60,6 +60,11 @@ export interface OpenOptions {
    * still no slower). Process-wide and set before the module compiles; long-running processes leave it unset.
    */
   oneShot?: boolean;
+  /**
+   * PGlite on the calling thread instead of a worker (db/pglite-same-thread.ts): for a one-shot call of a tool with
+   * fixed SQL only. Statement timeouts then cannot stop a statement, and the thread is busy while one runs.
+   */
+  sameThread?: boolean;
 }
 
 /** Opens the server named by `url`, or the embedded PGlite (with pgvector and pg_trgm) otherwise. */
@@ -96,12 +101,8 @@ export async function openDatabase(options: OpenOptions): Promise<Database> {
   if (!location.startsWith("memory://")) mkdirSync(location, { recursive: true });
   // Process-wide V8 flag, so it also applies to the worker thread that compiles PGlite's WebAssembly.
   if (options.oneShot) v8.setFlagsFromString("--liftoff-only");
-  // PGlite runs in a worker thread that owns the data directory (db/pglite-host.ts): a long query cannot block this
-  // thread, and a statement past its statement_timeout is stopped by terminating the worker (db/pglite-wire.ts).
-  const host = new PgliteHost(location);
-  await host.waitReady();
-  // PGlite is a single connection: a pool of one serialises access, as the engine requires.
-  const pool = new pg.Pool({ ...createPgConfig(new PgliteWire(host) as unknown as PGlite), max: 1 });
+  const embedded = options.sameThread ? await openPgliteOnThisThread(location) : await openPgliteInWorker(location);
+  const { pool } = embedded;
   return {
     pool,
     readPool: pool,
@@ -111,8 +112,25 @@ export async function openDatabase(options: OpenOptions): Promise<Database> {
     // The pool has one connection and PGlite one session, so this runs inside the client's transaction.
     copyText: async (_client, table, columns, text) => {
       if (text.length === 0) return;
-      await host.copy(copyStatement(table, columns, "'/dev/blob'"), text);
+      await embedded.copy(copyStatement(table, columns, "'/dev/blob'"), text);
     },
+    close: () => embedded.close(),
+  };
+}
+
+/**
+ * PGlite in a worker thread that owns the data directory (db/pglite-host.ts): a long query cannot block this thread,
+ * and a statement past its statement_timeout is stopped by terminating the worker (db/pglite-wire.ts).
+ */
+async function openPgliteInWorker(location: string): Promise<EmbeddedPglite> {
+  const host = new PgliteHost(location);
+  // The adapter's module (~70 ms to load) loads while the worker starts PGlite, not before; servers never load it.
+  const [{ createPgConfig }] = await Promise.all([import("@electric-sql/pglite/node-postgres"), host.waitReady()]);
+  // PGlite is a single connection: a pool of one serialises access, as the engine requires.
+  const pool = new pg.Pool({ ...createPgConfig(new PgliteWire(host) as unknown as PGlite), max: 1 });
+  return {
+    pool,
+    copy: (sql, text) => host.copy(sql, text),
     close: async () => {
       await pool.end();
       await host.close();

@@ -39,7 +39,9 @@ export async function toolCommand(args: string[]): Promise<number> {
   const role = parseRole(values.role);
   const now = parseNow(values.now);
   const input = parseJsonArgs(json);
-  // One tool call, then the process exits: see OpenOptions.oneShot.
+  // One tool call, then the process exits: see OpenOptions.oneShot. Free-form SQL runs with the embedded database in
+  // its worker thread, where the statement timeout can stop it; the other tools' SQL is fixed and skips the worker's
+  // start (OpenOptions.sameThread).
   return withDatabase(
     async (db, config) => {
       const outcome = await invokeToolFrom([tool], db, name, input, {
@@ -55,7 +57,7 @@ export async function toolCommand(args: string[]): Promise<number> {
       printJson(outcome.result);
       return 0;
     },
-    { oneShot: true },
+    { oneShot: true, sameThread: tool.name !== "query_database" },
   );
 }
 
