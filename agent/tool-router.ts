@@ -90,6 +90,16 @@ export const TOOL_GROUPS: readonly ToolGroup[] = [
     ),
   },
   {
+    name: "funnel",
+    summary:
+      "funnel: impressions -> clicks -> sessions -> first orders -> repeat buyers per channel, with the biggest drop",
+    tools: ["compute_funnel"],
+    keywords: terms(
+      "funnel|drop off|drop-off|dropoff|where do we lose|lose people|click to purchase|click and purchase|conversion path",
+      "漏斗|流失在|转化路径|从点击到购买|哪一步",
+    ),
+  },
+  {
     name: "budget",
     summary: "recommend_budget, list_budget_proposals, decide_budget_proposal: allocation and approvals",
     tools: ["recommend_budget", "list_budget_proposals", "decide_budget_proposal"],

@@ -9,6 +9,7 @@ import { describeDataTool } from "./describe-data/describe-data.tool.ts";
 import { detectAnomaliesTool } from "./detect-anomalies/detect-anomalies.tool.ts";
 import { estimateClvTool } from "./estimate-clv/estimate-clv.tool.ts";
 import { findCustomersTool } from "./find-customers/find-customers.tool.ts";
+import { funnelTool } from "./funnel/funnel.tool.ts";
 import { listCampaignsTool } from "./list-campaigns/list-campaigns.tool.ts";
 import { listChannelsTool } from "./list-channels/list-channels.tool.ts";
 import { queryDatabaseTool } from "./query-database/query-database.tool.ts";
@@ -43,6 +44,7 @@ export const TOOLS: readonly ToolDefinition[] = [
   searchKnowledgeTool,
   estimateClvTool,
   cohortRetentionTool,
+  funnelTool,
   compareAbTestTool,
   logFeedbackTicketTool,
   updateTicketTool,

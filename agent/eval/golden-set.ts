@@ -378,6 +378,26 @@ export const SINGLE_STEP_SET: readonly GoldenCase[] = [
     numbers: ["curves[0].retention[1]", "curves[0].customers"],
   },
 
+  // funnel
+  {
+    id: "funnel-biggest-drop",
+    language: "en",
+    role: "marketer",
+    question: "Where do we lose people between click and purchase? Show the funnel for Douyin over the last 4 weeks.",
+    tool: "compute_funnel",
+    args: () => ({ channel: "douyin_ads" }),
+    numbers: ["rows[0].clicks", "rows[0].first_orders"],
+  },
+  {
+    id: "funnel-total-zh",
+    language: "zh",
+    role: "manager",
+    question: "看一下最近四周整体的营销漏斗:曝光、点击、首单和复购各有多少?",
+    tool: "compute_funnel",
+    args: () => ({ group_by: "total" }),
+    numbers: ["rows[0].impressions", "rows[0].first_orders", "rows[0].repeat_buyers"],
+  },
+
   // segment_customers
   {
     id: "seg-value-tier",

@@ -1,6 +1,7 @@
 import { type Database, withTransaction } from "../../db/pool.ts";
 import { cohortGrid } from "../../tools/cohort-retention/cohort-periods.ts";
 import { fetchCohortCounts } from "../../tools/cohort-retention/cohort-retention.queries.ts";
+import { addDays } from "../../tools/period.ts";
 import { invokeTool } from "../../tools/run-tool.ts";
 import { BENCH_DEMO } from "../fixtures.ts";
 import type { BenchRow } from "../report.ts";
@@ -70,7 +71,32 @@ export async function benchQuestionsOn(
     if (!outcome.ok) throw new Error(outcome.error);
   });
   const big = customers >= 1_000_000 && engine === "postgres";
+  // Funnel over the last 4 weeks: the floor is one pass over those weeks' orders.
+  const funnelStart = addDays(end, -27);
+  const funnelFloor = await median(runs, () =>
+    db.pool.query(
+      `SELECT sum(amount) FROM orders
+       WHERE ordered_at >= ($1::date)::timestamp AT TIME ZONE $3 AND ordered_at < ($2::date + 1)::timestamp AT TIME ZONE $3`,
+      [funnelStart, end, OPTIONS.timezone],
+    ),
+  );
+  const funnel = await median(runs, async () => {
+    const outcome = await invokeTool(db, "compute_funnel", { start: funnelStart, end }, OPTIONS);
+    if (!outcome.ok) throw new Error(outcome.error);
+  });
   return [
+    {
+      scenario: "funnel by channel, 4 weeks vs the 4 before",
+      engine,
+      size: `${customers.toLocaleString("en-US")} customers`,
+      metrics: {
+        tool_s: round(funnel),
+        orders_sum_floor_s: round(funnelFloor),
+        ratio_to_floor: round(funnel / funnelFloor, 2),
+      },
+      target: big ? "funnel over 1M customers <= 0.5 s on the server" : undefined,
+      met: big ? funnel <= 0.5 : undefined,
+    },
     {
       scenario: "cohort_retention 12x12 monthly triangle",
       engine,

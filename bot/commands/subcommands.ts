@@ -53,6 +53,12 @@ export const SUBCOMMANDS: Record<string, Subcommand> = {
     summary: "cohort retention triangle by signup month/week, optionally split by channel, campaign, region or tier",
     example: "cohort split_by=acquisition_channel compare=baidu_search,douyin_ads",
   },
+  funnel: {
+    tool: "compute_funnel",
+    summary:
+      "funnel impressions -> clicks -> sessions -> first orders -> repeat buyers per channel, vs the previous period",
+    example: "funnel start=2026-10-01 end=2026-10-31 channel=douyin_ads",
+  },
   anomalies: {
     tool: "detect_anomalies",
     summary: "unusual days by channel, campaign and ticket category, with the driver (default: the last 30 days)",
