@@ -5,6 +5,7 @@ import type { ImportWritten } from "../db/import/index.ts";
 import { timed } from "../db/import/timings.ts";
 import type { Queryable } from "../db/pool.ts";
 import { DEFAULT_SCORES_TIMEZONE, refreshCustomerScores } from "./customer-scores.ts";
+import { refreshDailyRollups } from "./daily-rollups.ts";
 import { refreshOrderAttribution } from "./order-attribution.ts";
 
 /** One derived table (or stored fact) and how to bring it up to date. */
@@ -48,8 +49,18 @@ const customerScores: DerivedStep = {
   },
 };
 
-/** The steps, in order (customer scores read order_attribution's customers, so they come after it). */
-export const DERIVED_STEPS: readonly DerivedStep[] = [orderAttribution, customerScores];
+const dailyRollups: DerivedStep = {
+  name: "daily rollups",
+  tables: ["daily_rollups", "daily_claim_rollups"],
+  async refresh(db, timezone, written) {
+    // After an import, the days its writes touched (the source tables' triggers noted them), whatever the entity.
+    const done = await refreshDailyRollups(db, timezone, written === undefined);
+    return done.rebuilt === "all" ? "the daily rollups" : `the daily rollups of ${done.days} days`;
+  },
+};
+
+/** The steps, in order (customer scores and the daily rollups read order_attribution, so they come after it). */
+export const DERIVED_STEPS: readonly DerivedStep[] = [orderAttribution, customerScores, dailyRollups];
 
 /** Every table a derived step writes. */
 export function derivedTables(): string[] {

@@ -3,6 +3,7 @@ import { type Database, openDatabase, withTransaction } from "../../db/pool.ts";
 import { invokeTool } from "../../tools/run-tool.ts";
 import { type BenchRow, peakRssMiB } from "../report.ts";
 import { type BenchSettings, demoSizes } from "../settings.ts";
+import { median } from "../stats.ts";
 
 const TIMEZONE = "Asia/Shanghai";
 const RUNS = 3;
@@ -67,11 +68,11 @@ async function measure(db: Database, engine: "pglite" | "postgres"): Promise<Ben
     await withTransaction(db.pool, (client) => bareFloor(client, period, previous), { readOnly: true });
     floors.push((performance.now() - t) / 1000);
   }
-  const best = Math.min(...times);
-  const floor = Math.min(...floors);
+  const best = median(times);
+  const floor = median(floors);
   const big = customers >= 1_000_000;
   return {
-    scenario: `summarize_period last month (${period.start}..${period.end}) vs the month before`,
+    scenario: `summarize_period last month (${period.start}..${period.end}) vs the month before (medians of 3)`,
     engine,
     size: `${customers.toLocaleString("en-US")} customers`,
     metrics: {

@@ -47,6 +47,93 @@ export interface SpendAggregate {
   clicks: number;
 }
 
+/** Rollup-side key per dimension, over daily_rollups r (channels ch, campaigns cp joined); null where it has none. */
+const ROLLUP_KEY: Record<Dimension, string | null> = {
+  channel: "coalesce(ch.code, '(no touch)')",
+  platform: "coalesce(ch.platform, '(no touch)')",
+  campaign: "coalesce(cp.external_id, '(no campaign)')",
+  region: null,
+  segment: null,
+  day: "r.day::text",
+  week: "date_trunc('week', r.day)::date::text",
+  month: "to_char(r.day, 'YYYY-MM')",
+};
+
+/**
+ * Whether the daily rollups can answer these order aggregates: no customer filter or customer dimension, and no
+ * value tiers (the caller also checks that they are current in its time zone, tools/rollups.ts).
+ */
+export function rollupAnswers(
+  dims: readonly Dimension[],
+  f: { region: string | null; acquisitionChannelId: number | null },
+  tiers: TierThresholds | null,
+): boolean {
+  return tiers === null && f.region === null && f.acquisitionChannelId === null && dims.every((d) => ROLLUP_KEY[d]);
+}
+
+/**
+ * fetchOrderAggregates over the daily rollups: orders, revenue and new customers summed from them; ordering and
+ * repeat customers are not additive over days, so they are counted from order_attribution in one hashed pass
+ * (each customer once per row key and once for the total).
+ */
+export async function fetchOrderAggregatesFromRollups(
+  db: Queryable,
+  f: { start: string; end: string; timezone: string },
+  dims: readonly Dimension[],
+): Promise<OrderAggregate[]> {
+  const keys = (of: Record<Dimension, string | null>) =>
+    [dims[0] ? (of[dims[0]] as string) : "'all'", dims[1] ? (of[dims[1]] as string) : "''"] as const;
+  const [r1, r2] = keys(ROLLUP_KEY);
+  const rollupKeys = dims.map((d) => ROLLUP_KEY[d]).join(", ");
+  type Sums = { k1: string; k2: string; is_total: boolean; orders: number; revenue: number; new_customers: number };
+  // The total is its own grouping set, so its revenue is one exact numeric sum like the raw query's.
+  const sums = await db.query<Sums>(
+    `SELECT ${r1} AS k1, ${r2} AS k2, ${dims.length ? `grouping(${rollupKeys}) > 0` : "true"} AS is_total,
+            sum(r.orders)::int AS orders, coalesce(sum(r.revenue), 0)::float8 AS revenue,
+            sum(r.new_customers)::int AS new_customers
+     FROM daily_rollups r
+     LEFT JOIN channels ch ON ch.id = r.channel_id
+     LEFT JOIN campaigns cp ON cp.id = r.campaign_id
+     WHERE r.orders IS NOT NULL AND r.day BETWEEN $1::date AND $2::date
+     GROUP BY GROUPING SETS (${dims.length ? `(${rollupKeys}), ` : ""}())`,
+    [f.start, f.end],
+  );
+  const [o1, o2] = keys(ORDER_KEY);
+  const groupKeys = dims.map((d) => ORDER_KEY[d]).join(", ");
+  const customers = await db.query<{
+    k1: string;
+    k2: string;
+    is_total: boolean;
+    customers: number;
+    repeat_customers: number;
+  }>(
+    `WITH attributed AS (
+       SELECT oa.customer_id, oa.order_rank, (oa.ordered_at AT TIME ZONE $3)::date AS day,
+              ch.code AS ch_code, ch.platform AS ch_platform, cp.external_id AS cp_ext
+       FROM order_attribution oa
+       LEFT JOIN channels ch ON ch.id = oa.last_touch_channel_id
+       LEFT JOIN campaigns cp ON cp.id = oa.last_touch_campaign_id
+       WHERE oa.ordered_at >= ($1::date)::timestamp AT TIME ZONE $3
+         AND oa.ordered_at < ($2::date + 1)::timestamp AT TIME ZONE $3
+     ), per_customer AS (
+       -- A customer with an order of rank 2+ in the period has ordered at least twice by its end.
+       SELECT ${o1} AS k1, ${o2} AS k2, ${dims.length ? `grouping(${groupKeys}) > 0` : "true"} AS is_total,
+              bool_or(a.order_rank >= 2) AS repeat
+       FROM attributed a
+       GROUP BY GROUPING SETS (${dims.length ? `(${groupKeys}, a.customer_id), ` : ""}(a.customer_id))
+     )
+     SELECT k1, k2, is_total, count(*)::int AS customers, count(*) FILTER (WHERE repeat)::int AS repeat_customers
+     FROM per_customer GROUP BY 1, 2, 3`,
+    [f.start, f.end, f.timezone],
+  );
+  const id = (r: { k1: string; k2: string; is_total: boolean }) => (r.is_total ? "total" : `${r.k1}\u0000${r.k2}`);
+  const byKey = new Map(sums.rows.map((s) => [id(s), s]));
+  return customers.rows.map((c) => {
+    const s = byKey.get(id(c));
+    return { ...c, orders: s?.orders ?? 0, revenue: s?.revenue ?? 0, new_customers: s?.new_customers ?? 0 };
+  });
+}
+
 /** Whether ad spend can be broken down by these dimensions. */
 export function spendByDimensions(dims: readonly Dimension[]): boolean {
   return dims.every((d) => SPEND_KEY[d] !== null);

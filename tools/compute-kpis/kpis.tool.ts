@@ -5,6 +5,7 @@ import { fetchFreshness } from "../freshness.ts";
 import { assertKnownRegion, channelIdFor } from "../known-values.ts";
 import { formatChange, formatCount, formatMoney, formatRatio } from "../number-format.ts";
 import { addDays, IsoDate, resolvePeriod, todayIn } from "../period.ts";
+import { rollupNote, rollupStatus } from "../rollups.ts";
 import { defineTool, ROLES, type ToolContext } from "../tool.ts";
 import {
   buildRows,
@@ -25,9 +26,11 @@ import {
   fetchCampaignLabels,
   fetchNps,
   fetchOrderAggregates,
+  fetchOrderAggregatesFromRollups,
   fetchRetention,
   fetchSpendAggregates,
   orderAttributionIsStale,
+  rollupAnswers,
   spendByDimensions,
 } from "./kpis.queries.ts";
 import { biggestMovers, MOVERS_DEFINITION } from "./movers.model.ts";
@@ -104,13 +107,18 @@ export const computeKpisTool = defineTool({
     const dims = input.group_by as Dimension[];
     const tiers = dims.includes("segment") ? await fetchTierThresholds(context.db, context) : null;
     const filtered = input.region !== undefined || acquisitionChannelId !== null;
+    const customerFilter = { region: input.region ?? null, acquisitionChannelId };
+    const rollups = await rollupStatus(context.db, context.timezone);
+    const fromRollups = rollups.usable && rollupAnswers(dims, customerFilter, tiers);
     const load = async (period: { start: string; end: string }) => {
-      const orders = await fetchOrderAggregates(
-        context.db,
-        { ...period, timezone: context.timezone, region: input.region ?? null, acquisitionChannelId },
-        dims,
-        tiers,
-      );
+      const orders = fromRollups
+        ? await fetchOrderAggregatesFromRollups(context.db, { ...period, timezone: context.timezone }, dims)
+        : await fetchOrderAggregates(
+            context.db,
+            { ...period, timezone: context.timezone, ...customerFilter },
+            dims,
+            tiers,
+          );
       // Ad spend is not recorded per customer, so it cannot follow customer filters or customer dimensions.
       const spend = !filtered && spendByDimensions(dims) ? await fetchSpendAggregates(context.db, period, dims) : null;
       // GA4 sessions are not recorded per customer either; where they exist they join rows on the same key.
@@ -239,7 +247,14 @@ export const computeKpisTool = defineTool({
           impact: money(m.impact),
         };
       }),
-      data_freshness: await fetchFreshness(context.db),
+      data_freshness: {
+        ...(await fetchFreshness(context.db)),
+        daily_rollups: fromRollups
+          ? `orders, revenue and new customers read ${rollupNote(rollups, context.timezone)}`
+          : rollups.usable
+            ? "orders read from order_attribution (the daily rollups have no customer attributes or value tiers)"
+            : `orders read ${rollupNote(rollups, context.timezone)}`,
+      },
     };
   },
 });

@@ -1,6 +1,7 @@
 // Daily aggregates for the anomaly scan: one grouped pass per source table (day x finest key), so Node only
 // ever sees days x campaigns rows, never orders, claims or touchpoints.
 import type { Queryable } from "../../db/pool.ts";
+import { rollupStatus } from "../rollups.ts";
 
 export interface CampaignMeta {
   id: number;
@@ -63,12 +64,33 @@ export interface DailyAggregates {
 const DAY_RANGE = (column: string) =>
   `${column} >= ($1::date)::timestamp AT TIME ZONE $3 AND ${column} < ($2::date + 1)::timestamp AT TIME ZONE $3`;
 
+/**
+ * Orders per day and last touch, and the platforms' claims per day: from the daily rollups (a few thousand rows)
+ * when they are current in `timezone`, else grouped from order_attribution and platform_conversions.
+ */
+const ORDERS_FROM_ROLLUPS = `SELECT r.day::text AS day, ch.code AS channel, r.campaign_id, r.orders,
+            r.revenue::float8 AS revenue, r.new_customers
+     FROM daily_rollups r LEFT JOIN channels ch ON ch.id = r.channel_id
+     WHERE r.orders IS NOT NULL AND r.day BETWEEN $1::date AND $2::date`;
+const ORDERS_FROM_RAW = `SELECT d.day::text AS day, ch.code AS channel, d.campaign_id, d.orders, d.revenue, d.new_customers
+     FROM (SELECT (ordered_at AT TIME ZONE $3)::date AS day, last_touch_channel_id AS channel_id,
+                  last_touch_campaign_id AS campaign_id, count(*)::int AS orders, sum(amount)::float8 AS revenue,
+                  count(*) FILTER (WHERE order_rank = 1)::int AS new_customers
+           FROM order_attribution WHERE ${DAY_RANGE("ordered_at")}
+           GROUP BY 1, 2, 3) d
+     LEFT JOIN channels ch ON ch.id = d.channel_id`;
+const CLAIMS_FROM_ROLLUPS = `SELECT day::text AS day, platform, campaign_id, claims FROM daily_claim_rollups
+     WHERE day BETWEEN $1::date AND $2::date`;
+const CLAIMS_FROM_RAW = `SELECT (converted_at AT TIME ZONE $3)::date::text AS day, platform, campaign_id, count(*)::int AS claims
+     FROM platform_conversions WHERE ${DAY_RANGE("converted_at")} GROUP BY 1, 2, 3`;
+
 /** Everything the scan needs for [from, to] (inclusive), grouped by day in `timezone`. */
 export async function fetchDailyAggregates(
   db: Queryable,
   period: { from: string; to: string },
   timezone: string,
 ): Promise<DailyAggregates> {
+  const rollups = (await rollupStatus(db, timezone)).usable;
   // Independent reads: on a pool they run side by side on separate connections; on one client, one by one (pg
   // deprecates queueing several queries on a client).
   const all = "totalCount" in db ? inParallel : inSequence;
@@ -88,22 +110,13 @@ export async function fetchDailyAggregates(
         [period.from, period.to],
       ),
     () =>
-      db.query<OrderDay>(
-        `SELECT d.day::text AS day, ch.code AS channel, d.campaign_id, d.orders, d.revenue, d.new_customers
-     FROM (SELECT (ordered_at AT TIME ZONE $3)::date AS day, last_touch_channel_id AS channel_id,
-                  last_touch_campaign_id AS campaign_id, count(*)::int AS orders, sum(amount)::float8 AS revenue,
-                  count(*) FILTER (WHERE order_rank = 1)::int AS new_customers
-           FROM order_attribution WHERE ${DAY_RANGE("ordered_at")}
-           GROUP BY 1, 2, 3) d
-     LEFT JOIN channels ch ON ch.id = d.channel_id`,
-        [period.from, period.to, timezone],
-      ),
+      rollups
+        ? db.query<OrderDay>(ORDERS_FROM_ROLLUPS, [period.from, period.to])
+        : db.query<OrderDay>(ORDERS_FROM_RAW, [period.from, period.to, timezone]),
     () =>
-      db.query<ClaimDay>(
-        `SELECT (converted_at AT TIME ZONE $3)::date::text AS day, platform, campaign_id, count(*)::int AS claims
-     FROM platform_conversions WHERE ${DAY_RANGE("converted_at")} GROUP BY 1, 2, 3`,
-        [period.from, period.to, timezone],
-      ),
+      rollups
+        ? db.query<ClaimDay>(CLAIMS_FROM_ROLLUPS, [period.from, period.to])
+        : db.query<ClaimDay>(CLAIMS_FROM_RAW, [period.from, period.to, timezone]),
     () =>
       db.query<TicketDay>(
         `SELECT (created_at AT TIME ZONE $3)::date::text AS day, category, count(*)::int AS tickets

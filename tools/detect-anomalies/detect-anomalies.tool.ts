@@ -2,6 +2,7 @@ import { z } from "zod";
 import type { Queryable } from "../../db/pool.ts";
 import { channelIdFor } from "../known-values.ts";
 import { addDays, IsoDate, resolvePeriod, todayIn } from "../period.ts";
+import { rollupNote, rollupStatus } from "../rollups.ts";
 import { defineTool, ROLES, type ToolContext, ToolInputError } from "../tool.ts";
 import { ANOMALY_METHOD } from "./method.ts";
 import { SERIES, WATCHED_SERIES } from "./metrics.model.ts";
@@ -86,6 +87,9 @@ export const detectAnomaliesTool = defineTool({
           min_tickets: DEFAULT_SCAN_OPTIONS.minTickets,
         },
         day: "day = the first day of a run of consecutive anomalous days (through = its last); actual and expected are the peak day's.",
+      },
+      data_freshness: {
+        daily_rollups: `daily orders and claims read ${rollupNote(await rollupStatus(context.db, context.timezone), context.timezone)}`,
       },
     };
   },

@@ -7,6 +7,7 @@ import { fetchFreshness } from "../freshness.ts";
 import { CHANNEL_CODE_EXAMPLES } from "../known-values.ts";
 import { formatCount, formatMoney, formatRatio } from "../number-format.ts";
 import { IsoDate } from "../period.ts";
+import { rollupNote, rollupStatus } from "../rollups.ts";
 import { defineTool, ROLES, type ToolContext } from "../tool.ts";
 import { METHOD, METHOD_DEFINITION } from "./decomposition.model.ts";
 import { driverSentence } from "./driver-sentence.ts";
@@ -114,10 +115,11 @@ export const summarizePeriodTool = defineTool({
     const { compare, previous, note } = await chooseComparison(context, period, input.compare);
     const periods: Periods = { current: period, previous, timezone: context.timezone };
     await tuneSession(context.db);
+    const rollups = await rollupStatus(context.db, context.timezone);
     const [orders, spend, logged] = [
-      await fetchOrders(context.db, periods, filter.ids),
-      await fetchSpend(context.db, periods, filter.ids),
-      await fetchLoggedClaims(context.db, periods, filter.ids),
+      await fetchOrders(context.db, periods, filter.ids, rollups.usable),
+      await fetchSpend(context.db, periods, filter.ids, rollups.usable),
+      await fetchLoggedClaims(context.db, periods, filter.ids, rollups.usable),
     ];
     const campaignIds = [
       ...new Set([...orders.cells, ...spend, ...logged].map((c) => c.campaign_id).filter((x) => x !== null)),
@@ -222,7 +224,10 @@ export const summarizePeriodTool = defineTool({
         change: "change = (now - comparison) / |comparison|; change_absolute = now - comparison.",
         currency: context.currency,
       },
-      data_freshness: await fetchFreshness(context.db),
+      data_freshness: {
+        ...(await fetchFreshness(context.db)),
+        daily_rollups: `orders, spend and claims read ${rollupNote(rollups, context.timezone)}`,
+      },
     };
   },
 });

@@ -23,6 +23,9 @@ const IN_TS = (col: string) =>
   `((${col} >= ($1::date)::timestamp AT TIME ZONE $5 AND ${col} < ($2::date + 1)::timestamp AT TIME ZONE $5)
     OR (${col} >= ($3::date)::timestamp AT TIME ZONE $5 AND ${col} < ($4::date + 1)::timestamp AT TIME ZONE $5))`;
 const FLAG_TS = (col: string) => `CASE WHEN ${col} >= ($1::date)::timestamp AT TIME ZONE $5 THEN 1 ELSE 0 END`;
+// The same over the daily rollups' business days (tools/rollups.ts says when they answer).
+const IN_DAYS = "(r.day BETWEEN $1::date AND $2::date OR r.day BETWEEN $3::date AND $4::date)";
+const FLAG_DAY = "CASE WHEN r.day >= $1::date THEN 1 ELSE 0 END";
 
 export interface OrderCell {
   p: number;
@@ -48,26 +51,39 @@ export async function tuneSession(db: Queryable): Promise<void> {
 
 /**
  * Orders per period, channel and campaign (last touch), and per period the ordering customers and those with a
- * second or later order by the period's end (repeat-purchase rate, as compute_kpis defines it).
+ * second or later order by the period's end (repeat-purchase rate, as compute_kpis defines it). With `rollups`, the
+ * cells are summed from the daily rollups; distinct customers are not additive over days, so they always come from
+ * order_attribution.
  */
 export async function fetchOrders(
   db: Queryable,
   periods: Periods,
   filter: SummaryFilter,
+  rollups = false,
 ): Promise<{ cells: OrderCell[]; totals: OrderTotals[] }> {
   const params = [...bounds(periods), filter.channelIds, filter.campaignId];
   const inPeriods = `FROM order_attribution oa
      WHERE ${IN_TS("oa.ordered_at")}
        AND ($6::int[] IS NULL OR oa.last_touch_channel_id = ANY($6::int[]))
        AND ($7::int IS NULL OR oa.last_touch_campaign_id = $7)`;
-  const cells = await db.query<OrderCell>(
-    `SELECT ${FLAG_TS("oa.ordered_at")} AS p, oa.last_touch_channel_id AS channel_id,
+  const cells = rollups
+    ? await db.query<OrderCell>(
+        `SELECT ${FLAG_DAY} AS p, r.channel_id, r.campaign_id, sum(r.orders)::int AS orders,
+                coalesce(sum(r.revenue), 0)::float8 AS revenue, sum(r.new_customers)::int AS new_customers
+         FROM daily_rollups r
+         WHERE r.orders IS NOT NULL AND ${IN_DAYS}
+           AND ($5::int[] IS NULL OR r.channel_id = ANY($5::int[])) AND ($6::int IS NULL OR r.campaign_id = $6)
+         GROUP BY 1, 2, 3`,
+        [...bounds(periods).slice(0, 4), filter.channelIds, filter.campaignId],
+      )
+    : await db.query<OrderCell>(
+        `SELECT ${FLAG_TS("oa.ordered_at")} AS p, oa.last_touch_channel_id AS channel_id,
             oa.last_touch_campaign_id AS campaign_id, count(*)::int AS orders,
             coalesce(sum(oa.amount), 0)::float8 AS revenue, count(*) FILTER (WHERE oa.order_rank = 1)::int AS new_customers
      ${inPeriods}
      GROUP BY 1, 2, 3`,
-    params,
-  );
+        params,
+      );
   // Distinct customers per period by hashing (period, customer) with one boolean each: far less memory and time
   // than count(DISTINCT) (a sort) or a grouping set that would carry the cells' sums for every customer.
   const totals = await db.query<OrderTotals>(
@@ -97,7 +113,25 @@ export interface SpendCell {
 }
 
 /** Ad spend, delivery and the reports' own conversion claims per period and campaign. */
-export async function fetchSpend(db: Queryable, periods: Periods, filter: SummaryFilter): Promise<SpendCell[]> {
+export async function fetchSpend(
+  db: Queryable,
+  periods: Periods,
+  filter: SummaryFilter,
+  rollups = false,
+): Promise<SpendCell[]> {
+  if (rollups) {
+    const { rows } = await db.query<SpendCell>(
+      `SELECT ${FLAG_DAY} AS p, r.channel_id, r.campaign_id,
+              sum(r.spend)::float8 AS spend, sum(r.impressions)::float8 AS impressions, sum(r.clicks)::float8 AS clicks,
+              sum(r.claimed_conversions)::float8 AS report_conversions, sum(r.claimed_value)::float8 AS report_value
+       FROM daily_rollups r
+       WHERE r.spend IS NOT NULL AND ${IN_DAYS}
+         AND ($5::int[] IS NULL OR r.channel_id = ANY($5::int[])) AND ($6::int IS NULL OR r.campaign_id = $6)
+       GROUP BY 1, 2, 3`,
+      [...bounds(periods).slice(0, 4), filter.channelIds, filter.campaignId],
+    );
+    return rows;
+  }
   const { rows } = await db.query<SpendCell>(
     `SELECT CASE WHEN s.day >= $1::date THEN 1 ELSE 0 END AS p, cp.channel_id, s.campaign_id,
             sum(s.spend)::float8 AS spend, sum(s.impressions)::float8 AS impressions, sum(s.clicks)::float8 AS clicks,
@@ -121,7 +155,24 @@ export interface ClaimCell {
 }
 
 /** The platforms' conversion logs (platform_conversions): claimed conversions and value per period and campaign. */
-export async function fetchLoggedClaims(db: Queryable, periods: Periods, filter: SummaryFilter): Promise<ClaimCell[]> {
+export async function fetchLoggedClaims(
+  db: Queryable,
+  periods: Periods,
+  filter: SummaryFilter,
+  rollups = false,
+): Promise<ClaimCell[]> {
+  if (rollups) {
+    const { rows } = await db.query<ClaimCell>(
+      `SELECT ${FLAG_DAY} AS p, cp.channel_id, r.campaign_id,
+              sum(r.claims)::float8 AS conversions, coalesce(sum(r.value), 0)::float8 AS value
+       FROM daily_claim_rollups r LEFT JOIN campaigns cp ON cp.id = r.campaign_id
+       WHERE ${IN_DAYS}
+         AND ($5::int[] IS NULL OR cp.channel_id = ANY($5::int[])) AND ($6::int IS NULL OR r.campaign_id = $6)
+       GROUP BY 1, 2, 3`,
+      [...bounds(periods).slice(0, 4), filter.channelIds, filter.campaignId],
+    );
+    return rows;
+  }
   const { rows } = await db.query<ClaimCell>(
     `SELECT ${FLAG_TS("pc.converted_at")} AS p, cp.channel_id, pc.campaign_id,
             count(*)::float8 AS conversions, coalesce(sum(pc.reported_value), 0)::float8 AS value
