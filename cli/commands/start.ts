@@ -7,6 +7,7 @@ import { progressBar } from "../progress.ts";
 import { startConsole } from "./chat.ts";
 import { DEFAULT_DEMO } from "./demo.ts";
 import { ensurePlaybook } from "./ingest.ts";
+import { serveMcpIfEnabled } from "./mcp-http.ts";
 
 /** Which front end `beacon start` runs, and the reason, so the operator is never surprised. */
 export function chooseSurface(config: Config): { surface: "slack" | "console"; reason: string } {
@@ -49,30 +50,36 @@ export async function startCommand(args: string[]): Promise<number> {
     await ensureData(db, config);
     await ensurePlaybook(db, config);
     log(`Beacon on ${db.kind === "pglite" ? "embedded PGlite" : "PostgreSQL"} at ${db.label}`);
-    if (surface === "slack") {
-      log(`Starting Slack: ${reason}.`);
-      // Slack's modules load only here: the console never pays for Bolt, LangChain or the worker.
-      const [{ createAnalyst }, { startWorkerAnalyst }, { runSlackUntilStopped }] = await Promise.all([
-        import("../../agent/analyst.ts"),
-        import("../../agent/worker-analyst.ts"),
-        import("../../bot/run-slack.ts"),
-      ]);
-      // On a server the analyst runs in a worker thread, so its CPU work never delays Slack acknowledgements.
-      const worker = config.DATABASE_URL ? await startWorkerAnalyst(config) : undefined;
-      try {
-        await runSlackUntilStopped(db, config, worker ?? createAnalyst({ db, config }), log);
-      } catch (error) {
-        if (!(error instanceof Error && error.name === "SlackStartError")) throw error;
-        log(`beacon start: ${error.message}`);
-        return 1;
-      } finally {
-        await worker?.close();
+    // MCP clients are served beside Slack or the console, on their own port, for as long as Beacon runs.
+    const stopMcp = await serveMcpIfEnabled(db, config);
+    try {
+      if (surface === "slack") {
+        log(`Starting Slack: ${reason}.`);
+        // Slack's modules load only here: the console never pays for Bolt, LangChain or the worker.
+        const [{ createAnalyst }, { startWorkerAnalyst }, { runSlackUntilStopped }] = await Promise.all([
+          import("../../agent/analyst.ts"),
+          import("../../agent/worker-analyst.ts"),
+          import("../../bot/run-slack.ts"),
+        ]);
+        // On a server the analyst runs in a worker thread, so its CPU work never delays Slack acknowledgements.
+        const worker = config.DATABASE_URL ? await startWorkerAnalyst(config) : undefined;
+        try {
+          await runSlackUntilStopped(db, config, worker ?? createAnalyst({ db, config }), log);
+        } catch (error) {
+          if (!(error instanceof Error && error.name === "SlackStartError")) throw error;
+          log(`beacon start: ${error.message}`);
+          return 1;
+        } finally {
+          await worker?.close();
+        }
+        return 0;
       }
+      log(`Starting the local console: ${reason}.`);
+      await startConsole(db, config);
       return 0;
+    } finally {
+      await stopMcp();
     }
-    log(`Starting the local console: ${reason}.`);
-    await startConsole(db, config);
-    return 0;
   });
 }
 
