@@ -14,6 +14,7 @@ import { benchHome } from "./scenarios/home.ts";
 import { benchImport } from "./scenarios/import.ts";
 import { benchKnowledge } from "./scenarios/knowledge.ts";
 import { benchKpis } from "./scenarios/kpis.ts";
+import { benchMcp } from "./scenarios/mcp.ts";
 import { benchQuestions } from "./scenarios/questions.ts";
 import { benchSegments } from "./scenarios/segments.ts";
 import { benchSlack } from "./scenarios/slack.ts";
@@ -41,6 +42,7 @@ export const SCENARIOS: Record<string, (settings: BenchSettings) => Promise<Benc
   home: benchHome,
   anomalies: benchAnomalies,
   guard: benchGuard,
+  mcp: benchMcp,
 };
 
 /** Runs the chosen scenarios, prints the table and saves the JSON. */
