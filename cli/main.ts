@@ -10,6 +10,10 @@ const COMMANDS: Record<string, { load: () => Promise<Run>; summary: string }> = 
     load: () => import("./commands/start.ts").then((m) => m.startCommand),
     summary: "start Beacon (Slack when configured, else the local console)",
   },
+  worker: {
+    load: () => import("./commands/worker.ts").then((m) => m.workerCommand),
+    summary: "answer queued Slack work only (beside `beacon start --no-workers`)",
+  },
   chat: {
     load: () => import("./commands/chat.ts").then((m) => m.chatCommand),
     summary: "the local console chat",

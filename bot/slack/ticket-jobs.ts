@@ -1,8 +1,11 @@
 import {
+  claimConfirmation,
+  claimReminder,
   findDueReminders,
   findPendingConfirmations,
   markConfirmationPosted,
-  markReminderSent,
+  releaseConfirmation,
+  releaseReminder,
 } from "../../tools/tickets/reminders.queries.ts";
 import { escapeControl } from "../render/escape.ts";
 import type { BotDeps } from "./deps.ts";
@@ -31,12 +34,17 @@ export async function retryTicketConfirmations(deps: BotDeps): Promise<number> {
   let posted = 0;
   for (const pending of await findPendingConfirmations(deps.db.pool)) {
     if (!pending.slack_permalink) continue;
+    // Claimed before posting: two processes retrying at once post one confirmation.
+    if (!(await claimConfirmation(deps.db.pool, pending.ticket_id))) continue;
     const text = `:ticket: Ticket #${pending.ticket_id} (${pending.priority}) was filed for <@${escapeControl(pending.reporter)}>.`;
     await confirmTicket(deps, pending.ticket_id, text, pending.slack_permalink).then(
       () => {
         posted += 1;
       },
-      (error) => deps.logger.warn(`confirmation of ticket ${pending.ticket_id} still not posted`, error),
+      async (error) => {
+        deps.logger.warn(`confirmation of ticket ${pending.ticket_id} still not posted`, error);
+        await releaseConfirmation(deps.db.pool, pending.ticket_id);
+      },
     );
   }
   return posted;
@@ -55,16 +63,18 @@ export async function postDueReminders(deps: BotDeps, now: Date = deps.now ?? ne
         : `open ${reminder.priority} untouched for ${deps.config.BEACON_P1_UNTOUCHED_HOURS + reminder.overdue_hours} h`;
     const customer = reminder.customer_external_id ? ` (customer ${escapeControl(reminder.customer_external_id)})` : "";
     const link = reminder.slack_permalink ? ` <${reminder.slack_permalink}|thread>` : "";
+    // Claim, then post (find, post, then mark let two processes post 22 reminders for 12 tickets).
+    if (!(await claimReminder(deps.db.pool, reminder, now))) continue;
     try {
       await deps.delivery.postText(
         target,
         undefined,
         `:bell: Ticket #${reminder.ticket_id}${customer}, ${reminder.category}: ${what}.${link}`,
       );
-      await markReminderSent(deps.db.pool, reminder, now);
       posted += 1;
     } catch (error) {
       deps.logger.warn(`reminder for ticket ${reminder.ticket_id} not posted`, error);
+      await releaseReminder(deps.db.pool, reminder, now);
     }
   }
   return posted;

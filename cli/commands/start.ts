@@ -32,12 +32,15 @@ export function chooseSurface(config: Config): { surface: "slack" | "console"; r
 
 const USAGE = `Usage:
   beacon start    migrate, load the demo data into an empty embedded database, then run Slack when
-                  SLACK_* credentials are set, otherwise the local console
+                  SLACK_* credentials are set, otherwise the local console; Slack runs the receiver and
+                  the queue's workers in one process
+  beacon start --no-workers   the Slack receiver only (run \`beacon worker\` processes beside it)
+  beacon worker   the queue's workers only (no Slack receiver)
   beacon chat     the local console`;
 
 /** `beacon start`: migrate, load demo data into an empty embedded database, then run Slack or the console. */
 export async function startCommand(args: string[]): Promise<number> {
-  const { positionals } = parseCommandArgs(args, {}, USAGE);
+  const { positionals, values } = parseCommandArgs(args, { "no-workers": { type: "boolean" } }, USAGE);
   if (positionals.length > 0) throw new UsageError(`unexpected arguments: ${positionals.join(" ")}`, USAGE);
   return withDatabase(async (db, config) => {
     const { surface, reason } = chooseSurface(config);
@@ -64,7 +67,10 @@ export async function startCommand(args: string[]): Promise<number> {
         // On a server the analyst runs in a worker thread, so its CPU work never delays Slack acknowledgements.
         const worker = config.DATABASE_URL ? await startWorkerAnalyst(config) : undefined;
         try {
-          await runSlackUntilStopped(db, config, worker ?? createAnalyst({ db, config }), log);
+          await runSlackUntilStopped(db, config, worker ?? createAnalyst({ db, config }), log, {
+            receiver: true,
+            workers: values["no-workers"] !== true,
+          });
         } catch (error) {
           if (!(error instanceof Error && error.name === "SlackStartError")) throw error;
           log(`beacon start: ${error.message}`);

@@ -1,6 +1,7 @@
 // What the Slack bot reminds people of (overdue follow-ups, untouched P1s) and which ticket confirmations it still
 // has to post; the bot records what it posted so a reminder is not repeated before it is due again.
-import type { Queryable } from "../../db/pool.ts";
+import type pg from "pg";
+import { type Queryable, withTransaction } from "../../db/pool.ts";
 import type { Category, Priority, Status } from "./ticket-enums.ts";
 
 export type ReminderKind = "follow_up_overdue" | "p1_untouched";
@@ -70,6 +71,60 @@ export async function markReminderSent(
     "INSERT INTO ticket_reminders (ticket_id, kind, due_at, sent_at) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING",
     [reminder.ticket_id, reminder.kind, reminder.due_at, sentAt],
   );
+}
+
+/**
+ * Claims a reminder before it is posted: records it as sent unless another process recorded the same reminder
+ * within `repeatAfterHours`. The ticket's advisory lock is taken in a statement of its own, so the check that
+ * follows sees a claim committed by whoever held the lock before: two processes that found the same due reminder
+ * post it once. False when already claimed.
+ */
+export async function claimReminder(
+  pool: pg.Pool,
+  reminder: Pick<DueReminder, "ticket_id" | "kind" | "due_at">,
+  sentAt: Date,
+  repeatAfterHours = 24,
+): Promise<boolean> {
+  return withTransaction(pool, async (client) => {
+    await client.query("SELECT pg_advisory_xact_lock(hashtext('ticket_reminders'), $1::int)", [reminder.ticket_id]);
+    const { rows } = await client.query(
+      `INSERT INTO ticket_reminders (ticket_id, kind, due_at, sent_at)
+       SELECT $1, $2, $3, $4
+       WHERE NOT EXISTS (SELECT 1 FROM ticket_reminders r WHERE r.ticket_id = $1 AND r.kind = $2 AND r.due_at = $3
+                         AND r.sent_at > $4::timestamptz - make_interval(hours => $5::int))
+       RETURNING ticket_id`,
+      [reminder.ticket_id, reminder.kind, reminder.due_at, sentAt, repeatAfterHours],
+    );
+    return rows.length > 0;
+  });
+}
+
+/** Gives a claimed reminder back (Slack did not take it): the next tick tries again. */
+export async function releaseReminder(
+  db: Queryable,
+  reminder: Pick<DueReminder, "ticket_id" | "kind" | "due_at">,
+  sentAt: Date,
+): Promise<void> {
+  await db.query("DELETE FROM ticket_reminders WHERE ticket_id = $1 AND kind = $2 AND due_at = $3 AND sent_at = $4", [
+    reminder.ticket_id,
+    reminder.kind,
+    reminder.due_at,
+    sentAt,
+  ]);
+}
+
+/** Claims a pending confirmation before it is posted; false when another process has it. */
+export async function claimConfirmation(db: Queryable, ticketId: number): Promise<boolean> {
+  const { rows } = await db.query(
+    "UPDATE feedback_tickets SET confirmation_pending = false WHERE id = $1 AND confirmation_pending RETURNING id",
+    [ticketId],
+  );
+  return rows.length > 0;
+}
+
+/** Gives a claimed confirmation back (Slack did not take it): it is retried later. */
+export async function releaseConfirmation(db: Queryable, ticketId: number): Promise<void> {
+  await db.query("UPDATE feedback_tickets SET confirmation_pending = true WHERE id = $1", [ticketId]);
 }
 
 export interface PendingConfirmation {
