@@ -1,4 +1,3 @@
-import { timed } from "../db/import/timings.ts";
 import type { Queryable } from "../db/pool.ts";
 
 /**
@@ -13,24 +12,22 @@ export async function refreshJourneyPaths(
   db: Queryable,
   options: { full?: boolean } = {},
 ): Promise<JourneyPathsRefresh> {
-  return timed("journey paths", async () => {
-    const scope = options.full ? null : await dirtyCustomers(db);
-    if (scope === 0) return { mode: "unchanged", customers: 0 };
-    if (scope === null) {
-      await db.query("TRUNCATE journey_segments");
-      // Marks of other transactions not yet committed stay: their writes are not in this snapshot either.
-      await db.query("DELETE FROM journey_paths_dirty");
-      await insertSegments(db, null);
-      const { rows } = await db.query<{ n: number }>(
-        "SELECT count(DISTINCT customer_id)::int AS n FROM journey_segments",
-      );
-      return { mode: "full", customers: rows[0]?.n ?? 0 };
-    }
-    await db.query(`DELETE FROM journey_segments WHERE customer_id IN (SELECT customer_id FROM ${SCOPE_TABLE})`);
-    await insertSegments(db, SCOPE_TABLE);
-    await db.query(`DELETE FROM journey_paths_dirty WHERE customer_id IN (SELECT customer_id FROM ${SCOPE_TABLE})`);
-    return { mode: "incremental", customers: scope };
-  });
+  const scope = options.full ? null : await dirtyCustomers(db);
+  if (scope === 0) return { mode: "unchanged", customers: 0 };
+  if (scope === null) {
+    await db.query("TRUNCATE journey_segments");
+    // Marks of other transactions not yet committed stay: their writes are not in this snapshot either.
+    await db.query("DELETE FROM journey_paths_dirty");
+    await insertSegments(db, null);
+    const { rows } = await db.query<{ n: number }>(
+      "SELECT count(DISTINCT customer_id)::int AS n FROM journey_segments",
+    );
+    return { mode: "full", customers: rows[0]?.n ?? 0 };
+  }
+  await db.query(`DELETE FROM journey_segments WHERE customer_id IN (SELECT customer_id FROM ${SCOPE_TABLE})`);
+  await insertSegments(db, SCOPE_TABLE);
+  await db.query(`DELETE FROM journey_paths_dirty WHERE customer_id IN (SELECT customer_id FROM ${SCOPE_TABLE})`);
+  return { mode: "incremental", customers: scope };
 }
 
 export interface JourneyPathsRefresh {
@@ -40,6 +37,8 @@ export interface JourneyPathsRefresh {
 }
 
 const SCOPE_TABLE = "journey_paths_scope";
+/** The rebuilt segments before they get their key ids. */
+const BUILT_TABLE = "journey_paths_built";
 /** Above this share of the customers with segments, one full rebuild is cheaper than rebuilding them one by one. */
 const INCREMENTAL_SHARE = 0.3;
 
@@ -74,9 +73,9 @@ async function dirtyCustomers(db: Queryable): Promise<number | null> {
 async function insertSegments(db: Queryable, scopeTable: string | null): Promise<void> {
   const scope = scopeTable === null ? "" : `WHERE customer_id IN (SELECT customer_id FROM ${scopeTable})`;
   await db.query("SET LOCAL max_parallel_workers_per_gather = 0");
+  await db.query(`DROP TABLE IF EXISTS ${BUILT_TABLE}`);
   await db.query(`
-    INSERT INTO journey_segments
-      (customer_id, order_id, ordered_at, amount, is_first, prev_at, channels, campaign_keys, touched_at)
+    CREATE TEMP TABLE ${BUILT_TABLE} ON COMMIT DROP AS
     WITH events AS (
       SELECT customer_id, occurred_at AS at, 0 AS is_order, id, channel_id, coalesce(campaign_id, -channel_id) AS campaign_key,
              NULL::numeric AS amount
@@ -100,8 +99,25 @@ async function insertSegments(db: Queryable, scopeTable: string | null): Promise
       GROUP BY customer_id, seg
     ),
     placed_orders AS (SELECT * FROM placed WHERE is_order = 1)
-    SELECT coalesce(o.customer_id, g.customer_id), o.id, o.at, o.amount, o.seg = 0, coalesce(o.prev_at, g.prev_at),
-           coalesce(g.channels, '{}'), coalesce(g.campaign_keys, '{}'), coalesce(g.touched_at, '{}')
+    SELECT coalesce(o.customer_id, g.customer_id) AS customer_id, o.id AS order_id, o.at AS ordered_at, o.amount,
+           o.seg = 0 AS is_first, coalesce(o.prev_at, g.prev_at) AS prev_at,
+           coalesce(g.channels, '{}') AS channels, coalesce(g.campaign_keys, '{}') AS campaign_keys,
+           coalesce(g.touched_at, '{}') AS touched_at
     FROM placed_orders o
     FULL JOIN touch_groups g ON g.customer_id = o.customer_id AND g.seg = o.seg`);
+  // Every key sequence gets its id once; segments then carry the ids of their whole channel and campaign sequences.
+  await db.query(
+    `INSERT INTO journey_path_keys (keys)
+     SELECT channels FROM ${BUILT_TABLE} UNION SELECT campaign_keys FROM ${BUILT_TABLE}
+     ON CONFLICT (keys) DO NOTHING`,
+  );
+  await db.query(`
+    INSERT INTO journey_segments
+      (customer_id, order_id, ordered_at, amount, is_first, prev_at, channels, campaign_keys, touched_at,
+       channels_id, campaigns_id, first_touch_at, last_touch_at)
+    SELECT b.customer_id, b.order_id, b.ordered_at, b.amount, b.is_first, b.prev_at, b.channels, b.campaign_keys,
+           b.touched_at, ch.id, cp.id, b.touched_at[1], b.touched_at[cardinality(b.touched_at)]
+    FROM ${BUILT_TABLE} b
+    JOIN journey_path_keys ch ON ch.keys = b.channels
+    JOIN journey_path_keys cp ON cp.keys = b.campaign_keys`);
 }

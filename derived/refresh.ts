@@ -6,6 +6,7 @@ import { timed } from "../db/import/timings.ts";
 import type { Queryable } from "../db/pool.ts";
 import { DEFAULT_SCORES_TIMEZONE, refreshCustomerScores } from "./customer-scores.ts";
 import { refreshDailyRollups } from "./daily-rollups.ts";
+import { refreshJourneyPaths } from "./journey-paths.ts";
 import { refreshOrderAttribution } from "./order-attribution.ts";
 
 /** One derived table (or stored fact) and how to bring it up to date. */
@@ -60,7 +61,18 @@ const dailyRollups: DerivedStep = {
 };
 
 /** The steps, in order (customer scores and the daily rollups read order_attribution, so they come after it). */
-export const DERIVED_STEPS: readonly DerivedStep[] = [orderAttribution, customerScores, dailyRollups];
+/** Journey paths for compute_attribution: after an import, only the customers the triggers marked are rebuilt. */
+const journeyPaths: DerivedStep = {
+  name: "journey paths",
+  tables: ["journey_segments", "journey_path_keys"],
+  async refresh(db, _timezone, written) {
+    if (written && !ORDER_ENTITIES.has(written.entity)) return undefined;
+    const result = await refreshJourneyPaths(db, { full: written === undefined });
+    return `journey paths (${result.mode}, ${result.customers.toLocaleString("en-US")} customers)`;
+  },
+};
+
+export const DERIVED_STEPS: readonly DerivedStep[] = [orderAttribution, customerScores, dailyRollups, journeyPaths];
 
 /** Every table a derived step writes. */
 export function derivedTables(): string[] {

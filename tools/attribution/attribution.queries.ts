@@ -101,60 +101,72 @@ function customerFilter(alias: string): string {
               AND ($6::text IS NULL OR c.region = $6) AND ($7::int IS NULL OR c.acquisition_channel_id = $7)))`;
 }
 
-/** Which stored array holds each granularity's touch keys (the same keys as TOUCH_KEY). */
-const STORED_KEYS: Record<Granularity, string> = {
-  channel: "s.channels",
-  platform: "s.channels",
-  campaign: "s.campaign_keys",
+/** Which stored array (and its journey_path_keys id) holds each granularity's touch keys (the keys of TOUCH_KEY). */
+const STORED_KEYS: Record<Granularity, { keys: string; id: string }> = {
+  channel: { keys: "s.channels", id: "s.channels_id" },
+  platform: { keys: "s.channels", id: "s.channels_id" },
+  campaign: { keys: "s.campaign_keys", id: "s.campaigns_id" },
 };
 
 /**
  * The same journeys as walkJourneys, sliced from journey_segments. A converting path is the suffix of the closing
  * order's segment later than ordered_at - lookback; a non-converting path is the part inside the period of the
- * segment that straddles the period end (the customer's last order before the end is its previous order). Touch
- * times are ascending, so width_bucket finds each cut by binary search: it counts the touches at or before a time,
- * and timestamps are whole microseconds, so "before t" is "at or before t - 1 microsecond".
+ * segment that straddles the period end (the customer's last order before the end is its previous order). Most
+ * segments lie wholly inside the window: those are counted by their sequence's id (an integer), and only the
+ * others are cut. Touch times are ascending, so width_bucket finds each cut by binary search: it counts the touches
+ * at or before a time, and timestamps are whole microseconds, so "before t" is "at or before t - 1 microsecond".
  */
 export async function fetchStoredJourneys(db: Queryable, f: JourneyFilter): Promise<JourneyAggregate> {
-  const keys = STORED_KEYS[f.granularity];
+  const { keys, id } = STORED_KEYS[f.granularity];
   const sql = `
   WITH bounds AS (
     SELECT ($1::date)::timestamp AT TIME ZONE $3 AS period_start,
            ($2::date + 1)::timestamp AT TIME ZONE $3 AS period_end
   ),
-  converting AS (
-    SELECT s.amount,
-           CASE WHEN cardinality(s.touched_at) = 0 THEN NULL
-                WHEN s.touched_at[1] > s.ordered_at - make_interval(days => $4::int) THEN ${keys}
-                ELSE nullif(${keys}[width_bucket(s.ordered_at - make_interval(days => $4::int), s.touched_at) + 1:],
-                            '{}')
-           END AS path
+  orders_in_period AS (
+    SELECT s.*, s.first_touch_at > s.ordered_at - make_interval(days => $4::int) AS whole
     FROM journey_segments s, bounds b
     WHERE s.ordered_at >= b.period_start AND s.ordered_at < b.period_end
       AND (NOT $5::boolean OR s.is_first)
       AND ${customerFilter("s")}
   ),
-  non_converting AS (
-    SELECT path FROM (
-      SELECT nullif(${keys}[width_bucket(b.period_start - interval '1 microsecond', s.touched_at) + 1
-                            : width_bucket(b.period_end - interval '1 microsecond', s.touched_at)], '{}') AS path
-      FROM journey_segments s, bounds b
-      WHERE (s.prev_at IS NULL OR s.prev_at < b.period_end)
-        AND (s.ordered_at IS NULL OR s.ordered_at >= b.period_end)
-        AND cardinality(s.touched_at) > 0
-        AND s.touched_at[cardinality(s.touched_at)] >= b.period_start AND s.touched_at[1] < b.period_end
-        AND ${customerFilter("s")}
-    ) sliced
-    WHERE path IS NOT NULL
+  straddling AS (
+    SELECT s.*, s.first_touch_at >= b.period_start AND s.last_touch_at < b.period_end AS whole,
+           b.period_start, b.period_end
+    FROM journey_segments s, bounds b
+    WHERE (s.ordered_at IS NULL OR s.ordered_at >= b.period_end)
+      AND (s.prev_at IS NULL OR s.prev_at < b.period_end)
+      AND s.last_touch_at >= b.period_start AND s.first_touch_at < b.period_end
+      AND ${customerFilter("s")}
+  ),
+  counted AS (
+    SELECT ${id} AS path_id, count(*) AS conversions, sum(s.amount) AS value, 0::bigint AS nulls
+    FROM orders_in_period s WHERE s.whole GROUP BY 1
+    UNION ALL
+    SELECT ${id}, 0, 0, count(*) FROM straddling s WHERE s.whole GROUP BY 1
+  ),
+  cut AS (
+    SELECT CASE WHEN s.first_touch_at IS NULL THEN NULL
+                ELSE nullif(${keys}[width_bucket(s.ordered_at - make_interval(days => $4::int), s.touched_at) + 1:], '{}')
+           END AS path, 1::bigint AS conversions, s.amount AS value, 0::bigint AS nulls
+    FROM orders_in_period s WHERE s.whole IS NOT TRUE
+    UNION ALL
+    -- A straddling segment can have touches before and after the period but none inside it: no journey then.
+    SELECT path, 0, 0, 1 FROM (
+      SELECT nullif(${keys}[width_bucket(s.period_start - interval '1 microsecond', s.touched_at) + 1
+                            : width_bucket(s.period_end - interval '1 microsecond', s.touched_at)], '{}') AS path
+      FROM straddling s WHERE NOT s.whole
+    ) sliced WHERE path IS NOT NULL
   ),
   paths AS (
-    SELECT path, count(*)::float8 AS conversions, sum(amount)::float8 AS value, 0::float8 AS nulls
-    FROM converting GROUP BY path
+    SELECT k.keys AS path, c.conversions, c.value, c.nulls FROM counted c JOIN journey_path_keys k ON k.id = c.path_id
     UNION ALL
-    SELECT path, 0, 0, count(*)::float8 FROM non_converting GROUP BY path
+    SELECT path, conversions, value, nulls FROM cut
   )
-  SELECT path, sum(conversions) AS conversions, sum(value) AS value, sum(nulls) AS nulls
-  FROM paths GROUP BY path`;
+  -- Values stay numeric until the end, so each path's revenue is the exact sum the raw walk computes.
+  SELECT path, sum(conversions)::float8 AS conversions, coalesce(sum(value), 0)::float8 AS value,
+         sum(nulls)::float8 AS nulls
+  FROM paths GROUP BY 1`;
   await db.query("SET LOCAL work_mem = '1GB'");
   return aggregateRows(db, f, sql, STORED_PATHS_METHOD);
 }
