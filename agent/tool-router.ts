@@ -100,6 +100,16 @@ export const TOOL_GROUPS: readonly ToolGroup[] = [
     ),
   },
   {
+    name: "forecast",
+    summary:
+      "forecast_metric: revenue/orders/spend/new customers forecast with intervals, month pacing against a target",
+    tools: ["forecast_metric"],
+    keywords: terms(
+      "forecast|predict|projection|project|will we hit|on track|at risk|pacing|target|by month end|end of the month",
+      "预测|预计|预估|目标|达成|完成率|能不能完成|月底|进度",
+    ),
+  },
+  {
     name: "budget",
     summary: "recommend_budget, list_budget_proposals, decide_budget_proposal: allocation and approvals",
     tools: ["recommend_budget", "list_budget_proposals", "decide_budget_proposal"],

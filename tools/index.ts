@@ -9,6 +9,7 @@ import { describeDataTool } from "./describe-data/describe-data.tool.ts";
 import { detectAnomaliesTool } from "./detect-anomalies/detect-anomalies.tool.ts";
 import { estimateClvTool } from "./estimate-clv/estimate-clv.tool.ts";
 import { findCustomersTool } from "./find-customers/find-customers.tool.ts";
+import { forecastMetricTool } from "./forecast/forecast.tool.ts";
 import { funnelTool } from "./funnel/funnel.tool.ts";
 import { listCampaignsTool } from "./list-campaigns/list-campaigns.tool.ts";
 import { listChannelsTool } from "./list-channels/list-channels.tool.ts";
@@ -45,6 +46,7 @@ export const TOOLS: readonly ToolDefinition[] = [
   estimateClvTool,
   cohortRetentionTool,
   funnelTool,
+  forecastMetricTool,
   compareAbTestTool,
   logFeedbackTicketTool,
   updateTicketTool,

@@ -31,6 +31,7 @@ export const TOOL_LOADERS: Readonly<Record<string, ToolLoader>> = {
   estimate_clv: async () => (await import("./estimate-clv/estimate-clv.tool.ts")).estimateClvTool,
   cohort_retention: async () => (await import("./cohort-retention/cohort-retention.tool.ts")).cohortRetentionTool,
   compute_funnel: async () => (await import("./funnel/funnel.tool.ts")).funnelTool,
+  forecast_metric: async () => (await import("./forecast/forecast.tool.ts")).forecastMetricTool,
   compare_ab_test: async () => (await import("./compare-ab-test/compare-ab-test.tool.ts")).compareAbTestTool,
   log_feedback_ticket: async () => (await import("./tickets/log-ticket.tool.ts")).logFeedbackTicketTool,
   update_ticket: async () => (await import("./tickets/update-ticket.tool.ts")).updateTicketTool,

@@ -398,6 +398,26 @@ export const SINGLE_STEP_SET: readonly GoldenCase[] = [
     numbers: ["rows[0].impressions", "rows[0].first_orders", "rows[0].repeat_buyers"],
   },
 
+  // forecast_metric
+  {
+    id: "forecast-revenue-month",
+    language: "en",
+    role: "manager",
+    question: "Forecast this month's revenue: what total do we project by month end?",
+    tool: "forecast_metric",
+    args: () => ({ metric: "revenue" }),
+    numbers: ["pacing.projected_total"],
+  },
+  {
+    id: "forecast-new-customers-zh",
+    language: "zh",
+    role: "marketer",
+    question: "预测一下本月新客数,月底预计能有多少新客户?",
+    tool: "forecast_metric",
+    args: () => ({ metric: "new_customers" }),
+    numbers: ["pacing.projected_total"],
+  },
+
   // segment_customers
   {
     id: "seg-value-tier",

@@ -84,7 +84,33 @@ export async function benchQuestionsOn(
     const outcome = await invokeTool(db, "compute_funnel", { start: funnelStart, end }, OPTIONS);
     if (!outcome.ok) throw new Error(outcome.error);
   });
+  // Forecast of revenue to month end from 182 days of history: the floor is one pass over those days' orders.
+  const forecastNow = { ...OPTIONS, now: new Date(`${addDays(end, 1)}T04:00:00Z`) };
+  const historyStart = addDays(end, -181);
+  const forecastFloor = await median(runs, () =>
+    db.pool.query(
+      `SELECT sum(amount) FROM orders
+       WHERE ordered_at >= ($1::date)::timestamp AT TIME ZONE $3 AND ordered_at < ($2::date + 1)::timestamp AT TIME ZONE $3`,
+      [historyStart, end, OPTIONS.timezone],
+    ),
+  );
+  const forecast = await median(runs, async () => {
+    const outcome = await invokeTool(db, "forecast_metric", { metric: "revenue", target: 30_000_000 }, forecastNow);
+    if (!outcome.ok) throw new Error(outcome.error);
+  });
   return [
+    {
+      scenario: "forecast_metric revenue to month end, 182 days of history",
+      engine,
+      size: `${customers.toLocaleString("en-US")} customers`,
+      metrics: {
+        tool_s: round(forecast),
+        orders_sum_floor_s: round(forecastFloor),
+        ratio_to_floor: round(forecast / forecastFloor, 2),
+      },
+      target: big ? "forecast over 1M customers <= 0.5 s on the server" : undefined,
+      met: big ? forecast <= 0.5 : undefined,
+    },
     {
       scenario: "funnel by channel, 4 weeks vs the 4 before",
       engine,

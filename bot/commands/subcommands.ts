@@ -59,6 +59,11 @@ export const SUBCOMMANDS: Record<string, Subcommand> = {
       "funnel impressions -> clicks -> sessions -> first orders -> repeat buyers per channel, vs the previous period",
     example: "funnel start=2026-10-01 end=2026-10-31 channel=douyin_ads",
   },
+  forecast: {
+    tool: "forecast_metric",
+    summary: "forecast a KPI to month end with 95% intervals; with target=… on track / at risk and the probability",
+    example: "forecast metric=revenue target=30000000",
+  },
   anomalies: {
     tool: "detect_anomalies",
     summary: "unusual days by channel, campaign and ticket category, with the driver (default: the last 30 days)",
