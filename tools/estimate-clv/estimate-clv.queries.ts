@@ -129,12 +129,15 @@ export async function fetchCacInputs(
   end: string,
 ): Promise<Map<string, { spend: number; newCustomers: number }>> {
   const { rows } = await db.query<{ code: string; spend: number; new_customers: number }>(
-    `SELECT ch.code,
-            coalesce((SELECT sum(s.spend) FROM ad_spend_daily s JOIN campaigns cp ON cp.id = s.campaign_id
-                      WHERE cp.channel_id = ch.id AND s.day BETWEEN $1::date AND $2::date), 0)::float8 AS spend,
-            (SELECT count(*) FROM customers c WHERE c.acquisition_channel_id = ch.id
-               AND c.signup_date BETWEEN $1::date AND $2::date)::int AS new_customers
-     FROM channels ch`,
+    // One grouped pass over the window's signups, not one indexed count per channel (~60k heap reads each at 1M).
+    `WITH spend AS (
+       SELECT cp.channel_id, sum(s.spend) AS spend FROM ad_spend_daily s JOIN campaigns cp ON cp.id = s.campaign_id
+       WHERE s.day BETWEEN $1::date AND $2::date GROUP BY 1),
+     signups AS (
+       SELECT acquisition_channel_id AS channel_id, count(*) AS n FROM customers
+       WHERE signup_date BETWEEN $1::date AND $2::date GROUP BY 1)
+     SELECT ch.code, coalesce(sp.spend, 0)::float8 AS spend, coalesce(su.n, 0)::int AS new_customers
+     FROM channels ch LEFT JOIN spend sp ON sp.channel_id = ch.id LEFT JOIN signups su ON su.channel_id = ch.id`,
     [since, end],
   );
   return new Map(rows.map((r) => [r.code, { spend: r.spend, newCustomers: r.new_customers }]));
