@@ -12,15 +12,17 @@ const OPTIONS = { caller: CALLER, timezone: "Asia/Shanghai", currency: "CNY", no
 /** The CDNOW estimates (weeks) as the population for the synthetic customers. */
 const POPULATION = { r: 0.243, alpha: 4.414, a: 0.793, b: 2.426 };
 
-/** Median of three wall-clock timings in seconds. */
-async function medianOf3(work: () => Promise<unknown>): Promise<number> {
-  const seconds: number[] = [];
+/** Medians of three wall-clock timings in seconds per measure, run in turn each round (load hits them alike). */
+async function interleavedMedians3(works: (() => Promise<unknown>)[]): Promise<number[]> {
+  const seconds = works.map(() => [] as number[]);
   for (let i = 0; i < 3; i++) {
-    const started = performance.now();
-    await work();
-    seconds.push((performance.now() - started) / 1000);
+    for (const [k, work] of works.entries()) {
+      const started = performance.now();
+      await work();
+      seconds[k]?.push((performance.now() - started) / 1000);
+    }
   }
-  return seconds.sort((a, b) => a - b)[1] ?? 0;
+  return seconds.map((xs) => xs.sort((a, b) => a - b)[1] ?? 0);
 }
 
 /**
@@ -39,16 +41,18 @@ const CLV_FLOOR_SQL = `
 
 /** estimate_clv by acquisition channel through the tool against its SQL floor: medians of 3 and the ratio. */
 export async function benchClvOn(db: Database, engine: "pglite" | "postgres", size: string): Promise<BenchRow[]> {
-  const floor = await medianOf3(() => db.pool.query(CLV_FLOOR_SQL, [BENCH_DEMO.endDate, OPTIONS.timezone]));
-  const tool = await medianOf3(async () => {
-    const outcome = await invokeTool(
-      db,
-      "estimate_clv",
-      { group_by: "acquisition_channel", end: BENCH_DEMO.endDate },
-      OPTIONS,
-    );
-    if (!outcome.ok) throw new Error(outcome.error);
-  });
+  const [floor = 0, tool = 0] = await interleavedMedians3([
+    () => db.pool.query(CLV_FLOOR_SQL, [BENCH_DEMO.endDate, OPTIONS.timezone]),
+    async () => {
+      const outcome = await invokeTool(
+        db,
+        "estimate_clv",
+        { group_by: "acquisition_channel", end: BENCH_DEMO.endDate },
+        OPTIONS,
+      );
+      if (!outcome.ok) throw new Error(outcome.error);
+    },
+  ]);
   const big = engine === "postgres" && size.startsWith("1,000,000");
   return [
     {

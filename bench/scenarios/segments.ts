@@ -19,16 +19,20 @@ const OPTIONS = {
 };
 const START = "2025-11-01";
 
-/** Median of `runs` wall-clock timings in seconds (runs alternate between measures, so load hits them alike). */
-async function medianOf(runs: number, work: () => Promise<unknown>): Promise<number> {
-  const seconds: number[] = [];
+/**
+ * Medians of `runs` wall-clock timings in seconds per measure. Each round runs every measure once, in turn, so a
+ * burst of load on the shared machine hits the tool and its floor alike.
+ */
+async function interleavedMedians(runs: number, works: (() => Promise<unknown>)[]): Promise<number[]> {
+  const seconds = works.map(() => [] as number[]);
   for (let i = 0; i < runs; i++) {
-    const started = performance.now();
-    await work();
-    seconds.push((performance.now() - started) / 1000);
+    for (const [k, work] of works.entries()) {
+      const started = performance.now();
+      await work();
+      seconds[k]?.push((performance.now() - started) / 1000);
+    }
   }
-  seconds.sort((a, b) => a - b);
-  return seconds[Math.floor(seconds.length / 2)] ?? 0;
+  return seconds.map((xs) => xs.sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? 0);
 }
 
 const TZ = "$3::text";
@@ -113,41 +117,6 @@ export async function benchSegmentsOn(
 ): Promise<BenchRow[]> {
   const period = { start: START, end: BENCH_DEMO.endDate };
   const periodParams = [period.start, period.end, OPTIONS.timezone];
-  const bare = await medianOf(runs, () =>
-    db.pool.query(
-      `SELECT count(*) FROM (
-         SELECT customer_id, count(*), sum(amount), max(ordered_at) FROM orders
-         WHERE ordered_at >= ${FROM} AND ordered_at < ${UNTIL} GROUP BY customer_id) x`,
-      periodParams,
-    ),
-  );
-  const rfmFloor = await medianOf(runs, () => floorQuery(db, RFM_FLOOR_SQL, periodParams));
-  const sql = await medianOf(runs, () =>
-    withTransaction(
-      db.pool,
-      (client) =>
-        fetchSegments(client, {
-          dimension: "rfm",
-          crossWith: null,
-          ...period,
-          timezone: OPTIONS.timezone,
-          analysisDate: period.end,
-          region: null,
-          acquisitionChannelId: null,
-          campaignId: null,
-          tier: null,
-          tierWindow: { since: "", until: "", highMin: null, midMin: null },
-          examples: 3,
-        }),
-      { readOnly: true },
-    ),
-  );
-  let scored = 0;
-  const tool = await medianOf(runs, async () => {
-    const outcome = await invokeTool(db, "segment_customers", { dimension: "rfm", ...period }, OPTIONS);
-    if (!outcome.ok) throw new Error(outcome.error);
-    scored = (outcome.result as { totals: { customers: number } }).totals.customers;
-  });
   // The tier cut is memoised per database state, so the tool's medians run with it cached, as the floor does.
   const cut = await fetchTierThresholds(db.pool, OPTIONS);
   const tierParams = [
@@ -157,11 +126,46 @@ export async function benchSegmentsOn(
     cut.since,
     cut.until,
   ];
-  const tierFloor = await medianOf(runs, () => floorQuery(db, TIER_FLOOR_SQL, tierParams));
-  const tier = await medianOf(runs, async () => {
-    const outcome = await invokeTool(db, "segment_customers", { dimension: "value_tier", ...period }, OPTIONS);
-    if (!outcome.ok) throw new Error(outcome.error);
-  });
+  let scored = 0;
+  const [bare = 0, rfmFloor = 0, sql = 0, tool = 0, tierFloor = 0, tier = 0] = await interleavedMedians(runs, [
+    () =>
+      db.pool.query(
+        `SELECT count(*) FROM (
+           SELECT customer_id, count(*), sum(amount), max(ordered_at) FROM orders
+           WHERE ordered_at >= ${FROM} AND ordered_at < ${UNTIL} GROUP BY customer_id) x`,
+        periodParams,
+      ),
+    () => floorQuery(db, RFM_FLOOR_SQL, periodParams),
+    () =>
+      withTransaction(
+        db.pool,
+        (client) =>
+          fetchSegments(client, {
+            dimension: "rfm",
+            crossWith: null,
+            ...period,
+            timezone: OPTIONS.timezone,
+            analysisDate: period.end,
+            region: null,
+            acquisitionChannelId: null,
+            campaignId: null,
+            tier: null,
+            tierWindow: { since: "", until: "", highMin: null, midMin: null },
+            examples: 3,
+          }),
+        { readOnly: true },
+      ),
+    async () => {
+      const outcome = await invokeTool(db, "segment_customers", { dimension: "rfm", ...period }, OPTIONS);
+      if (!outcome.ok) throw new Error(outcome.error);
+      scored = (outcome.result as { totals: { customers: number } }).totals.customers;
+    },
+    () => floorQuery(db, TIER_FLOOR_SQL, tierParams),
+    async () => {
+      const outcome = await invokeTool(db, "segment_customers", { dimension: "value_tier", ...period }, OPTIONS);
+      if (!outcome.ok) throw new Error(outcome.error);
+    },
+  ]);
   const size = `${customers.toLocaleString("en-US")} customers (${scored.toLocaleString("en-US")} with orders)`;
   const big = customers >= 1_000_000 && engine === "postgres";
   return [
