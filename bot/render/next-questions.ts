@@ -45,7 +45,9 @@ function fromToolCall(tool: string, args: Args, result: unknown): string[] {
     const other = model === "last_touch" ? "markov" : "last_touch";
     out.push(`Same attribution with the ${other.replace("_", "-")} model${span}`);
   }
-  if (period && args.compare !== "previous_period") {
+  // compute_kpis compares with the period before unless told otherwise: its answer already has that comparison.
+  const compared = args.compare === "previous_period" || (tool === "compute_kpis" && args.compare === undefined);
+  if (period && !compared) {
     const before = previousPeriod(period);
     out.push(`Compare with the previous period (${before.start} to ${before.end})`);
   }

@@ -87,11 +87,12 @@ describe("answer blocks", () => {
     expect(context.elements[0].text).toContain("ROI google_ads");
     expect(context.elements[0].text).toContain("Data: orders up to 2026-11-22");
     const actions = blocks.filter((b) => b.type === "actions") as Loose[];
-    // Derived from the call and its period (a table without a chart adds "as a chart"), before the analyst's own.
+    // Derived from the call and its period (compute_kpis already compares with the period before; a table without
+    // a chart adds "as a chart"), then the analyst's own, three at most.
     expect(actions[0].elements.map((e: Loose) => e.value)).toEqual([
       "Same KPIs by channel from 2026-10-01 to 2026-10-31",
-      "Compare with the previous period (2026-08-31 to 2026-09-30)",
       "Show this as a chart",
+      "ROAS by week?",
     ]);
     const feedback = blocks.at(-1) as Loose;
     expect(feedback.type).toBe("context_actions");

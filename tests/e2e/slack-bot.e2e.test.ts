@@ -1,8 +1,8 @@
 // End to end: the real Bolt app over HTTP with signed requests, the real analyst on the fake OpenAI server, and a
 // fake Slack Web API that records every call. One demo database (PGlite) for the whole file.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { generateDemo } from "../../derived/demo.ts";
 import type { Database } from "../../db/pool.ts";
+import { generateDemo } from "../../derived/demo.ts";
 import type { RecordedRequest, ScriptedReply } from "../fakes/fake-openai-server.ts";
 import { testEngines } from "../helpers/databases.ts";
 import { type SlackCall, sendToBot } from "./fake-slack-server.ts";
@@ -66,7 +66,7 @@ describe.each(testEngines())("Slack bot end to end on $name", (engine) => {
     expect(text).toContain("&lt;!channel&gt;");
     expect(text).toContain("How I got this");
     expect(text).toContain("compute_kpis");
-    expect(text).toContain("rate_up");
+    expect(text).toContain('"type":"feedback_buttons"');
     await h.bot.idle();
     const completed = h.slack.callsOf("files.completeUploadExternal").filter((c) => c.args.channel_id === "CMENTION");
     expect(completed).toHaveLength(1);
@@ -323,7 +323,9 @@ describe.each(testEngines())("Slack bot end to end on $name", (engine) => {
     await h.send({ json: eventEnvelope(mention("Rate me", { channel: "CRATE" })) });
     await h.slack.waitFor(() => postsIn(h, "CRATE").length === 1);
     const blocks = postsIn(h, "CRATE")[0]?.args.blocks as Loose[];
-    const runId = blocks.flatMap((b) => b.elements ?? []).find((e: Loose) => e.action_id === "rate_up").value;
+    // Answers carry the native feedback_buttons ("up:<run>"); the older rate_up button a run id still works.
+    const feedback = blocks.flatMap((b) => b.elements ?? []).find((e: Loose) => e.type === "feedback_buttons");
+    const runId = String(feedback.positive_button.value).split(":")[1] as string;
     await h.send({ form: buttonClick("rate_up", runId, { channel: "CRATE" }) });
     await h.slack.waitFor((calls) =>
       calls.some((c) => c.method === "chat.postEphemeral" && c.args.channel === "CRATE"),
@@ -454,7 +456,7 @@ describe.each(testEngines())("Slack bot end to end on $name", (engine) => {
     await h.slack.waitFor(() => postsIn(h, "CCSV").length === 1, 30_000);
     await h.bot.idle();
     const text = blocksText(postsIn(h, "CCSV")[0] as SlackCall);
-    expect(text).toContain("300 rows: the full table is attached as a CSV file");
+    expect(text).toMatch(/first \d+ of 300 rows, 20 of 21 columns: the full table is attached as a CSV file/);
     const csvRequest = h.slack
       .callsOf("files.getUploadURLExternal")
       .find((c) => String(c.args.filename).endsWith(".csv")) as SlackCall;
