@@ -133,6 +133,12 @@ export const ConfigSchema = z.object({
     .min(1, { error: "expected at least 1 job at a time" })
     .max(64, { error: "at most 64 jobs at a time per process (run more processes instead)" })
     .default(4),
+  // Stream answers in Slack (chat.startStream); false posts each answer when ready. Streamed answers are not yet
+  // idempotent per queued job: a job retried after its worker died mid-stream streams a second answer.
+  BEACON_STREAM_ANSWERS: z
+    .enum(["true", "false"], { error: 'expected "true" or "false"' })
+    .default("true")
+    .transform((v) => v === "true"),
   // On SIGTERM, jobs still running after this many seconds are handed back to the queue (another process retries).
   BEACON_SHUTDOWN_SECONDS: z.coerce
     .number({ error: "expected seconds, e.g. 25" })

@@ -29,7 +29,14 @@ export async function runSlackUntilStopped(
   const queue = new JobQueue(db);
   await queue.start((error) => log(`job queue: ${error.message}`));
   const concurrency = config.BEACON_WORKER_CONCURRENCY;
-  const bot = createSlackBot({ db, config, analyst, queue, maxConcurrentWork: concurrency });
+  const bot = createSlackBot({
+    db,
+    config,
+    analyst,
+    queue,
+    maxConcurrentWork: concurrency,
+    streaming: config.BEACON_STREAM_ANSWERS,
+  });
   let workers: Workers | undefined;
   if (role.workers) {
     workers = await startWorkers(bot.app, queue, { concurrency, tick: (now) => bot.jobs(now), logger: bot.app.logger });
