@@ -346,7 +346,7 @@ function contextActionsViolation(b: Loose): string | null {
     if (e.type !== "feedback_buttons") continue;
     for (const side of ["positive_button", "negative_button"]) {
       const button = e[side];
-      if (!button || button.text?.type !== "plain_text") return `feedback ${side} needs plain_text text`;
+      if (button?.text?.type !== "plain_text") return `feedback ${side} needs plain_text text`;
       if (typeof button.value !== "string") return `feedback ${side} needs a value`;
       const why =
         (button.text.text.length > SLACK_LIMITS.buttonText

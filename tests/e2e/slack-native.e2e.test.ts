@@ -176,7 +176,8 @@ describe.each(testEngines())("Slack-native answers on $name", (engine) => {
       { text: "Daily KPIs from June to October." },
     );
     await posting.send({ json: eventEnvelope(mention("Daily KPIs since June?", { channel: "CCSV" })) });
-    await posting.slack.waitFor(() => postsIn(posting, "CCSV").length === 1);
+    // 153 days of KPIs: seconds on an idle machine, minutes on a loaded one (PGlite shares the test's thread).
+    await posting.slack.waitFor(() => postsIn(posting, "CCSV").length === 1, 170_000);
     await posting.bot.idle();
     const blocks = postsIn(posting, "CCSV")[0]?.args.blocks as Loose[];
     const table = blocks.find((b) => b.type === "table");
@@ -190,7 +191,7 @@ describe.each(testEngines())("Slack-native answers on $name", (engine) => {
     expect(csv).toBeDefined();
     const bytes = posting.slack.uploads.get(csv.id)?.toString("utf8") ?? "";
     expect(bytes.trim().split("\r\n")).toHaveLength(154);
-  });
+  }, 180_000);
 
   it("stores 👍 and 👎 with the reason from the native feedback_buttons, as the rating buttons did", async () => {
     script("Rate me natively", { text: "Answer to rate." });
