@@ -7,6 +7,7 @@ import { journeysImporter } from "./entities/journeys.ts";
 import { npsImporter } from "./entities/nps.ts";
 import { ordersImporter } from "./entities/orders.ts";
 import { platformConversionsImporter } from "./entities/platform-conversions.ts";
+import { targetsImporter } from "./entities/targets.ts";
 import { ticketsImporter } from "./entities/tickets.ts";
 import { touchpointsImporter } from "./entities/touchpoints.ts";
 import { webSessionsImporter } from "./entities/web-sessions.ts";
@@ -25,4 +26,5 @@ export const IMPORTERS = {
   nps: npsImporter,
   tickets: ticketsImporter,
   journeys: journeysImporter,
+  targets: targetsImporter,
 } satisfies Record<ImportEntity, AnyImporter>;

@@ -14,6 +14,7 @@ export const IMPORT_ENTITIES = [
   "nps",
   "tickets",
   "journeys",
+  "targets",
 ] as const;
 
 export type ImportEntity = (typeof IMPORT_ENTITIES)[number];
