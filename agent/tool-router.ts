@@ -81,32 +81,12 @@ export const TOOL_GROUPS: readonly ToolGroup[] = [
     ),
   },
   {
-    name: "cohorts",
-    summary: "cohort_retention: acquisition cohorts' retention and revenue per member by month/week since signup",
-    tools: ["cohort_retention"],
+    name: "growth",
+    summary: "cohorts, funnel, forecast",
+    tools: ["cohort_retention", "compute_funnel", "forecast_metric"],
     keywords: terms(
-      "cohort|retain|retention|come back|came back|repeat buy|stick around",
-      "同期群|群组|队列|留存|回购|复购|回头客",
-    ),
-  },
-  {
-    name: "funnel",
-    summary:
-      "funnel: impressions -> clicks -> sessions -> first orders -> repeat buyers per channel, with the biggest drop",
-    tools: ["compute_funnel"],
-    keywords: terms(
-      "funnel|drop off|drop-off|dropoff|where do we lose|lose people|click to purchase|click and purchase|conversion path",
-      "漏斗|流失在|转化路径|从点击到购买|哪一步",
-    ),
-  },
-  {
-    name: "forecast",
-    summary:
-      "forecast_metric: revenue/orders/spend/new customers forecast with intervals, month pacing against a target",
-    tools: ["forecast_metric"],
-    keywords: terms(
-      "forecast|predict|projection|project|will we hit|on track|at risk|pacing|target|by month end|end of the month",
-      "预测|预计|预估|目标|达成|完成率|能不能完成|月底|进度",
+      "cohort|retain|retention|come back|came back|repeat buy|stick around|funnel|drop off|drop-off|dropoff|where do we lose|lose people|click to purchase|click and purchase|conversion path|forecast|predict|projection|will we hit|on track|pacing|target|by month end|end of the month",
+      "同期群|群组|队列|留存|回购|复购|回头客|漏斗|流失在|转化路径|从点击到购买|哪一步|预测|预计|预估|目标|达成|完成率|能不能完成|月底|进度",
     ),
   },
   {
