@@ -60,9 +60,9 @@ export class AnswerStreams {
  *   2. appendStream while tools run: task updates only (tool name, then rows and time), merged and at most one call
  *      per appendIntervalMs;
  *   3. the analyst returns only after its grounding check (every number traced to a tool result, or marked);
- *   4. appendStream: every task settled, "Numbers checked against the tool results", and the alert blocks;
- *   5. appendStream: the answer text (markdown, escaped);
- *   6. stopStream: the table, "How I got this", next-question buttons and the feedback buttons;
+ *   4-6. stopStream, chunks in this order: every task settled, "Checked every number against the tool results",
+ *      the alert blocks, the answer text (markdown, escaped); then its blocks: the table, "How I got this",
+ *      next-question buttons and the feedback buttons (a text over 12,000 characters adds appends before it);
  *   7. CSV and chart files in the thread.
  * Any Slack error before step 5 leaves the answer to the post path (finish returns false); an error on the blocks
  * at step 6 ends the stream without them and posts them as a message of their own.
@@ -145,30 +145,32 @@ export class AnswerStream {
     this.pending.clear();
     if (answer.steps.length > 0) settled.push(groundingChunk(answer));
     if (parts.alerts.length > 0) settled.push({ type: "blocks", blocks: parts.alerts as types.AnyBlock[] });
-    await this.send(settled);
     const text = toSafeMarkdown(answer.failure && answer.text.trim() === "" ? answer.failure.message : answer.text);
-    for (const piece of splitPlain(text || "(no answer text)", SLACK_LIMITS.streamMarkdownChars)) {
-      if (this.failed) break;
-      await this.send([{ type: "markdown_text", text: piece }]);
+    const pieces = splitPlain(text || "(no answer text)", SLACK_LIMITS.streamMarkdownChars);
+    // Only a text over 12,000 characters needs appends of its own; otherwise the settled steps, the alerts, the text
+    // and the closing blocks all go in the one stopStream call, so an answer holds no work slot waiting on intervals.
+    for (const piece of pieces.slice(0, -1)) {
+      await this.send([...settled.splice(0), { type: "markdown_text", text: piece }]);
     }
     if (this.failed) {
       await this.endQuietly("Slack stopped the stream; the full answer follows below.");
       return false;
     }
-    await this.stopWithBlocks(rendered, [...parts.tables, ...parts.tail]);
+    settled.push({ type: "markdown_text", text: pieces.at(-1) ?? "" });
+    await this.stopWithBlocks(rendered, [...parts.tables, ...parts.tail], settled);
     await this.delivery.postFiles(this.target.channel, this.target.threadTs, view, rendered.csvTables);
     return true;
   }
 
   /** Ends the stream with the blocks; when Slack refuses them, ends it without and posts them on their own. */
-  private async stopWithBlocks(rendered: RenderedAnswer, blocks: AnyBlock[]): Promise<void> {
+  private async stopWithBlocks(rendered: RenderedAnswer, blocks: AnyBlock[], chunks: Chunk[]): Promise<void> {
     const [first = [], ...rest] = fitMessages(blocks);
-    await this.waitForInterval();
     try {
-      await this.streamer.stop({ blocks: first as types.KnownBlock[] });
+      await this.streamer.stop({ chunks, blocks: first as types.KnownBlock[] });
     } catch (error) {
       this.logger.warn(`stopStream refused the blocks (${slackErrorOf(error)}); posting them as a message`);
-      await this.streamer.stop().catch((stopError: unknown) => {
+      // The text and steps still end the stream; only the blocks move to a message of their own.
+      await this.streamer.stop({ chunks }).catch((stopError: unknown) => {
         this.logger.warn(`stopStream failed again (${slackErrorOf(stopError)})`);
       });
       rest.unshift(first);
