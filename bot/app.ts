@@ -82,7 +82,9 @@ export function createSlackBot(options: SlackBotOptions): SlackBot {
         // For load balancers and monitors: answered on the main thread, which no query can block (the embedded
         // database runs in a worker thread, db/pglite-host.ts).
         customRoutes: [healthRoute()],
-        processBeforeResponse: false,
+        // With a queue, Slack gets its 200 only after the claim and the job are committed (a few ms): a process
+        // killed in between leaves the delivery unacknowledged, and Slack's retry brings it to another process.
+        processBeforeResponse: options.queue !== undefined,
         logLevel,
       });
   const app = socket
