@@ -1,9 +1,10 @@
 // What `beacon demo` would destroy that it did not write itself. The demo records what it wrote in
 // dataset_facts['demo'] (row counts, generatedAt); imports are logged in import_log; tickets the demo files carry
 // idempotency keys "demo-ticket-NNN". Anything else in the replaced tables came from somewhere else.
-import { DEMO_TABLES } from "../../derived/demo.ts";
+
 import { IMPORT_ENTITIES } from "../../db/import/types.ts";
 import { type Queryable, quoteIdent } from "../../db/pool.ts";
+import { DEMO_TABLES } from "../../derived/demo.ts";
 
 /** Rows the demo would delete, and why some of them look like they did not come from the demo generator. */
 export interface DemoReplacement {

@@ -27,7 +27,8 @@ describe("cohort heat map", () => {
   it("plots every observed cell and none of the unobserved ones", () => {
     const [chart] = chartsFor([triangle(null)], SETTINGS);
     expect(chart?.kind).toBe("cohort");
-    const values = (chart?.spec.data as { values: { cohort: string; k: number; value: number }[] }).values;
+    if (!chart) throw new Error("no cohort chart");
+    const values = (chart.spec.data as { values: { cohort: string; k: number; value: number }[] }).values;
     expect(values).toHaveLength(6);
     expect(values.find((v) => v.cohort === "2026-08" && v.k === 2)?.value).toBe(0.1);
     expect(values.some((v) => v.cohort === "2026-10" && v.k === 1)).toBe(false);

@@ -5,8 +5,8 @@ import type { AgentAnswer, Analyst, AskRequest } from "../../agent/types.ts";
 import { NO_MODEL_HINT } from "../../bot/console/answer-line.ts";
 import { runConsole } from "../../bot/console.ts";
 import { claimEvent } from "../../bot/slack/processed-events.queries.ts";
-import { generateDemo } from "../../derived/demo.ts";
 import type { Database } from "../../db/pool.ts";
+import { generateDemo } from "../../derived/demo.ts";
 import { testEngines } from "../helpers/databases.ts";
 
 const NOW = new Date("2026-11-20T04:00:00Z");

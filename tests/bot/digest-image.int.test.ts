@@ -7,8 +7,8 @@ import { digestImagePng } from "../../bot/render/digest-image.ts";
 import { renderChartPng } from "../../bot/render/png.ts";
 import { digestContent } from "../../bot/slack/digest-content.ts";
 import { lateNote } from "../../bot/slack/digest-runner.ts";
-import { generateDemo } from "../../derived/demo.ts";
 import type { Database } from "../../db/pool.ts";
+import { generateDemo } from "../../derived/demo.ts";
 import { testEngines } from "../helpers/databases.ts";
 import { decodePng } from "./png-pixels.ts";
 

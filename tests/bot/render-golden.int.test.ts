@@ -3,8 +3,8 @@
 // Regenerate after an intended change with `npx vitest run tests/bot/render-golden.int.test.ts -u`, then read the diff.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { renderPlainTable, tableFromResult, toCsv } from "../../bot/render/table.ts";
-import { generateDemo } from "../../derived/demo.ts";
 import type { Database } from "../../db/pool.ts";
+import { generateDemo } from "../../derived/demo.ts";
 import { invokeTool } from "../../tools/run-tool.ts";
 import { testEngines } from "../helpers/databases.ts";
 

@@ -3,9 +3,9 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { generateDemo } from "../../derived/demo.ts";
 import { migrate } from "../../db/migrate.ts";
 import { openDatabase } from "../../db/pool.ts";
+import { generateDemo } from "../../derived/demo.ts";
 import { TOOL_LOADERS } from "../../tools/lazy-registry.ts";
 import { invokeTool } from "../../tools/run-tool.ts";
 

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { curveShape } from "../../db/demo/acquisition.ts";
-import { type DemoFacts, type DemoSummary, generateDemo } from "../../derived/demo.ts";
 import type { Database } from "../../db/pool.ts";
+import { type DemoFacts, type DemoSummary, generateDemo } from "../../derived/demo.ts";
 import { testEngines } from "../helpers/databases.ts";
 
 const END = "2026-10-31";

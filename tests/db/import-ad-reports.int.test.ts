@@ -5,8 +5,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { readFxRatesCsv, saveFxRates } from "../../db/fx.ts";
-import { type ImportOptions, ImportValidationError, importCsv } from "../../derived/import.ts";
 import type { Database } from "../../db/pool.ts";
+import { type ImportOptions, ImportValidationError, importCsv } from "../../derived/import.ts";
 import { testEngines } from "../helpers/databases.ts";
 
 const EXPORTS = join(import.meta.dirname, "../fixtures/exports");

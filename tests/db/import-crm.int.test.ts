@@ -4,8 +4,8 @@
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { aliasChannel } from "../../db/channels.ts";
-import { type ImportOptions, ImportValidationError, importCsv } from "../../derived/import.ts";
 import type { Database } from "../../db/pool.ts";
+import { type ImportOptions, ImportValidationError, importCsv } from "../../derived/import.ts";
 import { testEngines } from "../helpers/databases.ts";
 
 const EXPORTS = join(import.meta.dirname, "../fixtures/exports");

@@ -5,8 +5,8 @@ import { createWriteStream, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { importCsv } from "../../derived/import.ts";
 import type { Database } from "../../db/pool.ts";
+import { importCsv } from "../../derived/import.ts";
 import { testEngines } from "../helpers/databases.ts";
 
 const ROWS = 200_000;

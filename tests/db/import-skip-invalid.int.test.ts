@@ -5,8 +5,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parse } from "csv-parse/sync";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type ImportOptions, ImportValidationError, importCsv } from "../../derived/import.ts";
 import type { Database } from "../../db/pool.ts";
+import { type ImportOptions, ImportValidationError, importCsv } from "../../derived/import.ts";
 import { testEngines } from "../helpers/databases.ts";
 
 const opts: ImportOptions = { timezone: "Asia/Shanghai" };

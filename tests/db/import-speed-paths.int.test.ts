@@ -5,9 +5,9 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Database } from "../../db/pool.ts";
 import { type ImportOptions, importCsv } from "../../derived/import.ts";
 import { refreshOrderAttribution } from "../../derived/order-attribution.ts";
-import type { Database } from "../../db/pool.ts";
 import { testEngines } from "../helpers/databases.ts";
 
 const opts: ImportOptions = { timezone: "Asia/Shanghai" };

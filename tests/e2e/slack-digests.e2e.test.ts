@@ -3,8 +3,8 @@
 // are not replayed), and the digest's buttons answered in its thread.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createSlackBot, type SlackBot } from "../../bot/app.ts";
-import { generateDemo } from "../../derived/demo.ts";
 import { type Database, openDatabase } from "../../db/pool.ts";
+import { generateDemo } from "../../derived/demo.ts";
 import type { RecordedRequest, ScriptedReply } from "../fakes/fake-openai-server.ts";
 import { testEngines } from "../helpers/databases.ts";
 import type { SlackCall } from "./fake-slack-server.ts";

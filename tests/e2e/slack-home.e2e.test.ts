@@ -1,8 +1,8 @@
 // The App Home tab end to end: the real Bolt app over HTTP, the fake Slack Web API recording views.publish, and the
 // numbers on the tab checked against bare SQL on the seeded demo. Both engines when TEST_DATABASE_URL is set.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { generateDemo } from "../../derived/demo.ts";
 import type { Database } from "../../db/pool.ts";
+import { generateDemo } from "../../derived/demo.ts";
 import { formatCount, formatMoney } from "../../tools/number-format.ts";
 import { invokeTool } from "../../tools/run-tool.ts";
 import { testEngines } from "../helpers/databases.ts";

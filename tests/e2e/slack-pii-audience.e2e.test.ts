@@ -3,8 +3,8 @@
 // a marketer sees them masked even in a DM. The fake model quotes the ticket and contact from the tool result, as
 // a real model would, so what reaches Slack is exactly what the tool let through.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { generateDemo } from "../../derived/demo.ts";
 import type { Database } from "../../db/pool.ts";
+import { generateDemo } from "../../derived/demo.ts";
 import { invokeTool } from "../../tools/run-tool.ts";
 import type { RecordedRequest, ScriptedReply } from "../fakes/fake-openai-server.ts";
 import { testEngines } from "../helpers/databases.ts";

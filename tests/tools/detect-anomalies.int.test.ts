@@ -2,8 +2,8 @@
 // and series; the planted series stay quiet around them; precision and recall over the whole year are printed.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { PlantedAnomaly } from "../../db/demo/anomalies.ts";
-import { generateDemo } from "../../derived/demo.ts";
 import type { Database } from "../../db/pool.ts";
+import { generateDemo } from "../../derived/demo.ts";
 import { type Anomaly, scanAnomalies } from "../../tools/detect-anomalies/scan.ts";
 import { addDays } from "../../tools/period.ts";
 import { invokeTool } from "../../tools/run-tool.ts";

@@ -4,8 +4,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runSubcommand } from "../../bot/commands/subcommands.ts";
 import { chartsFor } from "../../bot/render/charts.ts";
 import { renderPlainAnswer } from "../../bot/render/plain-answer.ts";
-import { generateDemo } from "../../derived/demo.ts";
 import type { Database } from "../../db/pool.ts";
+import { generateDemo } from "../../derived/demo.ts";
 import { invokeTool } from "../../tools/run-tool.ts";
 import { testEngines } from "../helpers/databases.ts";
 

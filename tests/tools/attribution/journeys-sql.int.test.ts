@@ -1,7 +1,7 @@
 // The SQL that builds journeys is checked against a plain re-implementation of its definition in TypeScript.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { generateDemo } from "../../../derived/demo.ts";
 import { type Database, withTransaction } from "../../../db/pool.ts";
+import { generateDemo } from "../../../derived/demo.ts";
 import {
   fetchJourneys,
   fetchTimeDecayCredits,

@@ -1,7 +1,7 @@
 // compare_ab_test through the tool interface: explicit counts, and two campaigns of the generated demo.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { generateDemo } from "../../../derived/demo.ts";
 import type { Database } from "../../../db/pool.ts";
+import { generateDemo } from "../../../derived/demo.ts";
 import { VERDICTS } from "../../../tools/compare-ab-test/verdict.model.ts";
 import { invokeTool } from "../../../tools/run-tool.ts";
 import type { Caller } from "../../../tools/tool.ts";

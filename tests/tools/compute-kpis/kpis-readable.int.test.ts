@@ -2,8 +2,8 @@
 // names, weeks in date order with partial ones flagged, null CAC for unpaid channels, movers ranked by money impact,
 // a minimum retention window, and the changes and shares people ask for. Expected values come from SQL in the test.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { generateDemo } from "../../../derived/demo.ts";
 import type { Database } from "../../../db/pool.ts";
+import { generateDemo } from "../../../derived/demo.ts";
 import { invokeTool } from "../../../tools/run-tool.ts";
 import { testEngines } from "../../helpers/databases.ts";
 

@@ -1,8 +1,8 @@
 // compute_kpis through the tool interface: totals checked against SQL written independently in the test.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type Database, withTransaction } from "../../../db/pool.ts";
 import { generateDemo } from "../../../derived/demo.ts";
 import { refreshDerived } from "../../../derived/refresh.ts";
-import { type Database, withTransaction } from "../../../db/pool.ts";
 import { invokeTool } from "../../../tools/run-tool.ts";
 import { testEngines } from "../../helpers/databases.ts";
 

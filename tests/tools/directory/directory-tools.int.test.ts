@@ -1,8 +1,8 @@
 // find_customers, get_customer_profile, list_channels and list_campaigns through the public tool interface on
 // generated demo data, on every engine.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { generateDemo } from "../../../derived/demo.ts";
 import type { Database } from "../../../db/pool.ts";
+import { generateDemo } from "../../../derived/demo.ts";
 import { maskEmail, maskName, maskPhone } from "../../../tools/pii.ts";
 import { invokeTool } from "../../../tools/run-tool.ts";
 import type { Role } from "../../../tools/tool.ts";

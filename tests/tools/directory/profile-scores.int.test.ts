@@ -2,9 +2,9 @@
 // segment_customers and estimate_clv say for the same customer; explicit when no model is stored; stale when orders
 // arrived after the refresh.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type Database, withTransaction } from "../../../db/pool.ts";
 import { refreshCustomerScores } from "../../../derived/customer-scores.ts";
 import { generateDemo } from "../../../derived/demo.ts";
-import { type Database, withTransaction } from "../../../db/pool.ts";
 import { invokeTool } from "../../../tools/run-tool.ts";
 import { testEngines } from "../../helpers/databases.ts";
 

@@ -18,13 +18,13 @@ describe("Holt-Winters additive, weekly season, against statsmodels", () => {
     const init = initialState(y, 7);
     expect(init.level).toBeCloseTo(ref.initial.level, 10);
     expect(init.trend).toBeCloseTo(ref.initial.trend, 10);
-    init.season.forEach((s, i) => expect(s).toBeCloseTo(ref.initial.season[i], 10));
+    for (const [i, s] of init.season.entries()) expect(s).toBeCloseTo(ref.initial.season[i], 10);
   });
 
   it("reproduces fitted values, SSE and the 14-day forecast with fixed parameters", () => {
     const run = runHoltWinters(y, 7, { alpha: 0.3, beta: 0.05, gamma: 0.2 }, initialState(y, 7));
     expect(run.sse).toBeCloseTo(ref.fixed.sse, 6);
-    run.fitted.forEach((f, t) => expect(f, `t=${t}`).toBeCloseTo(ref.fixed.fitted[t], 8));
+    for (const [t, f] of run.fitted.entries()) expect(f, `t=${t}`).toBeCloseTo(ref.fixed.fitted[t], 8);
     // statsmodels 0.13 forecasts h = 7, 14 (multiples of the season) with the seasonal state from before the last
     // observation's update; the textbook formula (ours, fpp2 7.3) uses the updated one. They differ by exactly
     // gamma x the last one-step error; every other step is equal.

@@ -1,8 +1,8 @@
 // query_database: the parser-based guard, the reporting role and the limits, against an attack corpus,
 // on every engine.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { generateDemo } from "../../../derived/demo.ts";
 import type { Database } from "../../../db/pool.ts";
+import { generateDemo } from "../../../derived/demo.ts";
 import { REPORTING_VIEWS } from "../../../tools/query-database/reporting-views.ts";
 import { invokeTool } from "../../../tools/run-tool.ts";
 import { testEngines } from "../../helpers/databases.ts";

@@ -1,8 +1,8 @@
 // On a small data set noisy weeks can make a steep curve fit; the recommendation must not extrapolate it into
 // absurd promises (seen before the trust region: 311 billion expected vs 12 thousand at the current split).
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { generateDemo } from "../../../derived/demo.ts";
 import type { Database } from "../../../db/pool.ts";
+import { generateDemo } from "../../../derived/demo.ts";
 import { invokeTool } from "../../../tools/run-tool.ts";
 import { testEngines } from "../../helpers/databases.ts";
 

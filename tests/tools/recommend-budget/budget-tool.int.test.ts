@@ -1,9 +1,9 @@
 // recommend_budget and the approval flow through the tool interface, on generated demo data.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadConfig } from "../../../config.ts";
-import { generateDemo } from "../../../derived/demo.ts";
 import type { Database } from "../../../db/pool.ts";
 import { createScratchDatabase } from "../../../db/scratch.ts";
+import { generateDemo } from "../../../derived/demo.ts";
 import { optimiseBudget } from "../../../tools/recommend-budget/optimise.model.ts";
 import { invokeTool } from "../../../tools/run-tool.ts";
 import type { Role } from "../../../tools/tool.ts";

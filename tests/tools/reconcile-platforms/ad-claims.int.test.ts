@@ -2,8 +2,8 @@
 // are reconciled from the conversion columns of their own reports, and each row says which source it used.
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type ImportOptions, importCsv } from "../../../derived/import.ts";
 import type { Database } from "../../../db/pool.ts";
+import { type ImportOptions, importCsv } from "../../../derived/import.ts";
 import { invokeTool } from "../../../tools/run-tool.ts";
 import { testEngines } from "../../helpers/databases.ts";
 

@@ -1,8 +1,8 @@
 // feedback_insights on generated demo tickets (EN and 中文) plus a few filed through log_feedback_ticket, checked
 // against direct SQL, on every engine.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { generateDemo } from "../../../derived/demo.ts";
 import type { Database } from "../../../db/pool.ts";
+import { generateDemo } from "../../../derived/demo.ts";
 import { invokeTool } from "../../../tools/run-tool.ts";
 import type { Role } from "../../../tools/tool.ts";
 import { testEngines } from "../../helpers/databases.ts";

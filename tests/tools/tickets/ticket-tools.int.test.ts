@@ -1,8 +1,8 @@
 // log_feedback_ticket, update_ticket, list_tickets, get_ticket and the reminders query through the public tool
 // interface on generated demo data, on every engine.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { generateDemo } from "../../../derived/demo.ts";
 import type { Database } from "../../../db/pool.ts";
+import { generateDemo } from "../../../derived/demo.ts";
 import { isoInZone } from "../../../tools/business-time.ts";
 import { invokeTool, type ToolOutcome } from "../../../tools/run-tool.ts";
 import {
