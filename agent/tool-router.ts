@@ -34,7 +34,7 @@ export const TOOL_GROUPS: readonly ToolGroup[] = [
   },
   {
     name: "summary",
-    summary: "summarize_period: a period's KPIs with change, movers up and down with their drivers, tickets, proposals",
+    summary: "summarize_period: a period's KPIs with change, movers and their drivers",
     tools: ["summarize_period"],
     keywords: terms(
       "summar|overview|recap|digest|what happened|what changed|leadership|weekly|monthly|how did we do|how are we doing",

@@ -195,6 +195,8 @@ describe("manifest.json", () => {
       "app_home_opened",
       "app_mention",
       "assistant_thread_started",
+      "message.channels", // follow-ups in channel threads Beacon answered (bot/listeners/thread-reply.ts)
+      "message.groups", // the same in private channels
       "message.im",
     ]);
     expect(manifest.features.slash_commands.map((c: { command: string }) => c.command)).toEqual(["/beacon"]);
@@ -213,10 +215,12 @@ describe("manifest.json", () => {
     expect(manifest.oauth_config.scopes.bot.sort()).toEqual([
       "app_mentions:read", // app_mention
       "assistant:write", // assistant threads: status, prompts, title
+      "channels:history", // message.channels
       "chat:write", // answers and ephemeral messages
       "commands", // /beacon and the message shortcut
       "files:read", // CSV files shared in a DM for import (files.info and the private download)
       "files:write", // CSV and chart uploads (files.uploadV2)
+      "groups:history", // message.groups
       "im:history", // message.im
     ]);
   });
