@@ -108,7 +108,7 @@ export function scriptedReply(
   derived.forEach((d, i) => {
     const value = calculated?.results?.[i]?.result ?? derive(d.op, inputsOf(d));
     const percent = d.op === "share" || d.op === "percent_change";
-    parts.push(percent && !mistakes.wrongNumbers ? `${(value * 100).toFixed(1)}%` : say(value));
+    parts.push(percent && !mistakes.wrongNumbers ? `${(value * 100).toFixed(2)}%` : say(value));
   });
   for (const document of golden.cites ?? []) {
     const citation = citationFor(document, wanted, stepResults);
