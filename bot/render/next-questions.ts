@@ -45,8 +45,12 @@ function fromToolCall(tool: string, args: Args, result: unknown): string[] {
     const other = model === "last_touch" ? "markov" : "last_touch";
     out.push(`Same attribution with the ${other.replace("_", "-")} model${span}`);
   }
-  // compute_kpis compares with the period before unless told otherwise: its answer already has that comparison.
-  const compared = args.compare === "previous_period" || (tool === "compute_kpis" && args.compare === undefined);
+  // compute_kpis compares with the period before unless told otherwise, and a period summary (digests' content)
+  // always states its change against the period before: their answers already have that comparison.
+  const compared =
+    args.compare === "previous_period" ||
+    (tool === "summarize_period" && args.compare !== "previous_year") ||
+    (tool === "compute_kpis" && args.compare === undefined);
   if (period && !compared) {
     const before = previousPeriod(period);
     out.push(`Compare with the previous period (${before.start} to ${before.end})`);
