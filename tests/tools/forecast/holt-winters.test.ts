@@ -8,6 +8,7 @@ import {
   initialState,
   runHoltWinters,
 } from "../../../tools/forecast/holt-winters.model.ts";
+import { seededNormals } from "../../../tools/forecast/simulate.model.ts";
 import { readReference } from "../../helpers/reference.ts";
 
 const ref = JSON.parse(readReference("forecast_statsmodels/expected.json"));
@@ -42,22 +43,9 @@ describe("Holt-Winters additive, weekly season, against statsmodels", () => {
   });
 });
 
-/** Deterministic normal draws (mulberry32 + Box-Muller). */
-function normals(seed: number): () => number {
-  let a = seed >>> 0;
-  const uniform = () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-  return () => Math.sqrt(-2 * Math.log(1 - uniform())) * Math.cos(2 * Math.PI * uniform());
-}
-
 describe("prediction intervals on seeded synthetic series", () => {
   it("cover about 95% of future values at 1 to 14 days ahead", () => {
-    const z = normals(20261205);
+    const z = seededNormals(20261205);
     const season = [5, -3, -2, 0, 1, 8, -9];
     let inside = 0;
     let total = 0;
