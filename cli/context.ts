@@ -37,15 +37,29 @@ export function printJson(value: unknown): void {
   process.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
 }
 
-/** Runs `work` with an open database and always closes it. */
-export async function withDatabase<T>(
-  work: (db: Database, config: Config) => Promise<T>,
+/**
+ * Runs `work` with an open database and always closes it. `alongside` (loading a command's modules) runs while the
+ * database opens: PGlite compiles its WebAssembly and starts PostgreSQL off the main thread, so a start pays for the
+ * longer of the two, not their sum.
+ */
+export async function withDatabase<T, Loaded = undefined>(
+  work: (db: Database, config: Config, loaded: Loaded) => Promise<T>,
   use: DatabaseUse = {},
+  alongside?: () => Promise<Loaded>,
 ): Promise<T> {
   const config = loadConfig();
-  const db = await openConfiguredDatabase(config, use);
+  const opening = openConfiguredDatabase(config, use);
+  let loaded: Loaded;
   try {
-    return await work(db, config);
+    loaded = alongside ? await alongside() : (undefined as Loaded);
+  } catch (error) {
+    // Nothing may keep the process alive after the failure: close the database once it is open.
+    await opening.then((db) => db.close()).catch(() => undefined);
+    throw error;
+  }
+  const db = await opening;
+  try {
+    return await work(db, config, loaded);
   } finally {
     await db.close();
   }

@@ -41,8 +41,7 @@ export const TOOL_LOADERS: Readonly<Record<string, ToolLoader>> = {
   query_database: async () => (await import("./query-database/query-database.tool.ts")).queryDatabaseTool,
 };
 
-/** The tool registered under `name`, importing only its own module; undefined for an unknown name. */
-export async function loadTool(name: string): Promise<ToolDefinition | undefined> {
-  const load = Object.hasOwn(TOOL_LOADERS, name) ? TOOL_LOADERS[name] : undefined;
-  return load ? load() : undefined;
+/** The loader of the tool registered under `name` (it imports only that tool's module); undefined for an unknown name. */
+export function toolLoader(name: string): ToolLoader | undefined {
+  return Object.hasOwn(TOOL_LOADERS, name) ? TOOL_LOADERS[name] : undefined;
 }

@@ -1,6 +1,5 @@
 import { homedir } from "node:os";
 import { join } from "node:path";
-import { runConsole } from "../../bot/console.ts";
 import type { Config } from "../../config.ts";
 import type { Database } from "../../db/pool.ts";
 import { ROLES, type Role } from "../../tools/tool.ts";
@@ -16,8 +15,13 @@ const USAGE = `Usage: beacon chat [--role marketer|manager|support|admin]
 /** The console's history, beside the shell's and psql's: the data directory belongs to the embedded database. */
 export const HISTORY_FILE = join(homedir(), ".beacon_history");
 
+// The console imports the whole tool registry (about 0.2 s of CPU): loaded on demand, and by `beacon chat` while the
+// database opens, so `beacon ask` (which shares roleOption) does not pay for it.
+const loadConsole = () => import("../../bot/console.ts");
+
 /** Opens the local console over the same analyst and tools as Slack. */
 export async function startConsole(db: Database, config: Config, role: Role = "admin"): Promise<void> {
+  const { runConsole } = await loadConsole();
   const analyst = lazyAnalyst({ db, config });
   await runConsole({
     db,
@@ -44,8 +48,12 @@ export async function chatCommand(args: string[]): Promise<number> {
   const { values, positionals } = parseCommandArgs(args, { role: { type: "string" } }, USAGE);
   if (positionals.length > 0) throw new UsageError(`unexpected arguments: ${positionals.join(" ")}`, USAGE);
   const role = roleOption(values.role, USAGE);
-  return withDatabase(async (db, config) => {
-    await startConsole(db, config, role);
-    return 0;
-  });
+  return withDatabase(
+    async (db, config) => {
+      await startConsole(db, config, role);
+      return 0;
+    },
+    {},
+    loadConsole,
+  );
 }

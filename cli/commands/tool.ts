@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { invokeToolFrom } from "../../tools/invoke.ts";
-import { loadTool, TOOL_LOADERS } from "../../tools/lazy-registry.ts";
+import { TOOL_LOADERS, toolLoader } from "../../tools/lazy-registry.ts";
 import { ROLES, type Role } from "../../tools/tool.ts";
 import { parseCommandArgs, UsageError } from "../args.ts";
 import { printJson, withDatabase } from "../context.ts";
@@ -28,22 +28,22 @@ export async function toolCommand(args: string[]): Promise<number> {
   if (!name) throw new UsageError("missing the tool name", USAGE);
   if (extra.length > 0) throw new UsageError(`unexpected arguments: ${extra.join(" ")} (quote the JSON)`, USAGE);
   // Only this tool's module: the whole registry costs about 0.2 s of CPU to import.
-  const tool = await loadTool(name);
-  if (!tool) {
+  const loadThisTool = toolLoader(name);
+  if (!loadThisTool) {
     throw new UsageError(`unknown tool "${name}"; known tools: ${Object.keys(TOOL_LOADERS).join(", ")}`, USAGE);
-  }
-  if (values.schema) {
-    printJson(z.toJSONSchema(tool.input, { io: "input" }));
-    return 0;
   }
   const role = parseRole(values.role);
   const now = parseNow(values.now);
-  const input = parseJsonArgs(json);
+  const input = values.schema ? undefined : parseJsonArgs(json);
+  if (values.schema) {
+    printJson(z.toJSONSchema((await loadThisTool()).input, { io: "input" }));
+    return 0;
+  }
   // One tool call, then the process exits: see OpenOptions.oneShot. Free-form SQL runs with the embedded database in
   // its worker thread, where the statement timeout can stop it; the other tools' SQL is fixed and skips the worker's
-  // start (OpenOptions.sameThread).
+  // start (OpenOptions.sameThread). The tool's module loads while the database opens.
   return withDatabase(
-    async (db, config) => {
+    async (db, config, tool) => {
       const outcome = await invokeToolFrom([tool], db, name, input, {
         caller: { userId: "cli", role, canSeePii: role === "admin" || role === "support" },
         now,
@@ -57,7 +57,8 @@ export async function toolCommand(args: string[]): Promise<number> {
       printJson(outcome.result);
       return 0;
     },
-    { oneShot: true, sameThread: tool.name !== "query_database" },
+    { oneShot: true, sameThread: name !== "query_database" },
+    loadThisTool,
   );
 }
 
