@@ -98,44 +98,31 @@ export async function benchQuestionsOn(
     const outcome = await invokeTool(db, "forecast_metric", { metric: "revenue", target: 30_000_000 }, forecastNow);
     if (!outcome.ok) throw new Error(outcome.error);
   });
+  const size = `${customers.toLocaleString("en-US")} customers`;
+  /** A tool's row beside its floor; the 1M-customer targets apply on the big demo only. */
+  const row = (scenario: string, seconds: number, floorSeconds: number, target: { text: string; seconds: number }) => ({
+    scenario,
+    engine,
+    size,
+    metrics: {
+      tool_s: round(seconds),
+      orders_sum_floor_s: round(floorSeconds),
+      ratio_to_floor: round(seconds / floorSeconds, 2),
+    },
+    target: big ? `${target.text} over 1M customers <= ${target.seconds} s on the server` : undefined,
+    met: big ? seconds <= target.seconds : undefined,
+  });
+  const cohortRow = row("cohort_retention 12x12 monthly triangle", tool, floor, {
+    text: "cohort triangle 12x12",
+    seconds: 1,
+  });
   return [
-    {
-      scenario: "forecast_metric revenue to month end, 182 days of history",
-      engine,
-      size: `${customers.toLocaleString("en-US")} customers`,
-      metrics: {
-        tool_s: round(forecast),
-        orders_sum_floor_s: round(forecastFloor),
-        ratio_to_floor: round(forecast / forecastFloor, 2),
-      },
-      target: big ? "forecast over 1M customers <= 0.5 s on the server" : undefined,
-      met: big ? forecast <= 0.5 : undefined,
-    },
-    {
-      scenario: "funnel by channel, 4 weeks vs the 4 before",
-      engine,
-      size: `${customers.toLocaleString("en-US")} customers`,
-      metrics: {
-        tool_s: round(funnel),
-        orders_sum_floor_s: round(funnelFloor),
-        ratio_to_floor: round(funnel / funnelFloor, 2),
-      },
-      target: big ? "funnel over 1M customers <= 0.5 s on the server" : undefined,
-      met: big ? funnel <= 0.5 : undefined,
-    },
-    {
-      scenario: "cohort_retention 12x12 monthly triangle",
-      engine,
-      size: `${customers.toLocaleString("en-US")} customers`,
-      metrics: {
-        tool_s: round(tool),
-        query_s: round(query),
-        orders_sum_floor_s: round(floor),
-        ratio_to_floor: round(tool / floor, 2),
-      },
-      target: big ? "cohort triangle 12x12 over 1M customers <= 1 s on the server" : undefined,
-      met: big ? tool <= 1 : undefined,
-    },
+    row("forecast_metric revenue to month end, 182 days of history", forecast, forecastFloor, {
+      text: "forecast",
+      seconds: 0.5,
+    }),
+    row("funnel by channel, 4 weeks vs the 4 before", funnel, funnelFloor, { text: "funnel", seconds: 0.5 }),
+    { ...cohortRow, metrics: { ...cohortRow.metrics, query_s: round(query) } },
   ];
 }
 
