@@ -1,18 +1,9 @@
 import type { Queryable } from "../../db/pool.ts";
+import type { CustomerIdentity } from "../find-customers/find-customers.queries.ts";
 import { revenueSql, type TierThresholds, tierSql } from "../find-customers/value-tier.queries.ts";
 import { CLV_MODEL_KEY, RFM_THRESHOLDS_KEY, type StoredClvModel, type StoredRfmThresholds } from "./stored-scores.ts";
 
-export interface IdentityRow {
-  id: number;
-  external_id: string;
-  name: string;
-  email: string | null;
-  phone: string | null;
-  country: string | null;
-  region: string | null;
-  city: string | null;
-  signup_date: string;
-  acquisition_channel: string | null;
+export interface IdentityRow extends CustomerIdentity {
   acquisition_channel_name: string | null;
   marketing_consent: boolean;
   updated_at: string;

@@ -99,7 +99,8 @@ export async function countCustomers(db: Queryable, f: CustomerFilter): Promise<
   return rows[0]?.n ?? 0;
 }
 
-export interface CustomerRow {
+/** A customer's identity and contact columns, as the directory tools read them (acquisition channel by code). */
+export interface CustomerIdentity {
   id: number;
   external_id: string;
   name: string;
@@ -110,6 +111,9 @@ export interface CustomerRow {
   city: string | null;
   signup_date: string;
   acquisition_channel: string | null;
+}
+
+export interface CustomerRow extends CustomerIdentity {
   revenue_12m: number;
   value_tier: "high" | "mid" | "low";
   rank: MatchRank;
