@@ -6,7 +6,7 @@ import type { Config } from "../config.ts";
 import type { Database } from "../db/pool.ts";
 import { DeliveryQueue } from "./jobs/delivery-queue.ts";
 import { currentJob } from "./jobs/job-context.ts";
-import { memoizePosts } from "./jobs/post-memo.ts";
+import { memoizePosts, streamMemo } from "./jobs/post-memo.ts";
 import type { JobQueue } from "./jobs/queue.ts";
 import { registerListeners } from "./listeners/index.ts";
 import { runAnomalyScan } from "./slack/anomaly-alerts.ts";
@@ -112,6 +112,8 @@ export function createSlackBot(options: SlackBotOptions): SlackBot {
         ? undefined
         : new AnswerStreams(app.client, delivery, logger, display, {
             appendIntervalMs: options.streamAppendIntervalMs,
+            // A retried job finishes the message its earlier run streamed into (bot/jobs/post-memo.ts).
+            memo: options.queue ? streamMemo(options.db.pool) : undefined,
           }),
     logger,
     now: options.now,

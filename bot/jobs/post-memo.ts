@@ -1,4 +1,5 @@
 import type { Queryable } from "../../db/pool.ts";
+import type { StreamMemo } from "../slack/answer-stream.ts";
 import type { SlackDelivery } from "../slack/delivery.ts";
 import { currentJob } from "./job-context.ts";
 
@@ -31,6 +32,27 @@ export function memoizePosts(delivery: SlackDelivery, db: Queryable): void {
       },
     });
   }
+}
+
+/**
+ * The memo of a streamed answer (bot/slack/answer-stream.ts): a stream is the job's next post like any other, its
+ * message ts stored as soon as chat.startStream answered. A retried job finds the ts and finishes that message
+ * instead of starting a second stream. Outside a job, claim() answers null and nothing is stored.
+ */
+export function streamMemo(db: Queryable): StreamMemo {
+  return {
+    async claim(channel) {
+      const job = currentJob();
+      if (!job) return null;
+      job.posts += 1;
+      const seq = job.posts;
+      const done = await findPost(db, job.jobId, seq);
+      return {
+        earlier: done ? { ts: done.ts } : null,
+        record: (ts) => recordPost(db, job.jobId, seq, "stream", channel, ts),
+      };
+    },
+  };
 }
 
 async function findPost(db: Queryable, jobId: string, seq: number): Promise<{ ts: string | null } | null> {

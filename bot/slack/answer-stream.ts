@@ -4,7 +4,8 @@ import type { DisplaySettings } from "../../tools/number-format.ts";
 import type { AnswerView } from "../render/answer-view.ts";
 import { answerBlocks, type RenderedAnswer } from "../render/blocks.ts";
 import { defuseAtMentions, escapeControl } from "../render/escape.ts";
-import { fitMessages, SLACK_LIMITS, splitPlain } from "../render/slack-limits.ts";
+import { slackPlainAnswer } from "../render/plain-answer.ts";
+import { capText, fitMessages, messageViolation, SLACK_LIMITS, splitPlain } from "../render/slack-limits.ts";
 import { type TaskStep, TaskSteps } from "../render/task-steps.ts";
 import type { SlackDelivery } from "./delivery.ts";
 import { slackErrorOf } from "./delivery.ts";
@@ -28,6 +29,43 @@ export interface AnswerStreamOptions {
    * workspace); one a second per stream leaves room for several answers at once. Updates in between are merged.
    */
   appendIntervalMs?: number;
+  /** Remembers each stream's message per queued job, so a retried job finishes it instead of starting another. */
+  memo?: StreamMemo;
+}
+
+/** A stream's place among a queued job's posts (bot/jobs/post-memo.ts streamMemo). */
+export interface StreamMemo {
+  /**
+   * Null outside a queued job. Else what an earlier run of the job stored at this place (the ts of the message it
+   * streamed into, or null when it could not stream) and how to store this run's ts.
+   */
+  claim(channel: string): Promise<{
+    earlier: { ts: string | null } | null;
+    record(ts: string | undefined): Promise<void>;
+  } | null>;
+}
+
+/** What AnswerStream needs of a stream: the library's ChatStreamer, or the calls on a message started earlier. */
+interface StreamCalls {
+  append(args: { chunks: Chunk[] }): Promise<unknown>;
+  stop(args: { chunks?: Chunk[]; blocks?: types.KnownBlock[]; markdown_text?: string }): Promise<unknown>;
+}
+
+/** appendStream / stopStream on a message an earlier run of the job started (it died before stopping it). */
+class ResumedStream implements StreamCalls {
+  constructor(
+    private readonly client: webApi.WebClient,
+    private readonly channel: string,
+    private readonly ts: string,
+  ) {}
+
+  async append(args: { chunks: Chunk[] }): Promise<unknown> {
+    return this.client.chat.appendStream({ channel: this.channel, ts: this.ts, ...args });
+  }
+
+  async stop(args: { chunks?: Chunk[]; blocks?: types.KnownBlock[]; markdown_text?: string }): Promise<unknown> {
+    return this.client.chat.stopStream({ channel: this.channel, ts: this.ts, ...args });
+  }
 }
 
 /** Model Markdown made safe for a markdown_text chunk: no mentions, no disguised links. */
@@ -69,7 +107,10 @@ export class AnswerStreams {
  */
 export class AnswerStream {
   private readonly steps = new TaskSteps();
-  private readonly streamer: webApi.ChatStreamer;
+  private readonly chatStreamer: webApi.ChatStreamer;
+  private streamer: StreamCalls;
+  /** The message an earlier run of this job streamed into: this run continues it (or replaces it when it ended). */
+  private resumedTs: string | null = null;
   private readonly pending = new Map<string, TaskStep>();
   private failure: string | null = null;
   /** begin() was called: progress is taken from now on. */
@@ -83,14 +124,14 @@ export class AnswerStream {
   firstProgressAt: number | null = null;
 
   constructor(
-    client: webApi.WebClient,
+    private readonly client: webApi.WebClient,
     private readonly delivery: SlackDelivery,
     private readonly logger: Logger,
     private readonly display: DisplaySettings,
     private readonly target: StreamTarget,
     private readonly options: AnswerStreamOptions,
   ) {
-    this.streamer = client.chatStream({
+    this.chatStreamer = client.chatStream({
       channel: target.channel,
       thread_ts: target.threadTs,
       ...(target.channel.startsWith("D")
@@ -98,6 +139,7 @@ export class AnswerStream {
         : { recipient_user_id: target.userId, recipient_team_id: target.teamId as string }),
       task_display_mode: "plan",
     });
+    this.streamer = this.chatStreamer;
   }
 
   /** True once Slack refused a stream call: the answer then goes out the post path. */
@@ -107,6 +149,8 @@ export class AnswerStream {
 
   /** Starts the stream with the plan and the first step; false when Slack cannot stream here. */
   async begin(): Promise<boolean> {
+    const slot = await this.options.memo?.claim(this.target.channel);
+    if (slot?.earlier) this.resumeFrom(slot.earlier.ts);
     const title = `Working on: ${this.target.question.replace(/\s+/g, " ").slice(0, 120)}`;
     const first = this.steps.begin("Reading the question");
     this.accepting = true;
@@ -115,7 +159,19 @@ export class AnswerStream {
       this.opened = true;
       this.firstProgressAt = Date.now();
     }
+    // Stored at once (null when Slack refused the stream): the window left is a kill between the two round trips.
+    if (slot && !slot.earlier) await slot.record(this.chatStreamer.ts);
     return !this.failed;
+  }
+
+  /** A retried job: its earlier run streamed into `ts` (go on there) or could not stream (answer by post again). */
+  private resumeFrom(ts: string | null): void {
+    if (ts === null) {
+      this.failure = "the earlier run of this job could not stream";
+      return;
+    }
+    this.resumedTs = ts;
+    this.streamer = new ResumedStream(this.client, this.target.channel, ts);
   }
 
   /** A progress text from the analyst (a tool starting): shown as a task update, merged with others in flight. */
@@ -133,6 +189,8 @@ export class AnswerStream {
     if (this.flushTimer) clearTimeout(this.flushTimer);
     this.flushTimer = null;
     await this.chain;
+    // A retried job whose earlier stream has ended (stopped, or timed out at Slack): the answer replaces that message.
+    if (this.resumedTs && (!this.opened || this.failed)) return this.replaceResumed(answer);
     if (!this.opened || this.failed) {
       await this.endQuietly("I could not show the progress here; the answer follows below.");
       return false;
@@ -152,6 +210,7 @@ export class AnswerStream {
     for (const piece of pieces.slice(0, -1)) {
       await this.send([...settled.splice(0), { type: "markdown_text", text: piece }]);
     }
+    if (this.failed && this.resumedTs) return this.replaceResumed(answer);
     if (this.failed) {
       await this.endQuietly("Slack stopped the stream; the full answer follows below.");
       return false;
@@ -159,6 +218,30 @@ export class AnswerStream {
     settled.push({ type: "markdown_text", text: pieces.at(-1) ?? "" });
     await this.stopWithBlocks(rendered, [...parts.tables, ...parts.tail], settled);
     await this.delivery.postFiles(this.target.channel, this.target.threadTs, view, rendered.csvTables);
+    return true;
+  }
+
+  /**
+   * The answer in place of the message the earlier run streamed into: its first page replaces it (plain text when
+   * Slack refuses the blocks), further pages and the files follow in the thread.
+   */
+  private async replaceResumed(answer: AgentAnswer): Promise<boolean> {
+    const { channel, threadTs } = this.target;
+    const ts = this.resumedTs as string;
+    const rendered = answerBlocks(answer, this.display);
+    const [first = [], ...rest] = fitMessages(rendered.blocks);
+    try {
+      if (messageViolation(first)) throw new Error("invalid_blocks");
+      const text = capText(rendered.text, SLACK_LIMITS.sectionChars);
+      await this.client.chat.update({ channel, ts, text, blocks: first as types.KnownBlock[] });
+    } catch (error) {
+      this.logger.warn(`could not replace the earlier stream in ${channel} (${slackErrorOf(error)}); plain text`);
+      const plain = capText(slackPlainAnswer(answer, this.display), SLACK_LIMITS.plainMessageChars);
+      await this.client.chat.update({ channel, ts, text: plain, blocks: [] });
+      rest.length = 0;
+    }
+    if (rest.length > 0) await this.delivery.postBlocks(channel, threadTs, { ...rendered, blocks: rest.flat() });
+    await this.delivery.postFiles(channel, threadTs, answer, rendered.csvTables);
     return true;
   }
 
