@@ -16,6 +16,7 @@ import { benchKnowledge } from "./scenarios/knowledge.ts";
 import { benchKpis } from "./scenarios/kpis.ts";
 import { benchMcp } from "./scenarios/mcp.ts";
 import { benchQuestions } from "./scenarios/questions.ts";
+import { benchReplicas } from "./scenarios/replicas.ts";
 import { benchSegments } from "./scenarios/segments.ts";
 import { benchSlack } from "./scenarios/slack.ts";
 import { benchSummary } from "./scenarios/summary.ts";
@@ -43,6 +44,7 @@ export const SCENARIOS: Record<string, (settings: BenchSettings) => Promise<Benc
   anomalies: benchAnomalies,
   guard: benchGuard,
   mcp: benchMcp,
+  replicas: benchReplicas,
 };
 
 /** Runs the chosen scenarios, prints the table and saves the JSON. */
