@@ -16,6 +16,7 @@ import { escapeControl } from "../render/escape.ts";
 import { channelNames, findAlert, muteAlert, type StoredAlert } from "./alert-store.ts";
 import { answerQuestion } from "./answer-question.ts";
 import { type BotDeps, friendlyError, invokeOptions } from "./deps.ts";
+import { updateWithinLimits } from "./post-within-limits.ts";
 
 export const MUTE_DAYS = 7;
 
@@ -118,5 +119,5 @@ export async function muteFromAlert(deps: BotDeps, client: webApi.WebClient, cli
     },
     { currency: deps.config.BEACON_CURRENCY, timezone: deps.config.BEACON_TIMEZONE },
   );
-  await client.chat.update({ channel: click.channel, ts, text: rendered.text, blocks: rendered.blocks });
+  await updateWithinLimits(client, { channel: click.channel, ts }, rendered, { logger: deps.logger });
 }

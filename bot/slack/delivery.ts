@@ -1,4 +1,4 @@
-import type { types, webApi } from "@slack/bolt";
+import type { webApi } from "@slack/bolt";
 import { recordDeliveryFailure } from "../../agent/audit.ts";
 import type { Queryable } from "../../db/pool.ts";
 import type { DisplaySettings } from "../../tools/number-format.ts";
@@ -7,42 +7,15 @@ import { answerBlocks, failureBlocks, type RenderedAnswer } from "../render/bloc
 import { chartsFor } from "../render/charts.ts";
 import { slackPlainAnswer } from "../render/plain-answer.ts";
 import { renderChartPng } from "../render/png.ts";
-import { capText, fitMessages, messageViolation, SLACK_LIMITS } from "../render/slack-limits.ts";
+import { capText, SLACK_LIMITS } from "../render/slack-limits.ts";
 import { type Table, toCsv } from "../render/table.ts";
+import { DeliveryFailed } from "./delivery-errors.ts";
 import type { ChannelPacer } from "./pacer.ts";
+import { postWithinLimits, updateWithinLimits } from "./post-within-limits.ts";
 
 type Logger = { warn(...args: unknown[]): void; error(...args: unknown[]): void };
 
-/** A message the limits module refused before sending: handled like Slack's invalid_blocks. */
-class BlocksRefusedLocally extends Error {
-  readonly data = { error: "invalid_blocks" };
-}
-
-/** Slack errors about the blocks or the size of a message: a plain-text retry can still get through. */
-const BLOCK_ERRORS = new Set([
-  "invalid_blocks",
-  "invalid_blocks_format",
-  "msg_too_long",
-  "msg_blocks_too_long",
-  "invalid_attachments",
-  "too_many_attachments",
-]);
-
-/** A message that never reached Slack: the Slack error (or what the request hit) for the log and the audit row. */
-export class DeliveryFailed extends Error {
-  constructor(
-    readonly slackError: string,
-    options?: { cause?: unknown },
-  ) {
-    super(`Slack did not take the message: ${slackError}`, options);
-    this.name = "DeliveryFailed";
-  }
-
-  /** What the user is told, if any message still gets through. */
-  get userMessage(): string {
-    return `I had an answer, but Slack would not accept it (${this.slackError}). Please ask again, perhaps for less at once; if it keeps happening, tell the Beacon admin.`;
-  }
-}
+export { DeliveryFailed, slackErrorOf } from "./delivery-errors.ts";
 
 /**
  * After a failed post: the audit row of the run (when there is one) records the delivery failure, and the message
@@ -62,15 +35,6 @@ export async function noteDeliveryFailure(
     });
   }
   return error.userMessage;
-}
-
-/** The Slack error code of a failed Web API call (`invalid_blocks`), else the HTTP status or the request failure. */
-export function slackErrorOf(error: unknown): string {
-  const e = error as { data?: { error?: string }; statusCode?: number; original?: Error; message?: string };
-  if (e?.data?.error) return e.data.error;
-  if (e?.statusCode) return `http_${e.statusCode}`;
-  if (e?.original?.message) return `request_failed: ${e.original.message}`;
-  return e?.message ?? String(error);
 }
 
 /** Posts rendered answers, CSV files and charts to Slack, paced per channel. */
@@ -99,6 +63,23 @@ export class SlackDelivery {
     const ts = await this.postRendered(channel, threadTs, rendered);
     await this.postFiles(channel, threadTs ?? ts, view, rendered.csvTables);
     return ts;
+  }
+
+  /**
+   * The answer in place of message `ts` (e.g. a stream an earlier run started and could not end), through the same
+   * limits as a post: the first page replaces it (plain text when Slack refuses the blocks), further pages and the
+   * files follow in the thread. Throws DeliveryFailed when the message could not be updated.
+   */
+  async updateAnswer(channel: string, threadTs: string | undefined, ts: string, view: AnswerView): Promise<void> {
+    const rendered = answerBlocks(view, this.display);
+    const { rest } = await updateWithinLimits(
+      this.client,
+      { channel, ts },
+      { blocks: rendered.blocks, text: rendered.text, plain: slackPlainAnswer(view, this.display) },
+      { logger: this.logger, pace: (where, call) => this.pacer.run(where, call), keepRest: true },
+    );
+    if (rest.length > 0) await this.postRendered(channel, threadTs ?? ts, { ...rendered, blocks: rest });
+    await this.postFiles(channel, threadTs ?? ts, view, rendered.csvTables);
   }
 
   /** Blocks in a thread through the same fitting, validation and plain-text fallback as an answer. */
@@ -136,7 +117,7 @@ export class SlackDelivery {
 
   /** Plain mrkdwn text (already safe) in a thread. */
   async postText(channel: string, threadTs: string | undefined, text: string): Promise<string | undefined> {
-    return this.send(channel, threadTs, { text: capText(text, SLACK_LIMITS.plainMessageChars) });
+    return this.postRendered(channel, threadTs, { blocks: [], text, csvTables: [] });
   }
 
   /** A message only `user` sees. */
@@ -146,49 +127,18 @@ export class SlackDelivery {
   }
 
   /**
-   * The one way blocks go out: fitted to Slack's limits (after escaping) and split over as many messages as needed;
-   * when Slack still refuses the blocks, the message is sent once more as plain text. Throws DeliveryFailed when
-   * nothing could be posted.
+   * Blocks go out the one way every message does (postWithinLimits): fitted to Slack's limits after escaping, split
+   * over as many messages as needed, sent once more as plain text when Slack refuses the blocks, paced per channel.
+   * Throws DeliveryFailed when nothing could be posted.
    */
   private async postRendered(channel: string, threadTs: string | undefined, rendered: RenderedAnswer) {
-    let first: string | undefined;
-    for (const [i, blocks] of fitMessages(rendered.blocks).entries()) {
-      const thread = threadTs ?? first;
-      const text = i === 0 ? capText(rendered.text, SLACK_LIMITS.sectionChars) : "(continued)";
-      try {
-        // Checked before sending: a message Slack would refuse goes out as plain text without the round trip.
-        const violation = messageViolation(blocks);
-        if (violation) throw new BlocksRefusedLocally(violation);
-        const ts = await this.send(channel, thread, { text, blocks });
-        first ??= ts;
-      } catch (error) {
-        const code = slackErrorOf(error);
-        if (!BLOCK_ERRORS.has(code)) throw new DeliveryFailed(code, { cause: error });
-        this.logger.warn(`Slack refused the blocks in ${channel} (${code}); sending them once more as plain text`);
-        try {
-          const plain = capText(rendered.plain ?? rendered.text, SLACK_LIMITS.plainMessageChars);
-          const ts = await this.send(channel, thread, { text: plain });
-          return first ?? ts;
-        } catch (retryError) {
-          throw new DeliveryFailed(`${code}, then ${slackErrorOf(retryError)}`, { cause: retryError });
-        }
-      }
-    }
-    return first;
-  }
-
-  private async send(channel: string, threadTs: string | undefined, message: { text: string; blocks?: unknown[] }) {
-    const response = await this.pacer.run(channel, () =>
-      this.client.chat.postMessage({
-        channel,
-        thread_ts: threadTs,
-        text: message.text,
-        ...(message.blocks ? { blocks: message.blocks as types.KnownBlock[] } : {}),
-        unfurl_links: false,
-        unfurl_media: false,
-      }),
+    const posted = await postWithinLimits(
+      this.client,
+      { channel, threadTs },
+      { blocks: rendered.blocks, text: rendered.text, plain: rendered.plain },
+      { logger: this.logger, pace: (where, call) => this.pacer.run(where, call) },
     );
-    return response.ts;
+    return posted.ts;
   }
 
   private async upload(

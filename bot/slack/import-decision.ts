@@ -18,6 +18,7 @@ import {
   STALE_IMPORT_MINUTES,
   type UploadRow,
 } from "./import-uploads.queries.ts";
+import { updateWithinLimits } from "./post-within-limits.ts";
 
 /** Import clicked: the same import without dry run, once, by the uploader; the preview becomes the outcome. */
 export async function confirmImport(
@@ -149,10 +150,6 @@ async function update(
   rendered: Rendered,
 ): Promise<void> {
   if (!click.messageTs) return;
-  await client.chat.update({
-    channel: click.channel,
-    ts: click.messageTs,
-    text: rendered.text,
-    blocks: rendered.blocks,
-  });
+  // The decided preview keeps the preview's blocks plus a line: fitted like every message Beacon sends.
+  await updateWithinLimits(client, { channel: click.channel, ts: click.messageTs }, rendered, { logger: console });
 }

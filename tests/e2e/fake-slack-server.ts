@@ -24,7 +24,7 @@ export interface FakeSlack {
   rateLimit(method: string, retryAfterSeconds: number, times?: number): void;
   /** From now on `method` answers `{ ok: false, error }`, as Slack does for e.g. invalid_auth. */
   failWith(method: string, error: string): void;
-  /** The next `times` chat.postMessage calls that carry blocks answer invalid_blocks, whatever the blocks. */
+  /** The next `times` chat.postMessage / chat.update calls that carry blocks answer invalid_blocks, whatever the blocks. */
   rejectBlocks(times?: number): void;
   /** Bytes received by the upload URL, by file id. */
   uploads: Map<string, Buffer>;
@@ -151,8 +151,16 @@ export async function startFakeSlack(botToken = "xoxb-test-token"): Promise<Fake
         if (!stored) return { ok: false, error: "file_not_found" };
         return { ok: true, file: stored.file, comments: [], response_metadata: { next_cursor: "" } };
       }
-      case "chat.update":
+      case "chat.update": {
+        // chat.update checks blocks like chat.postMessage (an empty array clears them) and can refuse on demand.
+        const refused = sizeError(args) ?? newBlockError(args.blocks);
+        if (refused) return { ok: false, error: refused.error, errors: [refused.why] };
+        if (Array.isArray(args.blocks) && args.blocks.length > 0 && blockRejections > 0) {
+          blockRejections -= 1;
+          return { ok: false, error: "invalid_blocks", errors: ["rejected by the test"] };
+        }
         return { ok: true, channel: args.channel, ts: args.ts, text: args.text, message: { text: args.text } };
+      }
       case "auth.test":
         return {
           ok: true,
