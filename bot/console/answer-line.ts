@@ -6,6 +6,7 @@ import type { Caller } from "../../tools/tool.ts";
 import { closestMatch } from "../commands/did-you-mean.ts";
 import { runSubcommand, subcommandOf } from "../commands/subcommands.ts";
 import { renderPlainAnswer } from "../render/plain-answer.ts";
+import { consoleStepLine, type TaskStep, TaskSteps } from "../render/task-steps.ts";
 import { helpReply, nearMissReply } from "./commands.ts";
 
 /** What a console line runs against: the database, the analyst and who is asking. */
@@ -16,8 +17,11 @@ export interface LineContext {
   timezone: string;
   currency: string;
   now?: Date;
-  /** Progress lines while the agent works (default: none). */
-  onProgress?: (status: string) => void;
+  /**
+   * The task steps of a question, one line each (consoleStepLine, as Slack's streamed task updates): "  … <step>"
+   * as each starts, then "  ✓ <step> 6 rows, 0.4 s" for every step once the answer is in. Default: none.
+   */
+  onProgress?: (line: string) => void;
 }
 
 export const NO_MODEL_HINT =
@@ -55,16 +59,25 @@ export async function answerLine(
   const nearMiss = nearMissReply(trimmed);
   if (nearMiss) return nearMiss;
   if (!context.analyst.modelConfigured) return NO_MODEL_HINT;
+  // The same steps as a streamed Slack answer; a console line cannot be updated in place, so steps are shown as
+  // they start and all of them again, settled with rows and times, when the answer is in.
+  const steps = new TaskSteps();
+  const started = (changed: TaskStep[]) => {
+    for (const step of changed) if (step.status === "in_progress") context.onProgress?.(consoleStepLine(step));
+  };
+  // Step 0 is the question itself, as in Slack: TaskSteps.finish pairs the later steps with the tool trail.
+  started(steps.begin("Reading the question"));
   const answer = await context.analyst.ask({
     question: trimmed.replace(/^ask\s+/i, ""),
     userId: context.caller.userId,
     surface: "console",
     threadKey: `console:${sessionId}`,
     caller: context.caller,
-    onProgress: context.onProgress,
+    onProgress: (status) => started(steps.progress(status)),
     now: context.now,
     signal,
   });
+  for (const step of steps.finish(answer.steps)) context.onProgress?.(consoleStepLine(step));
   return renderPlainAnswer(answer, context);
 }
 

@@ -29,7 +29,7 @@ export async function startConsole(db: Database, config: Config, role: Role = "a
     caller: { userId: "console", role, canSeePii: role === "admin" || role === "support" },
     timezone: config.BEACON_TIMEZONE,
     currency: config.BEACON_CURRENCY,
-    onProgress: (status) => log(`  … ${status}`),
+    onProgress: (line) => log(line),
     historyFile: HISTORY_FILE,
   });
 }

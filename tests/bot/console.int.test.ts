@@ -109,7 +109,13 @@ describe.each(testEngines())("console on $name", (engine) => {
     expect(asked.map((a) => a.question)).toEqual(["ROAS by channel?", "and by week?"]);
     expect(asked[0]?.threadKey).toBe(asked[1]?.threadKey);
     expect(asked[0]?.surface).toBe("console");
-    expect(progress).toContain("Computing KPIs by channel");
+    // Task steps as in Slack: the question, each tool as it starts, then every tool step settled with its trail.
+    expect(progress.slice(0, 4)).toEqual([
+      "  … Reading the question",
+      "  … Computing KPIs by channel",
+      "  ✓ Computing KPIs by channel 2 rows, 0.0 s",
+      "  … Reading the question",
+    ]);
     expect(out).toContain("douyin_ads leads.");
     expect(out).toMatch(/channel\s+roas\n-+\s+-+\ndouyin_ads\s+5\.20\nkol\s+1\.40/);
     expect(out).toContain(
