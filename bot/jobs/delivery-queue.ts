@@ -1,6 +1,7 @@
 import { type Database, withTransaction } from "../../db/pool.ts";
 import { claimEvent } from "../slack/processed-events.queries.ts";
 import { type JobQueue, QUEUES } from "./queue.ts";
+import { notifyWorkers } from "./wake.ts";
 import type { SlackDeliveryJob } from "./workers.ts";
 
 /**
@@ -32,6 +33,8 @@ export class DeliveryQueue {
     const claimed = await withTransaction(this.db.pool, async (client) => {
       if (!(await claimEvent(client, key, source))) return false;
       await this.queue.sendIn(client, QUEUES.slackDelivery, job);
+      // Workers in other processes hear of it at commit instead of at their next poll (wake.ts).
+      await notifyWorkers(client);
       return true;
     });
     if (claimed) this.onEnqueued();

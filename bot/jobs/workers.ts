@@ -4,6 +4,7 @@ import type { Queryable } from "../../db/pool.ts";
 import { runInJob } from "./job-context.ts";
 import { prunePosts } from "./post-memo.ts";
 import { type JobQueue, QUEUES } from "./queue.ts";
+import { listenForJobs } from "./wake.ts";
 
 type Logger = { warn(...args: unknown[]): void; error(...args: unknown[]): void };
 
@@ -74,13 +75,17 @@ export async function startWorkers(app: App, queue: JobQueue, options: WorkerOpt
     beat(queue.db.pool, active).catch((error: unknown) => options.logger.warn("job heartbeat failed", error));
   }, queue.timings.heartbeatSeconds * 1000);
   heartbeat.unref();
+  const wake = () => {
+    for (const id of ids) boss.notifyWorker(id);
+  };
+  // Jobs enqueued by other processes wake these workers at commit (wake.ts); PGlite is one process, woken locally.
+  const unlisten = queue.db.kind === "postgres" ? listenForJobs(queue.db.pool, wake, options.logger) : async () => {};
   return {
-    wake: () => {
-      for (const id of ids) boss.notifyWorker(id);
-    },
+    wake,
     active: () => active.size,
     async stop(deadlineMs) {
       clearInterval(heartbeat);
+      await unlisten();
       // Graceful: no new jobs; jobs still running at the deadline are failed, i.e. retried by another process.
       await queue.stop({ graceful: true, timeoutMs: deadlineMs });
     },
