@@ -1,11 +1,14 @@
 import type { AgentAnswer } from "../../agent/types.ts";
 import { type Freshness, freshnessNote } from "../../tools/freshness.ts";
 
-/** What the renderers need from an answer; deterministic commands build one without a run id. */
+/**
+ * What the renderers need from an answer; deterministic commands build one without a run id. `language` is the
+ * question's (the analyst detects it); absent for commands, which are worded in English.
+ */
 export type AnswerView = Pick<
   AgentAnswer,
   "text" | "steps" | "results" | "freshness" | "model" | "suggestions" | "failure" | "outcome" | "derivations"
-> & { runId: number | null };
+> & { runId: number | null; language?: AgentAnswer["language"] };
 
 /** The "How I got this" facts: tools, derived numbers and their inputs, period, model / convention, data freshness. */
 export function provenance(view: AnswerView): string[] {
