@@ -35,6 +35,8 @@ import { describeTools, type RunContext, toolExecutor } from "./tool-executor.ts
 import { routeTools } from "./tool-router.ts";
 import { MORE_TOOLS, type TurnState, turnMiddleware, turnTools } from "./turn-middleware.ts";
 import type { AgentAnswer, Analyst, AskRequest } from "./types.ts";
+import { matchVerified, type VerifiedAnswer } from "./verified-answers.ts";
+import { rerunVerified, verifiedLine } from "./verified-rerun.ts";
 
 export interface AnalystOptions {
   db: Database;
@@ -57,6 +59,10 @@ interface Question {
   setup: PassSetup;
   /** The tokens reserved against the daily quota at admission; released when the run is recorded. */
   reservationId: number | null;
+  /** The verified answer the question matches (issue 25): its tool calls are re-run instead of improvising. */
+  verified: VerifiedAnswer | null;
+  /** Last order date of the data the tools read, for the verified answer's "re-run on data up to" line. */
+  dataUpTo: string | null;
 }
 
 /**
@@ -121,7 +127,7 @@ export function createAnalyst(options: AnalystOptions): Analyst {
     };
     if (!model) return refuse("no_model");
     // Independent reads run concurrently on a server pool (PGlite serialises them anyway).
-    const [admission, freshness, history] = await Promise.all([
+    const [admission, freshness, history, match] = await Promise.all([
       // Counted now, when the question is accepted (not when its answer is written), atomically per user: the
       // question and its token budget (the most it may spend) against the daily quota.
       admitAndReserve(
@@ -137,6 +143,7 @@ export function createAnalyst(options: AnalystOptions): Analyst {
       // The data the tools will read: on the replica when there is one.
       fetchFreshness(db.readPool),
       loadThread(db.pool, request.threadKey),
+      matchVerified(db.pool, request.question, caller.role, registry),
     ]);
     if (admission.refusal) return refuse(admission.refusal);
     const now = request.now ?? new Date();
@@ -188,7 +195,17 @@ export function createAnalyst(options: AnalystOptions): Analyst {
       maxSteps: config.BEACON_MAX_TOOL_STEPS,
       onModelTime,
     };
-    return { request, caller, started, draft, history, setup, reservationId: admission.reservationId };
+    return {
+      request,
+      caller,
+      started,
+      draft,
+      history,
+      setup,
+      reservationId: admission.reservationId,
+      verified: match?.verified ?? null,
+      dataUpTo: freshness.last_order_at?.slice(0, 10) ?? null,
+    };
   }
 
   async function ask(request: AskRequest): Promise<AgentAnswer> {
@@ -232,7 +249,9 @@ export function createAnalyst(options: AnalystOptions): Analyst {
   async function runLoop(question: Question): Promise<{ text: string; turn: BaseMessage[]; malformed?: string }> {
     const { setup, history } = question;
     const asked = new HumanMessage(question.request.question);
-    const turn = [asked, ...(await runPass(setup, [...history, asked]))];
+    // A verified question starts from its verified tool calls re-run on current data; the model writes from them.
+    const verified = question.verified ? await rerunVerified(setup.run, question.verified, registry) : [];
+    const turn = [asked, ...verified, ...(await runPass(setup, [...history, asked, ...verified]))];
     const malformed = invalidToolCalls(turn.at(-1));
     if (finalText(turn) || !malformed) return { text: finalText(turn), turn };
     // Drop the unparseable message and tell the model what was wrong, once.
@@ -258,6 +277,15 @@ export function createAnalyst(options: AnalystOptions): Analyst {
       draft.failure = { code: "budget_exhausted", message: `step budget of ${setup.run.maxSteps} tool calls` };
     }
     draft.suggestions = suggestFollowUps(draft.steps, draft.language);
+    if (question.verified) {
+      // Added after the grounding check: its dates are Beacon's, not figures the tools must support.
+      draft.text = `${verifiedLine(question.verified, question.dataUpTo, draft.language)}\n\n${draft.text}`;
+      draft.verified = {
+        id: question.verified.id,
+        by: question.verified.verifiedBy,
+        at: question.verified.verifiedAt,
+      };
+    }
     return draft;
   }
 

@@ -79,6 +79,8 @@ export interface AgentAnswer {
   promptTokensPerCall?: number[];
   /** Grounding repair passes the answer needed (0 or 1): the model was sent back to fix untraceable numbers. */
   groundingRepairs?: number;
+  /** Set when the answer re-ran a verified answer's tool calls (agent/verified-answers.ts, issue 25). */
+  verified?: { id: number; by: string; at: string };
 }
 
 /** A number the answer derived from tool results, e.g. 17.4% = (1,234 − 1,051) / 1,051 from compute_kpis. */
