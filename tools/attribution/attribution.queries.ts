@@ -118,55 +118,63 @@ const STORED_KEYS: Record<Granularity, { keys: string; id: string }> = {
  */
 export async function fetchStoredJourneys(db: Queryable, f: JourneyFilter): Promise<JourneyAggregate> {
   const { keys, id } = STORED_KEYS[f.granularity];
+  // One pass over each kind of segment, reading only the columns it needs (no materialised CTE of whole rows):
+  // a whole segment yields its sequence id and no array, a cut one its slice and no id. The rows are grouped by
+  // (id, slice) before any key array is looked up, so journey_path_keys is joined once per distinct id (a hash
+  // join), not once per segment.
   const sql = `
   WITH bounds AS (
     SELECT ($1::date)::timestamp AT TIME ZONE $3 AS period_start,
            ($2::date + 1)::timestamp AT TIME ZONE $3 AS period_end
   ),
-  orders_in_period AS (
-    SELECT s.*, s.first_touch_at > s.ordered_at - make_interval(days => $4::int) AS whole
-    FROM journey_segments s, bounds b
-    WHERE s.ordered_at >= b.period_start AND s.ordered_at < b.period_end
-      AND (NOT $5::boolean OR s.is_first)
-      AND ${customerFilter("s")}
+  converting AS (
+    SELECT CASE WHEN s.whole THEN s.path_id END AS path_id,
+           CASE WHEN s.whole OR s.first_touch_at IS NULL THEN NULL
+                ELSE nullif(s.keys[width_bucket(s.ordered_at - make_interval(days => $4::int), s.touched_at) + 1:], '{}')
+           END AS path,
+           s.amount
+    FROM (
+      SELECT ${id} AS path_id, ${keys} AS keys, s.touched_at, s.ordered_at, s.first_touch_at, s.amount,
+             s.first_touch_at > s.ordered_at - make_interval(days => $4::int) AS whole
+      FROM journey_segments s, bounds b
+      WHERE s.ordered_at >= b.period_start AND s.ordered_at < b.period_end
+        AND (NOT $5::boolean OR s.is_first)
+        AND ${customerFilter("s")}
+    ) s
   ),
+  -- A straddling segment can have touches before and after the period but none inside it: no journey then.
   straddling AS (
-    SELECT s.*, s.first_touch_at >= b.period_start AND s.last_touch_at < b.period_end AS whole,
-           b.period_start, b.period_end
-    FROM journey_segments s, bounds b
-    WHERE (s.ordered_at IS NULL OR s.ordered_at >= b.period_end)
-      AND (s.prev_at IS NULL OR s.prev_at < b.period_end)
-      AND s.last_touch_at >= b.period_start AND s.first_touch_at < b.period_end
-      AND ${customerFilter("s")}
+    SELECT path_id, path FROM (
+      SELECT CASE WHEN s.whole THEN s.path_id END AS path_id,
+             CASE WHEN s.whole THEN NULL
+                  ELSE nullif(s.keys[width_bucket(s.period_start - interval '1 microsecond', s.touched_at) + 1
+                                     : width_bucket(s.period_end - interval '1 microsecond', s.touched_at)], '{}')
+             END AS path,
+             s.whole
+      FROM (
+        SELECT ${id} AS path_id, ${keys} AS keys, s.touched_at, b.period_start, b.period_end,
+               s.first_touch_at >= b.period_start AND s.last_touch_at < b.period_end AS whole
+        FROM journey_segments s, bounds b
+        WHERE (s.ordered_at IS NULL OR s.ordered_at >= b.period_end)
+          AND (s.prev_at IS NULL OR s.prev_at < b.period_end)
+          AND s.last_touch_at >= b.period_start AND s.first_touch_at < b.period_end
+          AND ${customerFilter("s")}
+      ) s
+    ) sliced WHERE whole OR path IS NOT NULL
   ),
-  counted AS (
-    SELECT ${id} AS path_id, count(*) AS conversions, sum(s.amount) AS value, 0::bigint AS nulls
-    FROM orders_in_period s WHERE s.whole GROUP BY 1
-    UNION ALL
-    SELECT ${id}, 0, 0, count(*) FROM straddling s WHERE s.whole GROUP BY 1
-  ),
-  cut AS (
-    SELECT CASE WHEN s.first_touch_at IS NULL THEN NULL
-                ELSE nullif(${keys}[width_bucket(s.ordered_at - make_interval(days => $4::int), s.touched_at) + 1:], '{}')
-           END AS path, 1::bigint AS conversions, s.amount AS value, 0::bigint AS nulls
-    FROM orders_in_period s WHERE s.whole IS NOT TRUE
-    UNION ALL
-    -- A straddling segment can have touches before and after the period but none inside it: no journey then.
-    SELECT path, 0, 0, 1 FROM (
-      SELECT nullif(${keys}[width_bucket(s.period_start - interval '1 microsecond', s.touched_at) + 1
-                            : width_bucket(s.period_end - interval '1 microsecond', s.touched_at)], '{}') AS path
-      FROM straddling s WHERE NOT s.whole
-    ) sliced WHERE path IS NOT NULL
-  ),
-  paths AS (
-    SELECT k.keys AS path, c.conversions, c.value, c.nulls FROM counted c JOIN journey_path_keys k ON k.id = c.path_id
-    UNION ALL
-    SELECT path, conversions, value, nulls FROM cut
+  grouped AS (
+    SELECT path_id, path, sum(conversions) AS conversions, sum(value) AS value, sum(nulls) AS nulls FROM (
+      SELECT path_id, path, count(*) AS conversions, sum(amount) AS value, 0::bigint AS nulls
+      FROM converting GROUP BY 1, 2
+      UNION ALL
+      SELECT path_id, path, 0, 0, count(*) FROM straddling GROUP BY 1, 2
+    ) u GROUP BY 1, 2
   )
   -- Values stay numeric until the end, so each path's revenue is the exact sum the raw walk computes.
-  SELECT path, sum(conversions)::float8 AS conversions, coalesce(sum(value), 0)::float8 AS value,
-         sum(nulls)::float8 AS nulls
-  FROM paths GROUP BY 1`;
+  SELECT coalesce(k.keys, g.path) AS path, sum(g.conversions)::float8 AS conversions,
+         coalesce(sum(g.value), 0)::float8 AS value, sum(g.nulls)::float8 AS nulls
+  FROM grouped g LEFT JOIN journey_path_keys k ON k.id = g.path_id
+  GROUP BY 1`;
   await db.query("SET LOCAL work_mem = '1GB'");
   return aggregateRows(db, f, sql, STORED_PATHS_METHOD);
 }
