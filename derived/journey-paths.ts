@@ -24,7 +24,7 @@ export async function refreshJourneyPaths(
     );
     return { mode: "full", customers: rows[0]?.n ?? 0 };
   }
-  await db.query(`DELETE FROM journey_segments WHERE customer_id IN (SELECT customer_id FROM ${SCOPE_TABLE})`);
+  await db.query(`DELETE FROM journey_segments WHERE customer_id = ANY (${scopeIds(SCOPE_TABLE)})`);
   await insertSegments(db, SCOPE_TABLE);
   await db.query(`DELETE FROM journey_paths_dirty WHERE customer_id IN (SELECT customer_id FROM ${SCOPE_TABLE})`);
   return { mode: "incremental", customers: scope };
@@ -37,6 +37,16 @@ export interface JourneyPathsRefresh {
 }
 
 const SCOPE_TABLE = "journey_paths_scope";
+
+/**
+ * The scope's customer ids as an array for `customer_id = ANY (...)`. An IN-subquery over the temp table lets the
+ * planner hash-join a sequential scan of the whole table (journey_segments, orders: 2M+ rows at 1M customers) for a
+ * few thousand customers; an array computed at run time is estimated small, so each customer is read through the
+ * customer_id index instead, however large the tables grow.
+ */
+function scopeIds(scopeTable: string): string {
+  return `ARRAY(SELECT customer_id FROM ${scopeTable})`;
+}
 /** The rebuilt segments before they get their key ids. */
 const BUILT_TABLE = "journey_paths_built";
 /** Above this share of the customers with segments, one full rebuild is cheaper than rebuilding them one by one. */
@@ -55,14 +65,26 @@ async function dirtyCustomers(db: Queryable): Promise<number | null> {
   const { dirty = 0, all = false, stored = false } = rows[0] ?? {};
   if (dirty === 0) return 0;
   if (all || !stored) return null;
+  // Whether the dirty customers are a large share, without counting every stored customer (a full scan per import):
+  // read at most dirty / share segments. Segments are at least as many as customers, so this errs to incremental.
+  const enough = Math.ceil(dirty / INCREMENTAL_SHARE);
   const { rows: sized } = await db.query<{ n: number }>(
-    "SELECT count(*)::int AS n FROM (SELECT DISTINCT customer_id FROM journey_segments) s",
+    "SELECT count(*)::int AS n FROM (SELECT 1 FROM journey_segments LIMIT $1) s",
+    [enough],
   );
-  if (dirty >= (sized[0]?.n ?? 0) * INCREMENTAL_SHARE) return null;
+  if ((sized[0]?.n ?? 0) < enough) return null;
   await db.query(`CREATE TEMP TABLE IF NOT EXISTS ${SCOPE_TABLE} (customer_id bigint PRIMARY KEY) ON COMMIT DROP`);
   await db.query(`DELETE FROM ${SCOPE_TABLE}`);
   await db.query(`INSERT INTO ${SCOPE_TABLE} (customer_id) SELECT customer_id FROM journey_paths_dirty`);
   return dirty;
+}
+
+/**
+ * The journey_path_keys id of a key array, looked up through the unique index on keys: a join here hashed the whole
+ * keys table (about a million arrays) twice for every incremental refresh. Every array has its id by then.
+ */
+function keyId(keys: string): string {
+  return `(SELECT k.id FROM journey_path_keys k WHERE k.keys = ${keys})`;
 }
 
 /**
@@ -71,7 +93,7 @@ async function dirtyCustomers(db: Queryable): Promise<number | null> {
  * attribution's `occurred_at <= ordered_at`); a touch's segment is the number of orders before it.
  */
 async function insertSegments(db: Queryable, scopeTable: string | null): Promise<void> {
-  const scope = scopeTable === null ? "" : `WHERE customer_id IN (SELECT customer_id FROM ${scopeTable})`;
+  const scope = scopeTable === null ? "" : `WHERE customer_id = ANY (${scopeIds(scopeTable)})`;
   await db.query("SET LOCAL max_parallel_workers_per_gather = 0");
   await db.query(`DROP TABLE IF EXISTS ${BUILT_TABLE}`);
   await db.query(`
@@ -116,8 +138,7 @@ async function insertSegments(db: Queryable, scopeTable: string | null): Promise
       (customer_id, order_id, ordered_at, amount, is_first, prev_at, channels, campaign_keys, touched_at,
        channels_id, campaigns_id, first_touch_at, last_touch_at)
     SELECT b.customer_id, b.order_id, b.ordered_at, b.amount, b.is_first, b.prev_at, b.channels, b.campaign_keys,
-           b.touched_at, ch.id, cp.id, b.touched_at[1], b.touched_at[cardinality(b.touched_at)]
-    FROM ${BUILT_TABLE} b
-    JOIN journey_path_keys ch ON ch.keys = b.channels
-    JOIN journey_path_keys cp ON cp.keys = b.campaign_keys`);
+           b.touched_at, ${keyId("b.channels")}, ${keyId("b.campaign_keys")},
+           b.touched_at[1], b.touched_at[cardinality(b.touched_at)]
+    FROM ${BUILT_TABLE} b`);
 }
