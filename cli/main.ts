@@ -34,6 +34,10 @@ const COMMANDS: Record<string, { load: () => Promise<Run>; summary: string }> = 
     load: () => import("./commands/channels.ts").then((m) => m.channelsCommand),
     summary: "list | add | alias | rename the channel catalogue (aliases map lead sources to channels)",
   },
+  verify: {
+    load: () => import("./commands/verify.ts").then((m) => m.verifyCommand),
+    summary: "list | add <run> | remove <id> verified answers (re-run on matching questions)",
+  },
   fx: {
     load: () => import("./commands/fx.ts").then((m) => m.fxCommand),
     summary: "import | list exchange rates into BEACON_CURRENCY (used by imports)",

@@ -8,9 +8,11 @@ import { namedPeriods } from "../calendar.ts";
 import { resolveCaller } from "../callers.ts";
 import { emptyAnswer } from "../replies.ts";
 import type { AgentAnswer, Analyst } from "../types.ts";
+import { listVerified } from "../verified-answers.ts";
 import { GOLDEN_SET, type GoldenCase, isMultiStep, stepsOf } from "./golden-set.ts";
 import { computeReference, evaluationDay, instantOn, type Reference } from "./reference.ts";
 import { argumentDifferences, statesNumber } from "./scoring.ts";
+import { verifiedGoldenCases } from "./verified-cases.ts";
 
 export type { Reference };
 
@@ -119,7 +121,8 @@ export interface EvalOptions {
 /** Runs the golden set (or `cases`) through the analyst and scores every answer. */
 export async function runEvaluation(options: EvalOptions): Promise<EvalRun> {
   const { db, config } = options;
-  const cases = options.cases ?? GOLDEN_SET;
+  // Verified answers in this database are golden cases too (issue 25).
+  const cases = options.cases ?? [...GOLDEN_SET, ...verifiedGoldenCases(await listVerified(db.pool))];
   const timezone = config.BEACON_TIMEZONE;
   const today = await evaluationDay(db, timezone);
   const now = instantOn(today, timezone);
