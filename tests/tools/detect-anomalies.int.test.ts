@@ -139,6 +139,8 @@ describe.each(testEngines())("detect_anomalies on the demo ($name)", (engine) =>
         `${precision.toFixed(3)}; unexplained by series ${JSON.stringify(Object.fromEntries(bySeries))}\n`,
     );
     expect(recalled.length).toBe(planted.length);
-    expect(explained.length).toBeGreaterThan(0);
+    // Was 7/69 = 10% before the calendar, count-volume, echo and multiple-testing rules (4/6 when written).
+    expect(precision).toBeGreaterThanOrEqual(0.5);
+    expect(found.length).toBeLessThanOrEqual(10);
   });
 });

@@ -5,9 +5,17 @@ import { poissonCdf, poissonSurprise } from "./baseline.model.ts";
 import { type Anomaly, type FlaggedDay, groupRuns, type ResolvedScanOptions, severityOf } from "./scan.ts";
 import type { DayIndex } from "./series.model.ts";
 
-const WINDOW = 28;
+export const TICKET_WINDOW_DAYS = 28;
+const WINDOW = TICKET_WINDOW_DAYS;
 /** A category that had no ticket for four weeks is still expected to get one now and then. */
 const FLOOR_PER_DAY = 0.1;
+
+/** A category's expected tickets on day d: the mean of the 28 days before, floored (d >= 28 gives a full window). */
+export function expectedTickets(counts: Float64Array, d: number): number {
+  let sum = 0;
+  for (let i = Math.max(0, d - WINDOW); i < d; i++) sum += counts[i] as number;
+  return Math.max(FLOOR_PER_DAY, sum / WINDOW);
+}
 
 /** Ticket-volume anomalies by category for days from `first`. */
 export function scanTickets(
@@ -31,9 +39,7 @@ export function scanTickets(
   for (const [category, counts] of [...byCategory].sort(([a], [b]) => a.localeCompare(b))) {
     const flagged: FlaggedDay[] = [];
     for (let d = Math.max(first, WINDOW); d < index.length; d++) {
-      let sum = 0;
-      for (let i = d - WINDOW; i < d; i++) sum += counts[i] as number;
-      const expected = Math.max(FLOOR_PER_DAY, sum / WINDOW);
+      const expected = expectedTickets(counts, d);
       const actual = counts[d] as number;
       if (actual < o.minTickets || actual / expected - 1 < o.minEffect) continue;
       const p = poissonSurprise(actual, expected);
@@ -53,7 +59,7 @@ export function scanTickets(
 }
 
 /** The largest count Poisson(expected) still produces with probability >= alpha. */
-function upperLimit(expected: number, alpha: number): number {
+export function upperLimit(expected: number, alpha: number): number {
   let k = 0;
   while (1 - poissonCdf(k, expected) >= alpha) k++;
   return k;

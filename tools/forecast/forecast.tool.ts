@@ -4,7 +4,7 @@ import { addDays, todayIn } from "../period.ts";
 import { defineTool, ROLES, ToolInputError } from "../tool.ts";
 import { fetchDailySeries, fetchTarget } from "./forecast.queries.ts";
 import { ForecastInput } from "./forecast.schema.ts";
-import { fitHoltWinters, forecastPoints, forecastVariances } from "./holt-winters.model.ts";
+import { forecastWithHolidays } from "./holidays.model.ts";
 import { quantile, simulateTotals } from "./simulate.model.ts";
 
 const MAX_HORIZON = 90;
@@ -57,9 +57,17 @@ export const forecastMetricTool = defineTool({
       channelId,
     );
     const y = series.map((p) => p.value);
-    const fit = fitHoltWinters(y, 7);
-    const values = forecastPoints(fit.final, horizon);
-    const variances = forecastVariances(fit.params, 7, fit.sigma2, horizon);
+    const fromStep = Math.max(0, days(today, month));
+    const toStep = Math.min(days(today, monthEnd(until)) + 1, MAX_HORIZON + 31);
+    // Holt-Winters on the series with retail events taken out, each event's learnt factor put back (holidays.model).
+    const model = forecastWithHolidays(
+      y,
+      series.map((p) => p.day),
+      Math.max(horizon, toStep),
+    );
+    const { fit } = model;
+    const values = model.values.slice(0, horizon);
+    const variances = model.variances.slice(0, horizon);
     const points = values.map((value, i) => {
       const half = Z95 * Math.sqrt(variances[i] as number);
       return {
@@ -70,10 +78,9 @@ export const forecastMetricTool = defineTool({
       };
     });
     const actualSoFar = series.filter((p) => p.day >= month).reduce((s, p) => s + p.value, 0);
-    const fromStep = Math.max(0, days(today, month));
-    const toStep = days(today, monthEnd(until)) + 1;
-    const totals = simulateTotals(fit.final, fit.params, fit.sigma2, fromStep, Math.min(toStep, MAX_HORIZON + 31), {
+    const totals = simulateTotals(fit.final, fit.params, fit.sigma2, fromStep, toStep, {
       nonNegative: true,
+      multipliers: model.multipliers,
     }).map((t) => t + actualSoFar);
     const target = input.target ?? (await fetchTarget(context.db, month, input.metric, input.channel ?? null));
     const probability = target === null ? null : totals.filter((t) => t >= target).length / totals.length;
@@ -96,7 +103,11 @@ export const forecastMetricTool = defineTool({
       channel: input.channel ?? null,
       history: { start: historyStart, end: lastActual, days: series.length, timezone: context.timezone },
       model: {
-        method: "additive Holt-Winters (ETS(A,A,A)), weekly season (m = 7), least-squares parameters",
+        method:
+          "additive Holt-Winters (ETS(A,A,A)), weekly season (m = 7), least-squares parameters, on the series with " +
+          "retail events (元旦, 春节, 618, 双11, 双12 and the week after each) replaced; each event's factor put back",
+        event_factors: Object.fromEntries(Object.entries(model.factors).map(([k, v]) => [k, r2(v)])),
+        events_ahead: [...new Set(model.events.slice(0, horizon).filter((e): e is string => e !== null))],
         alpha: r2(fit.params.alpha * 100) / 100,
         beta: r2(fit.params.beta * 100) / 100,
         gamma: r2(fit.params.gamma * 100) / 100,
@@ -113,7 +124,7 @@ export const forecastMetricTool = defineTool({
         channel:
           "With a channel: spend of its campaigns; revenue, orders and new customers of the customers it acquired.",
         calendar_events:
-          "Holidays (春节, 双11 …) are not modelled separately: the weekly season and the level adapt after them, so forecasts across a holiday are less reliable.",
+          "Retail events (元旦, 春节, 618, 双11, 双12; the 7 days after each separately) are multiplicative factors learnt from the history: actual / the event-free model's forecast over their past occurrences. An event the history does not contain (it needs last year's) gets factor 1: the forecast across it is then less reliable.",
       },
     };
   },

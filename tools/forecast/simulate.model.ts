@@ -27,7 +27,7 @@ export function simulateTotals(
   sigma2: number,
   from: number,
   to: number,
-  options: { paths?: number; seed?: number; nonNegative?: boolean } = {},
+  options: { paths?: number; seed?: number; nonNegative?: boolean; multipliers?: readonly number[] } = {},
 ): number[] {
   const paths = options.paths ?? 2000;
   const normal = seededNormals(options.seed ?? 25);
@@ -42,7 +42,8 @@ export function simulateTotals(
     for (let step = 0; step < to; step++) {
       const e = sigma * normal();
       const s = season[step % m] as number;
-      const y = level + trend + s + e;
+      // A holiday's factor scales the day's value (and so its noise); the state evolves on the ordinary scale.
+      const y = (level + trend + s + e) * (options.multipliers?.[step] ?? 1);
       if (step >= from) total += options.nonNegative ? Math.max(0, y) : y;
       level = level + trend + params.alpha * e;
       trend = trend + params.alpha * params.beta * e;
