@@ -1,3 +1,4 @@
+import { withForeignKeysDeferredToEnd } from "../db/foreign-keys.ts";
 import type { Queryable } from "../db/pool.ts";
 
 /** The lookback that defines an order's last touch, the same as compute_attribution's default. */
@@ -11,10 +12,21 @@ export const LAST_TOUCH_LOOKBACK_DAYS = 30;
  */
 export async function refreshOrderAttribution(db: Queryable, touched?: TouchedCustomers): Promise<number> {
   const scope = touched ? await customersToRefresh(db, touched) : null;
+  const where = scope === null ? "" : `WHERE customer_id IN (SELECT customer_id FROM ${SCOPE_TABLE})`;
+  const touches = await hasTouches(db);
+  if (scope === null && (await isEmpty(db))) {
+    // A first fill (first import, demo): the foreign keys are checked once at the end instead of once per row.
+    return withForeignKeysDeferredToEnd(db, "order_attribution", () => insertAttribution(db, where, touches));
+  }
   if (scope === null) await db.query("DELETE FROM order_attribution");
   else await db.query(`DELETE FROM order_attribution WHERE customer_id IN (SELECT customer_id FROM ${SCOPE_TABLE})`);
-  const where = scope === null ? "" : `WHERE customer_id IN (SELECT customer_id FROM ${SCOPE_TABLE})`;
-  return insertAttribution(db, where, await hasTouches(db));
+  return insertAttribution(db, where, touches);
+}
+
+/** Whether order_attribution holds no row (then no reader loses anything while the table is locked to fill it). */
+async function isEmpty(db: Queryable): Promise<boolean> {
+  const { rows } = await db.query<{ empty: boolean }>("SELECT NOT EXISTS (SELECT 1 FROM order_attribution) AS empty");
+  return rows[0]?.empty === true;
 }
 
 /**
