@@ -4,8 +4,7 @@ import type { DisplaySettings } from "../../tools/number-format.ts";
 import type { AnswerView } from "../render/answer-view.ts";
 import { answerBlocks, type RenderedAnswer } from "../render/blocks.ts";
 import { defuseAtMentions, escapeControl } from "../render/escape.ts";
-import { slackPlainAnswer } from "../render/plain-answer.ts";
-import { capText, fitMessages, messageViolation, SLACK_LIMITS, splitPlain } from "../render/slack-limits.ts";
+import { fitMessages, messageViolation, SLACK_LIMITS, splitPlain } from "../render/slack-limits.ts";
 import { type TaskStep, TaskSteps } from "../render/task-steps.ts";
 import type { SlackDelivery } from "./delivery.ts";
 import { slackErrorOf } from "./delivery.ts";
@@ -222,26 +221,13 @@ export class AnswerStream {
   }
 
   /**
-   * The answer in place of the message the earlier run streamed into: its first page replaces it (plain text when
-   * Slack refuses the blocks), further pages and the files follow in the thread.
+   * The answer in place of the message the earlier run streamed into, through the same limits as every message
+   * (SlackDelivery.updateAnswer): its first page replaces it (plain text when Slack refuses the blocks), further
+   * pages and the files follow in the thread.
    */
   private async replaceResumed(answer: AgentAnswer): Promise<boolean> {
     const { channel, threadTs } = this.target;
-    const ts = this.resumedTs as string;
-    const rendered = answerBlocks(answer, this.display);
-    const [first = [], ...rest] = fitMessages(rendered.blocks);
-    try {
-      if (messageViolation(first)) throw new Error("invalid_blocks");
-      const text = capText(rendered.text, SLACK_LIMITS.sectionChars);
-      await this.client.chat.update({ channel, ts, text, blocks: first as types.KnownBlock[] });
-    } catch (error) {
-      this.logger.warn(`could not replace the earlier stream in ${channel} (${slackErrorOf(error)}); plain text`);
-      const plain = capText(slackPlainAnswer(answer, this.display), SLACK_LIMITS.plainMessageChars);
-      await this.client.chat.update({ channel, ts, text: plain, blocks: [] });
-      rest.length = 0;
-    }
-    if (rest.length > 0) await this.delivery.postBlocks(channel, threadTs, { ...rendered, blocks: rest.flat() });
-    await this.delivery.postFiles(channel, threadTs, answer, rendered.csvTables);
+    await this.delivery.updateAnswer(channel, threadTs, this.resumedTs as string, answer);
     return true;
   }
 
@@ -249,6 +235,9 @@ export class AnswerStream {
   private async stopWithBlocks(rendered: RenderedAnswer, blocks: AnyBlock[], chunks: Chunk[]): Promise<void> {
     const [first = [], ...rest] = fitMessages(blocks);
     try {
+      // Checked before sending, as every message is: blocks Slack would refuse go to a message of their own.
+      const violation = first.length > 0 ? messageViolation(first) : null;
+      if (violation) throw new Error(`refused locally: ${violation}`);
       await this.streamer.stop({ chunks, blocks: first as types.KnownBlock[] });
     } catch (error) {
       this.logger.warn(`stopStream refused the blocks (${slackErrorOf(error)}); posting them as a message`);
