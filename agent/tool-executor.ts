@@ -81,7 +81,7 @@ export function toolExecutor(registry: readonly ToolDefinition[]) {
       const args = (call.args ?? {}) as Record<string, unknown>;
       const refusal = unrequestedWrite(registry, call.name, args, run.question);
       if (refusal) {
-        run.steps.push({ tool: call.name, args, ok: false, rows: null, elapsedMs: 0, error: refusal });
+        run.steps.push({ tool: call.name, args, ok: false, rows: null, elapsedMs: 0, error: refusal, refused: true });
         return reply(JSON.stringify({ error: refusal }), "error");
       }
       run.onProgress?.(progressText(call.name, args, run.language));

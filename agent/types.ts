@@ -33,6 +33,8 @@ export interface ToolStep {
   rows: number | null;
   elapsedMs: number;
   error?: string;
+  /** Refused before it started (an unrequested write): no progress was shown for it. */
+  refused?: true;
 }
 
 /** A tool result kept for rendering tables and charts. */

@@ -41,7 +41,9 @@ export class TaskSteps {
   /** Every step settled: tool steps from the answer's trail, in order; the rest with their measured time. */
   finish(trail: readonly ToolStep[]): TaskStep[] {
     // Progress texts are sent as tools start, so the n-th tool step (after the opening one) is the n-th tool run.
-    const ran = trail.filter((s) => s.ok || s.elapsedMs > 0);
+    // A refused call never started (no progress text); a call failing its argument check in under 0.5 ms did
+    // (its elapsedMs rounds to 0), so the time cannot tell them apart.
+    const ran = trail.filter((s) => !s.refused);
     const changed: TaskStep[] = [];
     for (const [i, step] of this.steps.entries()) {
       const tool = i > 0 ? ran[i - 1] : undefined;
