@@ -15,6 +15,7 @@ import { registerFollowUp } from "./follow-up.ts";
 import { registerRating } from "./rating.ts";
 import { registerSlashCommand } from "./slash-command.ts";
 import { registerThreadReply } from "./thread-reply.ts";
+import { registerVerify } from "./verify.ts";
 
 /** Wires every listener, in one place. The dedupe middleware runs first and acknowledges commands and actions. */
 export function registerListeners(app: App, deps: BotDeps): void {
@@ -29,6 +30,7 @@ export function registerListeners(app: App, deps: BotDeps): void {
   registerFeedbackShortcut(app, deps);
   registerFeedbackSubmit(app, deps);
   registerRating(app, deps);
+  registerVerify(app, deps);
   registerBudgetDecision(app, deps);
   registerFollowUp(app, deps);
   registerDigestActions(app, deps);

@@ -22,6 +22,8 @@ export const ACTIONS = {
   followUp: "follow_up",
   /** The native feedback_buttons element (👍/👎); rate_up / rate_down stay for answers posted before it. */
   feedback: "answer_feedback",
+  /** "Mark as verified" (issue 25): managers and admins; the listener checks the clicker's role. */
+  verify: "answer_verify",
   budgetApprove: "budget_approve",
   budgetAdjust: "budget_adjust",
   budgetReject: "budget_reject",
@@ -142,6 +144,8 @@ export function answerBlocks(view: AnswerView, settings: DisplaySettings): Rende
       })),
     });
   }
+  // Before 👍/👎, which stays the last block of every answer.
+  if (view.runId !== null && verifiable(view)) tail.push(verifyBlock(view.runId));
   if (view.runId !== null) tail.push(feedbackBlock(view.runId));
   const head = [...alertBlocks, ...textBlocks, ...tableBlocks];
   const room = SLACK_LIMITS.blocks - tail.length;
@@ -196,6 +200,20 @@ export function feedbackBlock(runId: number): AnyBlock {
       },
     ],
   } as unknown as AnyBlock;
+}
+
+/** A complete answer built on data tools can be verified (nothing to re-run otherwise). */
+function verifiable(view: AnswerView): boolean {
+  return !view.failure && view.outcome === "ok" && view.steps.some((s) => s.ok && s.tool !== "calculate");
+}
+
+/** "Mark as verified": a channel message cannot hide a button by role, so the click is checked (listeners/verify.ts). */
+export function verifyBlock(runId: number): AnyBlock {
+  return {
+    type: "actions",
+    block_id: "verify",
+    elements: [button("Mark as verified", ACTIONS.verify, String(runId))],
+  };
 }
 
 /** The run and the rating a feedback_buttons click carries ("up:42"), or null for anything else. */
