@@ -4,6 +4,7 @@ import { StreamableHTTPServerTransport } from "@modelcontextprotocol/sdk/server/
 import { callerWithRole } from "../agent/callers.ts";
 import type { McpDeps } from "./context.ts";
 import { createBeaconMcpServer } from "./server.ts";
+import { ServerPool } from "./server-pool.ts";
 import { authenticateToken } from "./tokens.ts";
 
 /** Largest JSON-RPC request body accepted; tool arguments are small. */
@@ -17,12 +18,13 @@ export interface McpHttpServer {
 
 /**
  * Serves MCP over Streamable HTTP at /mcp. Stateless: every POST carries its bearer token, which is checked against
- * mcp_tokens before anything runs (a revoked token fails its next request), and gets a fresh server for that
- * token's user and role. Responses are plain JSON (no SSE stream): every Beacon request has exactly one answer.
+ * mcp_tokens before anything runs (a revoked token fails its next request), and is served by an idle server built
+ * for that token's user and role (a fresh transport per request; servers are kept per token, not rebuilt per call). Responses are plain JSON (no SSE stream): every Beacon request has exactly one answer.
  */
 export async function startMcpHttp(deps: McpDeps, host: string, port: number): Promise<McpHttpServer> {
+  const servers = new ServerPool();
   const http = createServer((req, res) => {
-    handle(deps, req, res).catch((error: unknown) => {
+    handle(deps, servers, req, res).catch((error: unknown) => {
       process.stderr.write(`beacon mcp: ${error instanceof Error ? error.message : String(error)}\n`);
       if (!res.headersSent) rpcError(res, 500, -32603, "Internal error: see the Beacon server log.");
     });
@@ -43,7 +45,7 @@ export async function startMcpHttp(deps: McpDeps, host: string, port: number): P
   };
 }
 
-async function handle(deps: McpDeps, req: IncomingMessage, res: ServerResponse): Promise<void> {
+async function handle(deps: McpDeps, servers: ServerPool, req: IncomingMessage, res: ServerResponse): Promise<void> {
   const path = new URL(req.url ?? "/", "http://localhost").pathname;
   if (path !== "/mcp") return rpcError(res, 404, -32601, `Not found: Beacon serves MCP at /mcp, not ${path}.`);
   if (req.method !== "POST") {
@@ -68,11 +70,11 @@ async function handle(deps: McpDeps, req: IncomingMessage, res: ServerResponse):
     caller: callerWithRole(identity.userName, identity.role),
     sessionKey: `mcp:token:${identity.tokenId}`,
   };
-  const server = createBeaconMcpServer(deps, session);
+  const server = servers.take(identity, () => createBeaconMcpServer(deps, session));
   const transport = new StreamableHTTPServerTransport({ sessionIdGenerator: undefined, enableJsonResponse: true });
   res.on("close", () => {
-    void transport.close();
-    void server.close();
+    // Closing the transport disconnects the server from it, so the idle server can take the token's next request.
+    void transport.close().then(() => servers.give(identity, server));
   });
   await server.connect(transport);
   await transport.handleRequest(req, res, body.value);
